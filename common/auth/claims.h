@@ -1,0 +1,47 @@
+// Who is calling: the verified claims of a bearer token (JWT).
+#ifndef CHIBO_COMMON_AUTH_CLAIMS_H_
+#define CHIBO_COMMON_AUTH_CLAIMS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+namespace chibo::auth {
+
+enum class Role {
+  kAdmin,       // quản trị: everything within the scope
+  kSecretary,   // bí thư: keeps the roll of the cells in scope
+  kSupervisor,  // người dự sinh hoạt: reads, records visits (later)
+  kViewer,      // xem: reads without personal data
+  kService,     // another chibo service
+};
+
+absl::string_view RoleName(Role role);
+std::optional<Role> ParseRole(absl::string_view name);
+
+// A set of roles as a bit mask, for method policies.
+using RoleSet = uint32_t;
+constexpr RoleSet RoleBit(Role r) { return 1u << static_cast<int>(r); }
+constexpr RoleSet kAllRoles = RoleBit(Role::kAdmin) | RoleBit(Role::kSecretary) |
+                              RoleBit(Role::kSupervisor) | RoleBit(Role::kViewer) |
+                              RoleBit(Role::kService);
+
+struct Claims {
+  std::string subject;        // sub
+  std::vector<Role> roles;    // roles
+  std::string scope_org_id;   // org: the unit whose subtree the caller may act on
+  std::string audience;       // aud
+  absl::Time expires_at = absl::InfiniteFuture();  // exp
+
+  bool HasRole(Role r) const;
+  bool HasAnyRole(RoleSet set) const;
+};
+
+}  // namespace chibo::auth
+
+#endif  // CHIBO_COMMON_AUTH_CLAIMS_H_

@@ -1,0 +1,344 @@
+#include "common/db/postgres_database.h"
+
+#include <libpq-fe.h>
+#include <poll.h>
+
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/random/random.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "common/db/connection_pool.h"
+
+namespace chibo::db {
+namespace {
+
+constexpr int kMaxTransactionAttempts = 4;  // the first try and 3 retries
+
+// Debian's Abseil has its own string_view type, distinct from std's.
+absl::string_view Sv(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+
+bool IsIdentChar(char c) {
+  return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+         static_cast<unsigned char>(c) >= 0x80;
+}
+
+void IgnoreNotice(void*, const char*) {}
+
+std::string TrimMessage(const char* message) {
+  return std::string(absl::StripTrailingAsciiWhitespace(message != nullptr ? message : ""));
+}
+
+// Maps a failed result (or a missing one) to the Database error contract.
+absl::Status PgError(PGconn* conn, const PGresult* res, std::string_view sql) {
+  const char* state = res != nullptr ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+  std::string message = TrimMessage(res != nullptr ? PQresultErrorMessage(res) : nullptr);
+  if (message.empty()) message = TrimMessage(PQerrorMessage(conn));
+  const absl::string_view sqlstate = state != nullptr ? state : "";
+  message = absl::StrCat(message, " (sqlstate ", sqlstate.empty() ? "none" : sqlstate,
+                         ") in: ", Sv(sql));
+  if (PQstatus(conn) == CONNECTION_BAD) return absl::UnavailableError(message);
+  if (sqlstate == "23505") return absl::AlreadyExistsError(message);
+  if (absl::StartsWith(sqlstate, "23")) return absl::FailedPreconditionError(message);
+  if (sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "55P03") {
+    return absl::AbortedError(message);
+  }
+  if ((absl::StartsWith(sqlstate, "08") && sqlstate != "08P01") ||
+      absl::StartsWith(sqlstate, "57P") || sqlstate == "53300" || sqlstate.empty()) {
+    return absl::UnavailableError(message);
+  }
+  return absl::InternalError(message);
+}
+
+class PgConnection {
+ public:
+  explicit PgConnection(std::string url) : url_(std::move(url)) {}
+  ~PgConnection() { Close(); }
+  PgConnection(const PgConnection&) = delete;
+  PgConnection& operator=(const PgConnection&) = delete;
+
+  // Connects, or reconnects a connection the server or network dropped.
+  absl::Status EnsureConnected() {
+    if (conn_ != nullptr) {
+      // Picks up a termination message and the EOF the server sent while the
+      // connection sat idle in the pool; never blocks.
+      for (int i = 0; i < 4 && PQstatus(conn_) == CONNECTION_OK; ++i) {
+        pollfd readable{PQsocket(conn_), POLLIN, 0};
+        if (poll(&readable, 1, 0) <= 0) break;
+        if (!PQconsumeInput(conn_)) break;
+      }
+      if (PQstatus(conn_) == CONNECTION_OK) {
+        if (PQtransactionStatus(conn_) == PQTRANS_IDLE) return absl::OkStatus();
+        // Left inside a transaction by a failure; start clean.
+        absl::Status rollback = Exec("ROLLBACK");
+        if (rollback.ok() && PQtransactionStatus(conn_) == PQTRANS_IDLE) return rollback;
+      }
+      Close();
+    }
+    const char* keys[] = {"connect_timeout", "fallback_application_name", "dbname", nullptr};
+    const char* values[] = {"10", "chibo", url_.c_str(), nullptr};
+    conn_ = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+    if (conn_ == nullptr) return absl::ResourceExhaustedError("libpq: out of memory");
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      absl::Status status = absl::UnavailableError(
+          absl::StrCat("cannot connect to PostgreSQL: ", TrimMessage(PQerrorMessage(conn_))));
+      Close();
+      return status;
+    }
+    PQsetNoticeProcessor(conn_, &IgnoreNotice, nullptr);
+    return absl::OkStatus();
+  }
+
+  PGconn* conn() const { return conn_; }
+
+  absl::StatusOr<ResultSet> Run(std::string_view sql, const Params& params) {
+    int max_index = 0;
+    const std::string rewritten = RewritePlaceholders(sql, &max_index);
+    if (static_cast<size_t>(max_index) != params.size()) {
+      return absl::InternalError(absl::StrCat("statement takes ", max_index, " parameters, got ",
+                                              params.size(), ": ", Sv(sql)));
+    }
+    std::vector<const char*> values(params.size());
+    for (size_t i = 0; i < params.size(); ++i) {
+      values[i] = params[i].is_null() ? nullptr : params[i].value()->c_str();
+    }
+    Result res(PQexecParams(conn_, rewritten.c_str(), static_cast<int>(params.size()),
+                            /*paramTypes=*/nullptr, values.data(), /*paramLengths=*/nullptr,
+                            /*paramFormats=*/nullptr, /*resultFormat=*/0));
+    const ExecStatusType status = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+      if (status == PGRES_EMPTY_QUERY) return absl::InternalError("empty SQL statement");
+      return PgError(conn_, res.get(), sql);
+    }
+    ResultSet result;
+    const int columns = PQnfields(res.get());
+    const int rows = PQntuples(res.get());
+    result.columns.reserve(columns);
+    for (int c = 0; c < columns; ++c) result.columns.emplace_back(PQfname(res.get(), c));
+    result.rows.reserve(rows);
+    for (int r = 0; r < rows; ++r) {
+      std::vector<std::optional<std::string>> cells;
+      cells.reserve(columns);
+      for (int c = 0; c < columns; ++c) {
+        if (PQgetisnull(res.get(), r, c)) {
+          cells.emplace_back(std::nullopt);
+        } else {
+          cells.emplace_back(std::string(PQgetvalue(res.get(), r, c), PQgetlength(res.get(), r, c)));
+        }
+      }
+      result.rows.emplace_back(std::move(cells));
+    }
+    // PQcmdTuples also counts the rows of a SELECT; SQLite does not, and the
+    // field is documented for INSERT/UPDATE/DELETE only.
+    const char* tag = PQcmdStatus(res.get());
+    if (tag != nullptr && !absl::StartsWith(tag, "SELECT")) {
+      int64_t affected = 0;
+      if (absl::SimpleAtoi(PQcmdTuples(res.get()), &affected)) result.rows_affected = affected;
+    }
+    return result;
+  }
+
+  // Runs one or more statements without parameters.
+  absl::Status Exec(std::string_view sql) {
+    const std::string owned(sql);
+    Result res(PQexec(conn_, owned.c_str()));
+    const ExecStatusType status = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY) {
+      return absl::OkStatus();
+    }
+    return PgError(conn_, res.get(), sql);
+  }
+
+ private:
+  struct ResultDeleter {
+    void operator()(PGresult* r) const { PQclear(r); }
+  };
+  using Result = std::unique_ptr<PGresult, ResultDeleter>;
+
+  void Close() {
+    if (conn_ != nullptr) PQfinish(conn_);
+    conn_ = nullptr;
+  }
+
+  const std::string url_;
+  PGconn* conn_ = nullptr;
+};
+
+class PgSession : public Session {
+ public:
+  explicit PgSession(PgConnection& conn) : conn_(conn) {}
+  absl::StatusOr<ResultSet> Query(std::string_view sql, const Params& params) override {
+    return conn_.Run(sql, params);
+  }
+  absl::Status ExecuteScript(std::string_view sql) override { return conn_.Exec(sql); }
+
+ private:
+  PgConnection& conn_;
+};
+
+class PostgresDatabase : public Database {
+ public:
+  using Pool = internal::ConnectionPool<PgConnection>;
+
+  explicit PostgresDatabase(std::vector<std::unique_ptr<PgConnection>> conns)
+      : pool_(std::move(conns)) {}
+
+  Engine engine() const override { return Engine::kPostgres; }
+
+  absl::StatusOr<ResultSet> Query(std::string_view sql, const Params& params) override {
+    absl::StatusOr<Pool::Lease> conn = AcquireConnected();
+    if (!conn.ok()) return conn.status();
+    return (*conn)->Run(sql, params);
+  }
+
+  absl::Status InTransaction(const std::function<absl::Status(Session&)>& body) override {
+    absl::Status status;
+    for (int attempt = 1; attempt <= kMaxTransactionAttempts; ++attempt) {
+      status = RunTransactionOnce(body);
+      if (!absl::IsAborted(status)) return status;
+      if (attempt < kMaxTransactionAttempts) {
+        thread_local absl::BitGen bitgen;
+        absl::SleepFor(absl::Milliseconds(absl::Uniform(bitgen, 1, 10 * attempt)));
+      }
+    }
+    return status;
+  }
+
+  absl::Status Ping() override { return Query("SELECT 1", {}).status(); }
+
+ private:
+  absl::StatusOr<Pool::Lease> AcquireConnected() {
+    absl::StatusOr<Pool::Lease> conn = pool_.Acquire();
+    if (!conn.ok()) return conn.status();
+    if (absl::Status s = (*conn)->EnsureConnected(); !s.ok()) return s;
+    return conn;
+  }
+
+  absl::Status RunTransactionOnce(const std::function<absl::Status(Session&)>& body) {
+    absl::StatusOr<Pool::Lease> lease = AcquireConnected();
+    if (!lease.ok()) return lease.status();
+    PgConnection& conn = **lease;
+    if (absl::Status s = conn.Exec("BEGIN"); !s.ok()) return s;
+    PgSession session(conn);
+    absl::Status status = body(session);
+    if (status.ok()) {
+      if (PQtransactionStatus(conn.conn()) == PQTRANS_INERROR) {
+        // COMMIT would quietly roll back; say so instead.
+        status = absl::InternalError(
+            "a statement failed inside the transaction but the body returned OK; rolled back");
+      } else {
+        status = conn.Exec("COMMIT");
+        if (status.ok()) return status;
+      }
+    }
+    if (PQstatus(conn.conn()) == CONNECTION_OK &&
+        PQtransactionStatus(conn.conn()) != PQTRANS_IDLE) {
+      conn.Exec("ROLLBACK").IgnoreError();
+    }
+    return status;
+  }
+
+  Pool pool_;
+};
+
+}  // namespace
+
+std::string RewritePlaceholders(std::string_view sql, int* max_index) {
+  std::string out;
+  out.reserve(sql.size() + 8);
+  int max_seen = 0;
+  const size_t n = sql.size();
+  size_t i = 0;
+  // Copies sql[i, end) and moves i to end.
+  auto copy_to = [&](size_t end) {
+    out.append(sql.substr(i, end - i));
+    i = end;
+  };
+  while (i < n) {
+    const char c = sql[i];
+    if (c == '\'') {
+      // A string literal; '' inside is two adjacent literals, same result.
+      // E'...' strings also treat backslash as an escape.
+      const bool backslash_escapes =
+          i > 0 && (sql[i - 1] == 'E' || sql[i - 1] == 'e') && (i < 2 || !IsIdentChar(sql[i - 2]));
+      size_t j = i + 1;
+      while (j < n && sql[j] != '\'') {
+        if (backslash_escapes && sql[j] == '\\') ++j;
+        ++j;
+      }
+      copy_to(std::min(n, j + 1));
+    } else if (c == '"') {
+      size_t j = sql.find('"', i + 1);
+      copy_to(j == std::string_view::npos ? n : j + 1);
+    } else if (c == '-' && i + 1 < n && sql[i + 1] == '-') {
+      size_t j = sql.find('\n', i);
+      copy_to(j == std::string_view::npos ? n : j + 1);
+    } else if (c == '/' && i + 1 < n && sql[i + 1] == '*') {
+      size_t j = sql.find("*/", i + 2);
+      copy_to(j == std::string_view::npos ? n : j + 2);
+    } else if (c == '$' && (i == 0 || !IsIdentChar(sql[i - 1])) && i + 1 < n &&
+               !absl::ascii_isdigit(static_cast<unsigned char>(sql[i + 1]))) {
+      // Possibly a dollar-quoted string: $tag$ ... $tag$.
+      size_t j = i + 1;
+      while (j < n && IsIdentChar(sql[j])) ++j;
+      if (j < n && sql[j] == '$') {
+        const std::string_view tag = sql.substr(i, j - i + 1);
+        size_t end = sql.find(tag, j + 1);
+        copy_to(end == std::string_view::npos ? n : end + tag.size());
+      } else {
+        copy_to(i + 1);
+      }
+    } else if (c == '?' && i + 1 < n && absl::ascii_isdigit(static_cast<unsigned char>(sql[i + 1]))) {
+      size_t j = i + 1;
+      int index = 0;
+      while (j < n && absl::ascii_isdigit(static_cast<unsigned char>(sql[j]))) {
+        if (index < 1000000) index = index * 10 + (sql[j] - '0');
+        ++j;
+      }
+      max_seen = std::max(max_seen, index);
+      out.push_back('$');
+      out.append(sql.substr(i + 1, j - i - 1));
+      i = j;
+    } else {
+      // Copy a run of ordinary characters at once.
+      size_t j = i + 1;
+      while (j < n && std::strchr("'\"-/$?", sql[j]) == nullptr) ++j;
+      copy_to(j);
+    }
+  }
+  if (max_index != nullptr) *max_index = max_seen;
+  return out;
+}
+
+absl::StatusOr<std::unique_ptr<Database>> OpenPostgresDatabase(const std::string& url,
+                                                               int pool_size) {
+  char* parse_error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(url.c_str(), &parse_error);
+  if (options == nullptr) {
+    std::string message = TrimMessage(parse_error);
+    if (parse_error != nullptr) PQfreemem(parse_error);
+    return absl::InvalidArgumentError(absl::StrCat("bad PostgreSQL URL: ", message));
+  }
+  PQconninfoFree(options);
+  if (pool_size < 1) pool_size = 1;
+  std::vector<std::unique_ptr<PgConnection>> conns;
+  for (int i = 0; i < pool_size; ++i) conns.push_back(std::make_unique<PgConnection>(url));
+  if (absl::Status s = conns.front()->EnsureConnected(); !s.ok()) return s;
+  return std::unique_ptr<Database>(new PostgresDatabase(std::move(conns)));
+}
+
+}  // namespace chibo::db

@@ -1,0 +1,85 @@
+#include "absl/strings/string_view.h"
+#include "common/errors/errors.h"
+
+#include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/time/dates.h"
+#include "google/rpc/error_details.pb.h"
+
+namespace chibo::errors {
+
+void FieldViolations::Add(std::string field, std::string description) {
+  violations_.push_back({std::move(field), std::move(description)});
+}
+
+void FieldViolations::RequireNonEmpty(std::string field, absl::string_view value) {
+  if (value.empty()) Add(std::move(field), "bắt buộc / required");
+}
+
+void FieldViolations::CheckDate(std::string field, absl::string_view value, bool required) {
+  if (value.empty()) {
+    if (required) Add(std::move(field), "bắt buộc / required");
+    return;
+  }
+  if (!time::IsValidDate(value)) {
+    Add(std::move(field), "không phải ngày YYYY-MM-DD / not a date YYYY-MM-DD");
+  }
+}
+
+void FieldViolations::CheckLength(std::string field, absl::string_view value, size_t max) {
+  if (value.size() > max) {
+    Add(std::move(field), absl::StrCat("quá dài, tối đa ", max, " / longer than ", max));
+  }
+}
+
+absl::Status FieldViolations::ToStatus() const {
+  if (violations_.empty()) return absl::OkStatus();
+  google::rpc::BadRequest bad;
+  std::vector<std::string> parts;
+  for (const auto& v : violations_) {
+    auto* fv = bad.add_field_violations();
+    fv->set_field(v.field);
+    fv->set_description(v.description);
+    parts.push_back(absl::StrCat(v.field, ": ", v.description));
+  }
+  absl::Status status = absl::InvalidArgumentError(absl::StrJoin(parts, "; "));
+  status.SetPayload(kBadRequestTypeUrl, absl::Cord(bad.SerializeAsString()));
+  return status;
+}
+
+absl::Status InvalidArgument(std::string field, std::string description) {
+  FieldViolations v;
+  v.Add(std::move(field), std::move(description));
+  return v.ToStatus();
+}
+
+absl::Status WithErrorInfo(absl::Status status, absl::string_view reason,
+                           const std::map<std::string, std::string>& metadata) {
+  google::rpc::ErrorInfo info;
+  info.set_reason(std::string(reason));
+  info.set_domain(std::string(kDomain));
+  for (const auto& [k, v] : metadata) (*info.mutable_metadata())[k] = v;
+  status.SetPayload(kErrorInfoTypeUrl, absl::Cord(info.SerializeAsString()));
+  return status;
+}
+
+std::vector<FieldViolation> FieldViolationsOf(const absl::Status& status) {
+  std::vector<FieldViolation> out;
+  auto payload = status.GetPayload(kBadRequestTypeUrl);
+  if (!payload) return out;
+  google::rpc::BadRequest bad;
+  if (!bad.ParseFromString(std::string(*payload))) return out;
+  for (const auto& fv : bad.field_violations()) out.push_back({fv.field(), fv.description()});
+  return out;
+}
+
+std::string ErrorReasonOf(const absl::Status& status) {
+  auto payload = status.GetPayload(kErrorInfoTypeUrl);
+  if (!payload) return "";
+  google::rpc::ErrorInfo info;
+  if (!info.ParseFromString(std::string(*payload))) return "";
+  return info.reason();
+}
+
+}  // namespace chibo::errors

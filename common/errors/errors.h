@@ -1,0 +1,57 @@
+// Errors with google.rpc details (AIP-193), carried inside absl::Status as
+// payloads so domain code stays free of gRPC. Only the gRPC adapter turns
+// them into grpc::Status (common/rpc/status_mapping.h).
+#ifndef CHIBO_COMMON_ERRORS_ERRORS_H_
+#define CHIBO_COMMON_ERRORS_ERRORS_H_
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/status/status.h"
+
+namespace chibo::errors {
+
+inline constexpr absl::string_view kDomain = "chibo.gov.vn";
+inline constexpr absl::string_view kBadRequestTypeUrl = "type.googleapis.com/google.rpc.BadRequest";
+inline constexpr absl::string_view kErrorInfoTypeUrl = "type.googleapis.com/google.rpc.ErrorInfo";
+
+struct FieldViolation {
+  std::string field;        // path in the request, e.g. "member.admitted_on"
+  std::string description;  // Vietnamese first, English after " / "
+};
+
+// Collects field violations while validating a request; `ToStatus()` is OK
+// when there are none, else INVALID_ARGUMENT naming every offending field.
+class FieldViolations {
+ public:
+  void Add(std::string field, std::string description);
+  // Adds a violation when `value` is empty.
+  void RequireNonEmpty(std::string field, absl::string_view value);
+  // A civil date "YYYY-MM-DD"; empty is allowed unless `required`.
+  void CheckDate(std::string field, absl::string_view value, bool required);
+  // At most `max` bytes of text.
+  void CheckLength(std::string field, absl::string_view value, size_t max);
+  bool empty() const { return violations_.empty(); }
+  const std::vector<FieldViolation>& violations() const { return violations_; }
+  absl::Status ToStatus() const;
+
+ private:
+  std::vector<FieldViolation> violations_;
+};
+
+absl::Status InvalidArgument(std::string field, std::string description);
+
+// Attaches google.rpc.ErrorInfo (reason in UPPER_SNAKE_CASE, domain kDomain).
+absl::Status WithErrorInfo(absl::Status status, absl::string_view reason,
+                           const std::map<std::string, std::string>& metadata = {});
+
+// Reads back what the helpers above attached (for tests and clients).
+std::vector<FieldViolation> FieldViolationsOf(const absl::Status& status);
+std::string ErrorReasonOf(const absl::Status& status);
+
+}  // namespace chibo::errors
+
+#endif  // CHIBO_COMMON_ERRORS_ERRORS_H_

@@ -1,0 +1,29 @@
+#include "absl/strings/string_view.h"
+#include "common/resource/resource.h"
+
+#include "absl/random/random.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace chibo::resource {
+
+std::string NewId(absl::string_view prefix) {
+  thread_local absl::BitGen gen;
+  return absl::StrCat(prefix, absl::StrFormat("%016x", absl::Uniform<uint64_t>(gen)));
+}
+
+bool IsValidId(absl::string_view id) {
+  if (id.size() < 3 || id.size() > 63 || id.front() == '-') return false;
+  for (char c : id) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  }
+  return true;
+}
+
+std::string EtagOf(int64_t version) { return absl::StrCat("v", version); }
+
+bool EtagMatches(absl::string_view etag, int64_t version) {
+  return etag.empty() || etag == EtagOf(version);
+}
+
+}  // namespace chibo::resource

@@ -1,0 +1,25 @@
+// Resource ids and etags shared by every service (AIP-122, AIP-154).
+#ifndef CHIBO_COMMON_RESOURCE_RESOURCE_H_
+#define CHIBO_COMMON_RESOURCE_RESOURCE_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace chibo::resource {
+
+// A new random id: `prefix` then 16 lower-case hex digits, e.g. "mb-3f9a…".
+std::string NewId(absl::string_view prefix);
+
+// Client-chosen ids: 3..63 of [a-z0-9-], starting with a letter or digit.
+bool IsValidId(absl::string_view id);
+
+// The etag of a stored version: "v<version>".
+std::string EtagOf(int64_t version);
+
+// True when `etag` is empty (no check asked) or names `version`.
+bool EtagMatches(absl::string_view etag, int64_t version);
+
+}  // namespace chibo::resource
+
+#endif  // CHIBO_COMMON_RESOURCE_RESOURCE_H_

@@ -1,0 +1,91 @@
+#include "common/service/service_flags.h"
+
+#include <filesystem>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "common/db/open_database.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "gRPC listen address HOST:PORT (port 0: any free port)");
+ABSL_FLAG(std::string, data_dir, "data", "Directory for the SQLite file and the embedded default's keys");
+ABSL_FLAG(std::string, database_url, "", "postgresql://… to use PostgreSQL instead of SQLite");
+ABSL_FLAG(std::string, redis_url, "", "redis://HOST:PORT cache; empty = no Redis");
+ABSL_FLAG(std::string, monitor_listen, "", "HOST:PORT for /metrics and /healthz over HTTP; empty = off");
+ABSL_FLAG(std::string, jwt_hs256_key_file, "", "HS256 key file (default <data_dir>/jwt-hs256.key, created if absent; 'none' = off)");
+ABSL_FLAG(std::string, jwt_rs256_public_key_file, "", "PEM public key of the identity provider (RS256)");
+ABSL_FLAG(std::string, jwt_es256_public_key_file, "", "PEM public key of the identity provider (ES256)");
+ABSL_FLAG(std::string, jwt_audience, "chibo", "Required token audience");
+ABSL_FLAG(int, worker_threads, 16, "Threads for blocking work (SQL, Redis)");
+ABSL_FLAG(int, db_pool_size, 8, "Database connections");
+ABSL_FLAG(std::string, log_level, "info", "debug (every call) | info | warn | error");
+ABSL_FLAG(std::string, tls_cert_file, "", "Serve TLS with this certificate (PEM)");
+ABSL_FLAG(std::string, tls_key_file, "", "… and this private key (PEM)");
+ABSL_FLAG(std::string, tls_client_ca_file, "", "Require client certificates signed by this CA (mTLS)");
+
+namespace chibo::service {
+
+std::string Hs256KeyFilePath() {
+  std::string path = absl::GetFlag(FLAGS_jwt_hs256_key_file);
+  if (path.empty()) path = absl::StrCat(absl::GetFlag(FLAGS_data_dir), "/jwt-hs256.key");
+  return path;
+}
+
+absl::StatusOr<ServiceResources> OpenServiceResources(const std::string& name) {
+  ServiceResources r;
+  const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir, ec);
+
+  db::DatabaseOptions db_options;
+  db_options.database_url = absl::GetFlag(FLAGS_database_url);
+  db_options.data_dir = data_dir;
+  db_options.sqlite_file_name = absl::StrCat(name, ".db");
+  db_options.pool_size = absl::GetFlag(FLAGS_db_pool_size);
+  auto database = db::OpenDatabase(db_options);
+  if (!database.ok()) return database.status();
+  r.database = *std::move(database);
+
+  cache::CacheOptions cache_options;
+  cache_options.name = name;
+  const std::string redis_url = absl::GetFlag(FLAGS_redis_url);
+  cache::RedisOptions redis_options;
+  redis_options.url = redis_url;
+  if (!redis_url.empty()) {
+    auto pool = cache::RedisPool::Create(redis_options);
+    if (!pool.ok()) return pool.status();
+    r.redis = *std::move(pool);
+  }
+  r.cache = std::make_unique<cache::Cache>(r.redis.get(), redis_options, cache_options);
+
+  auth::VerifierOptions verifier_options;
+  verifier_options.audience = absl::GetFlag(FLAGS_jwt_audience);
+  const std::string key_file = Hs256KeyFilePath();
+  if (key_file != "none") {
+    r.created_hs256_key = !std::filesystem::exists(key_file);
+    auto key = auth::LoadOrCreateHs256Key(key_file);
+    if (!key.ok()) return key.status();
+    r.hs256_key = *key;
+    verifier_options.hs256_key = *key;
+  }
+  if (auto f = absl::GetFlag(FLAGS_jwt_rs256_public_key_file); !f.empty()) {
+    auto pem = auth::ReadFileToString(f);
+    if (!pem.ok()) return pem.status();
+    verifier_options.rs256_public_key = *pem;
+  }
+  if (auto f = absl::GetFlag(FLAGS_jwt_es256_public_key_file); !f.empty()) {
+    auto pem = auth::ReadFileToString(f);
+    if (!pem.ok()) return pem.status();
+    verifier_options.es256_public_key = *pem;
+  }
+  auto verifier = auth::TokenVerifier::Create(verifier_options);
+  if (!verifier.ok()) return verifier.status();
+  r.verifier = *std::move(verifier);
+
+  r.server_options.listen = absl::GetFlag(FLAGS_listen);
+  r.server_options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert_file);
+  r.server_options.tls_key_file = absl::GetFlag(FLAGS_tls_key_file);
+  r.server_options.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
+  return r;
+}
+
+}  // namespace chibo::service

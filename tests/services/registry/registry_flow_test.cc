@@ -1,0 +1,318 @@
+// The registry over real gRPC with a real Redis, on SQLite and on
+// PostgreSQL: a 4-level tree, members, a transfer, an exemption, and the
+// roster counts on dates before and after each event; a move and the tree
+// as of an earlier date.
+#include <algorithm>
+
+#include "gtest/gtest.h"
+#include "tests/services/registry/registry_test_util.h"
+
+namespace chibo::registry::testing {
+namespace {
+
+enum class Engine { kSqlite, kPostgres };
+
+class RegistryFlowTest : public ::testing::TestWithParam<Engine> {
+ protected:
+  static void SetUpTestSuite() {
+    if (!postgres_) {
+      auto pg = chibo::testing::PostgresCluster::Start();
+      ASSERT_TRUE(pg.ok()) << pg.status();
+      postgres_ = pg->release();
+    }
+  }
+  static void TearDownTestSuite() {
+    delete postgres_;
+    postgres_ = nullptr;
+  }
+
+  void SetUp() override {
+    HarnessOptions options;
+    options.with_redis = true;
+    if (GetParam() == Engine::kPostgres) {
+      static int n = 0;
+      auto url = postgres_->CreateDatabase("flow_" + std::to_string(++n));
+      ASSERT_TRUE(url.ok()) << url.status();
+      options.database_url = *url;
+    }
+    auto h = RegistryHarness::Start(options);
+    ASSERT_TRUE(h.ok()) << h.status();
+    h_ = *std::move(h);
+    admin_ = h_->Token(auth::Role::kAdmin, "tinh");
+    // Province → districts → base committee → cells: four levels.
+    MakeUnit(*h_, admin_, "tinh", v1::PROVINCE, "");
+    MakeUnit(*h_, admin_, "huyen-a", v1::DIRECT_COMMITTEE, "tinh");
+    MakeUnit(*h_, admin_, "huyen-b", v1::DIRECT_COMMITTEE, "tinh");
+    MakeUnit(*h_, admin_, "xa-a1", v1::BASE_COMMITTEE, "huyen-a", "2020-01-01", v1::COMMUNE_WARD);
+    MakeUnit(*h_, admin_, "cb-1", v1::SUBORDINATE_CELL, "xa-a1", "2020-01-01", v1::RESIDENTIAL);
+    MakeUnit(*h_, admin_, "cb-2", v1::SUBORDINATE_CELL, "xa-a1", "2020-01-01", v1::RESIDENTIAL);
+    MakeUnit(*h_, admin_, "cb-b", v1::BASE_CELL, "huyen-b", "2020-01-01", v1::SCHOOL);
+  }
+
+  static chibo::testing::PostgresCluster* postgres_;
+  std::unique_ptr<RegistryHarness> h_;
+  std::string admin_;
+};
+
+chibo::testing::PostgresCluster* RegistryFlowTest::postgres_ = nullptr;
+
+TEST_P(RegistryFlowTest, RosterCountsFollowTransfersExemptionsAndStanding) {
+  // cb-1: three official, two probationary (m4 becomes official 2024-05-01).
+  MakeMember(*h_, admin_, "m1", "cb-1", "2010-03-02", "2011-03-02");
+  MakeMember(*h_, admin_, "m2", "cb-1", "2012-05-19", "2013-05-19");
+  MakeMember(*h_, admin_, "m3", "cb-1", "2015-09-02", "2016-09-02");
+  MakeMember(*h_, admin_, "m4", "cb-1", "2023-05-01", "");
+  MakeMember(*h_, admin_, "m5", "cb-1", "2023-11-07", "");
+  MakeMember(*h_, admin_, "m6", "cb-2", "2018-01-01", "2019-01-01");
+  MakeMember(*h_, admin_, "m7", "cb-2", "2018-01-01", "2019-01-01");
+
+  v1::Roster before = RosterOn(*h_, admin_, "cb-1", "2024-02-01");
+  EXPECT_EQ(before.total(), 5);
+  EXPECT_EQ(before.official(), 3);
+  EXPECT_EQ(before.probationary(), 2);
+  EXPECT_EQ(before.expected(), 5);
+
+  v1::Member out;
+  // m2 exempted from 2024-03-01 (miễn sinh hoạt).
+  auto exempt = Lifecycle("m2", "2024-03-01");
+  exempt.set_reason("Tuổi cao, sức yếu");
+  ASSERT_TRUE(h_->stub().StartExemption(RegistryHarness::Ctx(admin_).get(), exempt, &out).ok());
+  EXPECT_EQ(out.status(), v1::EXEMPTED);
+  // m4 becomes official on 2024-05-01.
+  ASSERT_TRUE(h_->stub().MakeOfficial(RegistryHarness::Ctx(admin_).get(), Lifecycle("m4", "2024-05-01"), &out).ok());
+  // m1 transferred officially to cb-2 on 2024-06-01.
+  ASSERT_TRUE(h_->stub().TransferMember(RegistryHarness::Ctx(admin_).get(), Lifecycle("m1", "2024-06-01", "cb-2"), &out).ok());
+  EXPECT_EQ(out.home_cell_id(), "cb-2");
+  // m5 away to cb-b (another district) from 2024-08-01, back 2025-02-01.
+  ASSERT_TRUE(h_->stub().StartTemporaryTransfer(RegistryHarness::Ctx(admin_).get(), Lifecycle("m5", "2024-08-01", "cb-b"), &out).ok());
+  ASSERT_TRUE(h_->stub().EndTemporaryTransfer(RegistryHarness::Ctx(admin_).get(), Lifecycle("m5", "2025-02-01"), &out).ok());
+
+  // Before every event: unchanged (the roster is computed from dated facts).
+  v1::Roster feb = RosterOn(*h_, admin_, "cb-1", "2024-02-01");
+  EXPECT_EQ(feb.total(), 5);
+  EXPECT_EQ(feb.expected(), 5);
+  EXPECT_EQ(feb.exempted(), 0);
+
+  v1::Roster apr = RosterOn(*h_, admin_, "cb-1", "2024-04-01");
+  EXPECT_EQ(apr.total(), 5);
+  EXPECT_EQ(apr.exempted(), 1);
+  EXPECT_EQ(apr.expected(), 4);
+  EXPECT_EQ(apr.official(), 3);
+
+  v1::Roster may = RosterOn(*h_, admin_, "cb-1", "2024-05-01");
+  EXPECT_EQ(may.official(), 4);
+  EXPECT_EQ(may.probationary(), 1);
+
+  v1::Roster july = RosterOn(*h_, admin_, "cb-1", "2024-07-01");
+  EXPECT_EQ(july.total(), 4);  // m1 left
+  EXPECT_EQ(july.expected(), 3);
+  v1::Roster cb2_before = RosterOn(*h_, admin_, "cb-2", "2024-05-31");
+  v1::Roster cb2_after = RosterOn(*h_, admin_, "cb-2", "2024-06-01");
+  EXPECT_EQ(cb2_before.total(), 2);
+  EXPECT_EQ(cb2_after.total(), 3);
+  EXPECT_EQ(cb2_after.expected(), 3);
+
+  v1::Roster sept = RosterOn(*h_, admin_, "cb-1", "2024-09-01");
+  EXPECT_EQ(sept.total(), 4);
+  EXPECT_EQ(sept.temporarily_away(), 1);
+  EXPECT_EQ(sept.expected(), 2);  // m3, m4 (m2 exempted, m5 away)
+  v1::Roster host = RosterOn(*h_, admin_, "cb-b", "2024-09-01");
+  EXPECT_EQ(host.total(), 0);
+  EXPECT_EQ(host.visiting(), 1);
+  EXPECT_EQ(host.expected(), 0);
+
+  v1::Roster back = RosterOn(*h_, admin_, "cb-1", "2025-03-01");
+  EXPECT_EQ(back.temporarily_away(), 0);
+  EXPECT_EQ(back.expected(), 3);
+  EXPECT_EQ(RosterOn(*h_, admin_, "cb-b", "2025-03-01").visiting(), 0);
+
+  // Ending the exemption brings m2 back into the expected count.
+  ASSERT_TRUE(h_->stub().EndExemption(RegistryHarness::Ctx(admin_).get(), Lifecycle("m2", "2025-04-01"), &out).ok());
+  EXPECT_EQ(RosterOn(*h_, admin_, "cb-1", "2025-04-01").expected(), 4);
+  EXPECT_EQ(RosterOn(*h_, admin_, "cb-1", "2025-03-31").expected(), 3);
+
+  // Removal (xóa tên) takes m3 out of the roll from its date.
+  ASSERT_TRUE(h_->stub().RemoveMember(RegistryHarness::Ctx(admin_).get(), Lifecycle("m3", "2025-06-01"), &out).ok());
+  EXPECT_EQ(out.status(), v1::REMOVED);
+  EXPECT_EQ(RosterOn(*h_, admin_, "cb-1", "2025-06-01").total(), 3);
+  EXPECT_EQ(RosterOn(*h_, admin_, "cb-1", "2025-05-31").total(), 4);
+
+  // The events of m1, in order.
+  v1::ListMemberEventsRequest er;
+  er.set_member_id("m1");
+  v1::ListMemberEventsResponse events;
+  ASSERT_TRUE(h_->stub().ListMemberEvents(RegistryHarness::Ctx(admin_).get(), er, &events).ok());
+  ASSERT_EQ(events.events_size(), 3);
+  EXPECT_EQ(events.events(0).kind(), v1::ADMITTED);
+  EXPECT_EQ(events.events(1).kind(), v1::BECAME_OFFICIAL);
+  EXPECT_EQ(events.events(2).kind(), v1::OFFICIAL_TRANSFER);
+  EXPECT_EQ(events.events(2).from_cell_id(), "cb-1");
+  EXPECT_EQ(events.events(2).to_cell_id(), "cb-2");
+}
+
+TEST_P(RegistryFlowTest, MovedUnitShowsItsOldParentAsOfAnEarlierDate) {
+  MakeMember(*h_, admin_, "m1", "cb-1", "2010-03-02", "2011-03-02");
+  const std::string district_a = h_->Token(auth::Role::kAdmin, "huyen-a");
+  v1::GetMemberRequest gm;
+  gm.set_id("m1");
+  v1::Member member;
+  ASSERT_TRUE(h_->stub().GetMember(RegistryHarness::Ctx(district_a).get(), gm, &member).ok());
+
+  // The 2025 reform: the commune moves from district a to district b.
+  v1::MoveOrgUnitRequest move;
+  move.set_id("xa-a1");
+  move.set_new_parent_id("huyen-b");
+  move.set_effective_on("2025-07-01");
+  v1::OrgUnit moved;
+  ASSERT_TRUE(h_->stub().MoveOrgUnit(RegistryHarness::Ctx(admin_).get(), move, &moved).ok());
+  EXPECT_EQ(moved.parent_id(), "huyen-b");
+
+  auto parent_on = [&](const std::string& date) {
+    v1::GetOrgUnitRequest r;
+    r.set_id("xa-a1");
+    r.set_as_of(date);
+    v1::OrgUnit u;
+    EXPECT_TRUE(h_->stub().GetOrgUnit(RegistryHarness::Ctx(admin_).get(), r, &u).ok());
+    return u;
+  };
+  EXPECT_EQ(parent_on("2025-06-30").parent_id(), "huyen-a");
+  EXPECT_EQ(parent_on("2025-07-01").parent_id(), "huyen-b");
+  v1::OrgUnit today = parent_on("");
+  ASSERT_EQ(today.parent_history_size(), 2);
+  EXPECT_EQ(today.parent_history(0).valid_to(), "2025-07-01");
+
+  auto children_of = [&](const std::string& parent, const std::string& date) {
+    v1::ListOrgUnitsRequest r;
+    r.set_parent_id(parent);
+    r.set_as_of(date);
+    v1::ListOrgUnitsResponse resp;
+    EXPECT_TRUE(h_->stub().ListOrgUnits(RegistryHarness::Ctx(admin_).get(), r, &resp).ok());
+    std::vector<std::string> ids;
+    for (const auto& u : resp.org_units()) ids.push_back(u.id());
+    return ids;
+  };
+  EXPECT_EQ(children_of("huyen-a", "2025-01-01"), std::vector<std::string>{"xa-a1"});
+  EXPECT_TRUE(children_of("huyen-a", "2025-08-01").empty());
+  std::vector<std::string> b_after = children_of("huyen-b", "2025-08-01");
+  EXPECT_NE(std::find(b_after.begin(), b_after.end(), "xa-a1"), b_after.end());
+
+  // Members of district b's subtree as of after the move include cb-1's.
+  v1::ListMembersRequest lm;
+  lm.set_org_unit_id("huyen-b");
+  lm.set_subtree(true);
+  lm.set_as_of("2025-08-01");
+  v1::ListMembersResponse members;
+  ASSERT_TRUE(h_->stub().ListMembers(RegistryHarness::Ctx(admin_).get(), lm, &members).ok());
+  ASSERT_EQ(members.members_size(), 1);
+  lm.set_org_unit_id("huyen-a");
+  lm.set_as_of("2025-01-01");
+  ASSERT_TRUE(h_->stub().ListMembers(RegistryHarness::Ctx(admin_).get(), lm, &members).ok());
+  EXPECT_EQ(members.members_size(), 1);
+
+  // Scope follows the tree of today: district a no longer reaches m1.
+  grpc::Status denied = h_->stub().GetMember(RegistryHarness::Ctx(district_a).get(), gm, &member);
+  EXPECT_EQ(denied.error_code(), grpc::StatusCode::PERMISSION_DENIED) << denied.error_message();
+  const std::string district_b = h_->Token(auth::Role::kViewer, "huyen-b");
+  EXPECT_TRUE(h_->stub().GetMember(RegistryHarness::Ctx(district_b).get(), gm, &member).ok());
+
+  // A unit cannot move under its own descendant.
+  v1::MoveOrgUnitRequest cycle;
+  cycle.set_id("xa-a1");
+  cycle.set_new_parent_id("cb-1");
+  cycle.set_effective_on("2026-01-01");
+  grpc::Status refused = h_->stub().MoveOrgUnit(RegistryHarness::Ctx(admin_).get(), cycle, &moved);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_P(RegistryFlowTest, SearchPagingMaskingAndAudit) {
+  for (int i = 0; i < 7; ++i) {
+    MakeMember(*h_, admin_, "p" + std::to_string(i), "cb-2", "2015-01-01", "2016-01-01");
+  }
+  v1::ListMembersRequest lm;
+  lm.set_org_unit_id("cb-2");
+  lm.set_page_size(3);
+  std::vector<std::string> seen;
+  for (int page = 0; page < 5; ++page) {
+    v1::ListMembersResponse resp;
+    ASSERT_TRUE(h_->stub().ListMembers(RegistryHarness::Ctx(admin_).get(), lm, &resp).ok());
+    for (const auto& m : resp.members()) seen.push_back(m.id());
+    if (resp.next_page_token().empty()) break;
+    lm.set_page_token(resp.next_page_token());
+  }
+  EXPECT_EQ(seen.size(), 7u);
+
+  // Search without diacritics finds "Nguyễn Văn p3".
+  v1::ListMembersRequest search;
+  search.set_org_unit_id("tinh");
+  search.set_subtree(true);
+  search.set_query("nguyen van p3");
+  v1::ListMembersResponse found;
+  ASSERT_TRUE(h_->stub().ListMembers(RegistryHarness::Ctx(admin_).get(), search, &found).ok());
+  ASSERT_EQ(found.members_size(), 1);
+  EXPECT_EQ(found.members(0).id(), "p3");
+  EXPECT_EQ(found.members(0).citizen_id(), "001203004567");
+
+  // A viewer sees personal data masked.
+  v1::GetMemberRequest gm;
+  gm.set_id("p3");
+  v1::Member masked;
+  ASSERT_TRUE(h_->stub().GetMember(RegistryHarness::Ctx(h_->Token(auth::Role::kViewer, "tinh")).get(), gm, &masked).ok());
+  EXPECT_EQ(masked.citizen_id(), "*********567");
+  EXPECT_EQ(masked.phone(), "*******678");
+  EXPECT_TRUE(masked.pii_masked());
+
+  // Every write is audited with who and what.
+  v1::ListAuditEntriesRequest ar;
+  ar.set_org_unit_id("xa-a1");
+  ar.set_resource_id("p3");
+  v1::ListAuditEntriesResponse audit;
+  ASSERT_TRUE(h_->stub().ListAuditEntries(RegistryHarness::Ctx(admin_).get(), ar, &audit).ok());
+  ASSERT_EQ(audit.entries_size(), 1);
+  EXPECT_EQ(audit.entries(0).method(), "CreateMember");
+  EXPECT_EQ(audit.entries(0).actor(), "tester");
+  EXPECT_NE(audit.entries(0).after_json().find("Nguyễn Văn p3"), std::string::npos);
+  // Only admins read the audit trail.
+  grpc::Status viewer = h_->stub().ListAuditEntries(RegistryHarness::Ctx(h_->Token(auth::Role::kViewer, "tinh")).get(), ar, &audit);
+  EXPECT_EQ(viewer.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_P(RegistryFlowTest, RulebookVersionInForceOnADate) {
+  v1::GetRulebookRequest get;
+  get.set_province_id("tinh");
+  get.set_on_date("2024-01-01");
+  v1::RulebookVersion rules;
+  ASSERT_TRUE(h_->stub().GetRulebook(RegistryHarness::Ctx(admin_).get(), get, &rules).ok());
+  EXPECT_TRUE(rules.is_default());
+  EXPECT_EQ(rules.rules().regular_min_minutes(), 90);
+  EXPECT_EQ(rules.rules().standard_attendance_percent(), 85);
+
+  v1::PutRulebookRequest put;
+  put.set_province_id("tinh");
+  put.set_effective_from("2025-07-01");
+  *put.mutable_rules() = rules.rules();
+  put.mutable_rules()->set_district_member_visits_per_year(4);
+  ASSERT_TRUE(h_->stub().PutRulebook(RegistryHarness::Ctx(admin_).get(), put, &rules).ok());
+
+  get.set_on_date("2025-06-30");
+  ASSERT_TRUE(h_->stub().GetRulebook(RegistryHarness::Ctx(admin_).get(), get, &rules).ok());
+  EXPECT_TRUE(rules.is_default());
+  EXPECT_EQ(rules.rules().district_member_visits_per_year(), 6);
+  get.set_on_date("2025-07-01");
+  ASSERT_TRUE(h_->stub().GetRulebook(RegistryHarness::Ctx(h_->Token(auth::Role::kViewer, "cb-1")).get(), get, &rules).ok());
+  EXPECT_FALSE(rules.is_default());
+  EXPECT_EQ(rules.effective_from(), "2025-07-01");
+  EXPECT_EQ(rules.rules().district_member_visits_per_year(), 4);
+
+  // A district admin may not change the province's rules.
+  grpc::Status denied = h_->stub().PutRulebook(RegistryHarness::Ctx(h_->Token(auth::Role::kAdmin, "huyen-a")).get(), put, &rules);
+  EXPECT_EQ(denied.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, RegistryFlowTest,
+                         ::testing::Values(Engine::kSqlite, Engine::kPostgres),
+                         [](const auto& info) {
+                           return info.param == Engine::kSqlite ? "SQLite" : "PostgreSQL";
+                         });
+
+}  // namespace
+}  // namespace chibo::registry::testing

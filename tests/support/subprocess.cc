@@ -1,0 +1,235 @@
+#include "tests/support/subprocess.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+
+extern char** environ;
+
+namespace chibo::testing {
+namespace {
+
+[[noreturn]] void Die(std::string_view what) {
+  std::fprintf(stderr, "chibo::testing: %.*s: %s\n", static_cast<int>(what.size()), what.data(),
+               std::strerror(errno));
+  std::abort();
+}
+
+int DecodeWaitStatus(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
+// posix_spawn attributes: own process group, default signal dispositions and
+// an empty signal mask (the test process may block or ignore some).
+class SpawnAttributes {
+ public:
+  SpawnAttributes() {
+    posix_spawnattr_init(&attr_);
+    sigset_t none;
+    sigemptyset(&none);
+    sigset_t defaults;
+    sigemptyset(&defaults);
+    for (int sig : {SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGCHLD, SIGQUIT, SIGUSR1, SIGUSR2}) {
+      sigaddset(&defaults, sig);
+    }
+    posix_spawnattr_setsigmask(&attr_, &none);
+    posix_spawnattr_setsigdefault(&attr_, &defaults);
+    posix_spawnattr_setpgroup(&attr_, 0);
+    posix_spawnattr_setflags(&attr_, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+                                         POSIX_SPAWN_SETSIGDEF);
+  }
+  ~SpawnAttributes() { posix_spawnattr_destroy(&attr_); }
+  const posix_spawnattr_t* get() const { return &attr_; }
+
+ private:
+  posix_spawnattr_t attr_;
+};
+
+class FileActions {
+ public:
+  FileActions() { posix_spawn_file_actions_init(&actions_); }
+  ~FileActions() { posix_spawn_file_actions_destroy(&actions_); }
+  posix_spawn_file_actions_t* get() { return &actions_; }
+
+ private:
+  posix_spawn_file_actions_t actions_;
+};
+
+absl::StatusOr<pid_t> Spawn(const std::vector<std::string>& argv, FileActions& actions) {
+  if (argv.empty()) return absl::InvalidArgumentError("empty command");
+  std::vector<char*> args;
+  args.reserve(argv.size() + 1);
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  SpawnAttributes attributes;
+  pid_t pid = -1;
+  int rc = posix_spawnp(&pid, args[0], actions.get(), attributes.get(), args.data(), environ);
+  if (rc != 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot run '", absl::StrJoin(argv, " "), "': ", std::strerror(rc)));
+  }
+  return pid;
+}
+
+}  // namespace
+
+absl::StatusOr<CommandResult> RunCommand(const std::vector<std::string>& argv,
+                                         absl::Duration timeout) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) {
+    return absl::InternalError(absl::StrCat("pipe2: ", std::strerror(errno)));
+  }
+  FileActions actions;
+  posix_spawn_file_actions_addopen(actions.get(), 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(actions.get(), fds[1], 1);
+  posix_spawn_file_actions_adddup2(actions.get(), fds[1], 2);
+  absl::StatusOr<pid_t> pid = Spawn(argv, actions);
+  close(fds[1]);
+  if (!pid.ok()) {
+    close(fds[0]);
+    return pid.status();
+  }
+  fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
+
+  CommandResult result;
+  const absl::Time deadline = absl::Now() + timeout;
+  bool exited = false;
+  bool eof = false;
+  int wait_status = 0;
+  char buffer[4096];
+  auto drain = [&]() {
+    while (true) {
+      ssize_t n = read(fds[0], buffer, sizeof(buffer));
+      if (n > 0) {
+        result.output.append(buffer, n);
+        continue;
+      }
+      if (n == 0) eof = true;
+      if (n < 0 && errno == EINTR) continue;
+      return;
+    }
+  };
+  // Read until EOF, or until the command has exited (a daemon it started may
+  // keep the pipe open).
+  while (!eof && !exited) {
+    if (absl::Now() > deadline) {
+      kill(*pid, SIGKILL);
+      waitpid(*pid, nullptr, 0);
+      close(fds[0]);
+      return absl::DeadlineExceededError(absl::StrCat("'", absl::StrJoin(argv, " "),
+                                                      "' did not finish within ",
+                                                      absl::FormatDuration(timeout),
+                                                      "; output so far: ", result.output));
+    }
+    pollfd p{fds[0], POLLIN, 0};
+    poll(&p, 1, 20);
+    drain();
+    pid_t done = waitpid(*pid, &wait_status, WNOHANG);
+    if (done == *pid) exited = true;
+  }
+  drain();
+  close(fds[0]);
+  if (!exited) {
+    while (waitpid(*pid, &wait_status, 0) < 0 && errno == EINTR) {
+    }
+  }
+  result.exit_code = DecodeWaitStatus(wait_status);
+  return result;
+}
+
+absl::StatusOr<std::unique_ptr<ChildProcess>> ChildProcess::Start(
+    const std::vector<std::string>& argv, const std::string& output_path) {
+  FileActions actions;
+  posix_spawn_file_actions_addopen(actions.get(), 0, "/dev/null", O_RDONLY, 0);
+  if (output_path.empty()) {
+    posix_spawn_file_actions_addopen(actions.get(), 1, "/dev/null", O_WRONLY, 0);
+  } else {
+    posix_spawn_file_actions_addopen(actions.get(), 1, output_path.c_str(),
+                                     O_WRONLY | O_CREAT | O_APPEND, 0644);
+  }
+  posix_spawn_file_actions_adddup2(actions.get(), 1, 2);
+  absl::StatusOr<pid_t> pid = Spawn(argv, actions);
+  if (!pid.ok()) return pid.status();
+  return std::unique_ptr<ChildProcess>(new ChildProcess(*pid));
+}
+
+ChildProcess::~ChildProcess() { Stop(); }
+
+bool ChildProcess::IsRunning() {
+  if (exited_) return false;
+  int status = 0;
+  pid_t done = waitpid(pid_, &status, WNOHANG);
+  if (done == pid_) {
+    exited_ = true;
+    exit_code_ = DecodeWaitStatus(status);
+    return false;
+  }
+  return done == 0;
+}
+
+int ChildProcess::Stop(absl::Duration grace) {
+  if (!IsRunning()) return exit_code_;
+  kill(pid_, SIGTERM);
+  const absl::Time deadline = absl::Now() + grace;
+  while (absl::Now() < deadline) {
+    if (!IsRunning()) return exit_code_;
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  kill(pid_, SIGKILL);
+  int status = 0;
+  while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  exited_ = true;
+  exit_code_ = DecodeWaitStatus(status);
+  return exit_code_;
+}
+
+int PickFreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) Die("socket");
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) Die("bind 127.0.0.1:0");
+  socklen_t len = sizeof(addr);
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) Die("getsockname");
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+std::string MakeTempDir(std::string_view prefix) {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string pattern = absl::StrCat(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", "/",
+                                     std::string(prefix), "XXXXXX");
+  if (mkdtemp(pattern.data()) == nullptr) Die(absl::StrCat("mkdtemp ", pattern));
+  return pattern;
+}
+
+void RemoveTree(const std::string& path) {
+  if (path.empty()) return;
+  std::error_code error;
+  std::filesystem::remove_all(path, error);
+}
+
+}  // namespace chibo::testing
