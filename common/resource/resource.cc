@@ -13,7 +13,7 @@ std::string NewId(absl::string_view prefix) {
 }
 
 bool IsValidId(absl::string_view id) {
-  if (id.size() < 3 || id.size() > 63 || id.front() == '-') return false;
+  if (id.size() < 2 || id.size() > 63 || id.front() == '-') return false;
   for (char c : id) {
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
   }

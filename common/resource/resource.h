@@ -11,7 +11,7 @@ namespace chibo::resource {
 // A new random id: `prefix` then 16 lower-case hex digits, e.g. "mb-3f9a…".
 std::string NewId(absl::string_view prefix);
 
-// Client-chosen ids: 3..63 of [a-z0-9-], starting with a letter or digit.
+// Client-chosen ids: 2..63 of [a-z0-9-], starting with a letter or digit.
 bool IsValidId(absl::string_view id);
 
 // The etag of a stored version: "v<version>".

@@ -218,7 +218,7 @@ absl::Status Registry::CreateMember(const auth::Claims& caller,
   FieldViolations v;
   if (!request.has_member()) v.Add("member", "bắt buộc / required");
   if (!in.id().empty() && !resource::IsValidId(in.id())) {
-    v.Add("member.id", "3–63 ký tự a-z, 0-9, - / 3..63 of [a-z0-9-]");
+    v.Add("member.id", "2–63 ký tự a-z, 0-9, - / 2..63 of [a-z0-9-]");
   }
   v.RequireNonEmpty("member.card_number", in.card_number());
   v.RequireNonEmpty("member.full_name", in.full_name());

@@ -123,7 +123,7 @@ absl::Status Registry::CreateOrgUnit(const auth::Claims& caller,
   FieldViolations v;
   if (!request.has_org_unit()) v.Add("org_unit", "bắt buộc / required");
   if (!in.id().empty() && !resource::IsValidId(in.id())) {
-    v.Add("org_unit.id", "3–63 ký tự a-z, 0-9, - / 3..63 of [a-z0-9-]");
+    v.Add("org_unit.id", "2–63 ký tự a-z, 0-9, - / 2..63 of [a-z0-9-]");
   }
   CheckKindAndCategory(v, "org_unit.", in.kind(), in.category());
   v.RequireNonEmpty("org_unit.name", in.name());
