@@ -1,6 +1,6 @@
 // Benchmark: cached GetMember on the real chibo-registry process (SQLite,
 // real redis-server) against a bare gRPC echo server, in the same run, on
-// the same machine, at 64 calls in flight over 4 connections.
+// the same machine, at 64 calls in flight over one connection.
 // Goal: registry ≥ 0.8 × echo throughput with p99 ≤ 5 ms.
 //
 //   get_member_bench [--seconds=5] [--rounds=2] [--members=1000] [--bin_dir=DIR]
@@ -28,7 +28,7 @@ ABSL_FLAG(int, seconds, 5, "Measured seconds per round and server");
 ABSL_FLAG(int, rounds, 2, "Alternating rounds (echo, registry, echo, registry, ...)");
 ABSL_FLAG(int, members, 1000, "Members to create and read");
 ABSL_FLAG(int, in_flight, 64, "Calls in flight");
-ABSL_FLAG(int, channels, 4, "Connections");
+ABSL_FLAG(int, channels, 1, "Connections (one HTTP/2 connection, as a service-to-service client holds)");
 ABSL_FLAG(std::string, bin_dir, "", "Directory of chibo-registry and chibo-echo-server (default: next to this binary)");
 
 namespace v1 = chibo::registry::v1;
