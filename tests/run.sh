@@ -10,6 +10,8 @@ BUILD_DIR=${BUILD_DIR:-build}
 JOBS=${JOBS:-2}
 if command -v ccache >/dev/null; then
   export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+  # Hits across clones in other directories (CI builds a fresh clone).
+  export CCACHE_BASEDIR=$(pwd) CCACHE_NOHASHDIR=true
   LAUNCHER=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
 else
   LAUNCHER=()

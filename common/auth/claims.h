@@ -37,6 +37,9 @@ struct Claims {
   std::string scope_org_id;   // org: the unit whose subtree the caller may act on
   std::string audience;       // aud
   absl::Time expires_at = absl::InfiniteFuture();  // exp
+  // The bearer token these claims came from, forwarded when a service calls
+  // another on the caller's behalf (so the callee applies the same scope).
+  std::string token;
 
   bool HasRole(Role r) const;
   bool HasAnyRole(RoleSet set) const;

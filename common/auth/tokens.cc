@@ -191,6 +191,7 @@ absl::StatusOr<Claims> TokenVerifier::VerifyUncached(absl::string_view token) co
   if (org == nullptr || *org == '\0') return Unauthenticated("no scope organization");
   if (aud == nullptr || options_.audience != aud) return Unauthenticated("wrong audience");
   claims.subject = sub;
+  claims.token = std::string(token);
   claims.scope_org_id = org;
   claims.audience = aud;
   errno = 0;

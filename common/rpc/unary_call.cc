@@ -81,6 +81,12 @@ absl::StatusOr<auth::Claims> CallRunner::Authenticate(grpc::CallbackServerContex
 void CallRunner::Finish(grpc::ServerUnaryReactor* reactor, grpc::CallbackServerContext* ctx,
                         absl::string_view method, absl::Time start, absl::string_view subject,
                         const absl::Status& status) {
+  Observe(ctx, method, start, subject, status);
+  reactor->Finish(ToGrpcStatus(status));
+}
+
+void CallRunner::Observe(grpc::CallbackServerContext* ctx, absl::string_view method,
+                         absl::Time start, absl::string_view subject, const absl::Status& status) {
   const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
   MethodMetrics& m = MetricsFor(service_, method);
   m.latency->Observe(seconds);
@@ -99,7 +105,6 @@ void CallRunner::Finish(grpc::ServerUnaryReactor* reactor, grpc::CallbackServerC
                         {"latency_us", absl::StrCat(static_cast<int64_t>(seconds * 1e6))},
                         {"error", std::string(status.message())}});
   }
-  reactor->Finish(ToGrpcStatus(status));
 }
 
 }  // namespace chibo::rpc

@@ -75,9 +75,15 @@ class CallRunner {
                  });
   }
 
- private:
+  // The token's claims, if it verifies and holds one of `roles`.
   absl::StatusOr<auth::Claims> Authenticate(grpc::CallbackServerContext* ctx,
                                             auth::RoleSet roles) const;
+  // Counts, times and logs a finished call (any kind of call).
+  void Observe(grpc::CallbackServerContext* ctx, absl::string_view method, absl::Time start,
+               absl::string_view subject, const absl::Status& status);
+  concurrency::ThreadPool* pool() const { return pool_; }
+
+ private:
   void Finish(grpc::ServerUnaryReactor* reactor, grpc::CallbackServerContext* ctx,
               absl::string_view method, absl::Time start, absl::string_view subject,
               const absl::Status& status);

@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/db/open_database.h"
 
-ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "gRPC listen address HOST:PORT (port 0: any free port)");
+ABSL_FLAG(std::string, listen, "", "gRPC listen address HOST:PORT (port 0: any free port); default 127.0.0.1 and the service's own port (registry 50051, scheduling 50052, supervision 50053)");
 ABSL_FLAG(std::string, data_dir, "data", "Directory for the SQLite file and the embedded default's keys");
 ABSL_FLAG(std::string, database_url, "", "postgresql://… to use PostgreSQL instead of SQLite");
 ABSL_FLAG(std::string, redis_url, "", "redis://HOST:PORT cache; empty = no Redis");
@@ -30,7 +30,8 @@ std::string Hs256KeyFilePath() {
   return path;
 }
 
-absl::StatusOr<ServiceResources> OpenServiceResources(const std::string& name) {
+absl::StatusOr<ServiceResources> OpenServiceResources(const std::string& name,
+                                                      const std::string& default_listen) {
   ServiceResources r;
   const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
   std::error_code ec;
@@ -81,7 +82,8 @@ absl::StatusOr<ServiceResources> OpenServiceResources(const std::string& name) {
   if (!verifier.ok()) return verifier.status();
   r.verifier = *std::move(verifier);
 
-  r.server_options.listen = absl::GetFlag(FLAGS_listen);
+  r.server_options.listen =
+      absl::GetFlag(FLAGS_listen).empty() ? default_listen : absl::GetFlag(FLAGS_listen);
   r.server_options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert_file);
   r.server_options.tls_key_file = absl::GetFlag(FLAGS_tls_key_file);
   r.server_options.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);

@@ -46,7 +46,9 @@ struct ServiceResources {
   rpc::ServerOptions server_options;
 };
 
-absl::StatusOr<ServiceResources> OpenServiceResources(const std::string& name);
+// `default_listen` is used when --listen is not given.
+absl::StatusOr<ServiceResources> OpenServiceResources(const std::string& name,
+                                                      const std::string& default_listen);
 
 // The HS256 key file in use: --jwt_hs256_key_file, default <data_dir>/jwt-hs256.key;
 // "none" turns HS256 off (production with a provider's keys).

@@ -28,6 +28,30 @@ absl::CivilDay Today() { return absl::ToCivilDay(absl::Now(), VietnamTimeZone())
 
 std::string TodayText() { return FormatDate(Today()); }
 
+absl::StatusOr<absl::CivilMinute> ParseLocalMinute(absl::string_view text) {
+  absl::CivilMinute minute;
+  if (text.size() != 16 || text[10] != 'T' || !absl::ParseCivilTime(text, &minute) ||
+      FormatLocalMinute(minute) != text) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("not a local time YYYY-MM-DDTHH:MM: \"", text, "\""));
+  }
+  return minute;
+}
+
+bool IsValidLocalMinute(absl::string_view text) { return ParseLocalMinute(text).ok(); }
+
+std::string FormatLocalMinute(absl::CivilMinute minute) {
+  return absl::FormatCivilTime(minute);  // "YYYY-MM-DDTHH:MM"
+}
+
+int64_t LocalMinuteToUnix(absl::CivilMinute minute) {
+  return absl::ToUnixSeconds(absl::FromCivil(minute, VietnamTimeZone()));
+}
+
+absl::CivilMinute UnixToLocalMinute(int64_t seconds) {
+  return absl::ToCivilMinute(absl::FromUnixSeconds(seconds), VietnamTimeZone());
+}
+
 std::string FormatTimestamp(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", t, absl::UTCTimeZone());
 }

@@ -3,6 +3,7 @@
 #ifndef CHIBO_COMMON_TIME_DATES_H_
 #define CHIBO_COMMON_TIME_DATES_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,14 @@ std::string FormatDate(absl::CivilDay day);
 // Today in Vietnam.
 absl::CivilDay Today();
 std::string TodayText();
+
+// Local wall-clock times of meetings, "YYYY-MM-DDTHH:MM" in Vietnam time.
+absl::StatusOr<absl::CivilMinute> ParseLocalMinute(absl::string_view text);
+bool IsValidLocalMinute(absl::string_view text);
+std::string FormatLocalMinute(absl::CivilMinute minute);
+// Seconds since the epoch of a local minute, and back.
+int64_t LocalMinuteToUnix(absl::CivilMinute minute);
+absl::CivilMinute UnixToLocalMinute(int64_t seconds);
 
 // RFC 3339 UTC with microseconds, for audit and timestamps.
 std::string FormatTimestamp(absl::Time t);

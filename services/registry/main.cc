@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   chibo::observability::InitJsonLogging("chibo-registry", absl::GetFlag(FLAGS_log_level));
 
-  auto resources = chibo::service::OpenServiceResources("registry");
+  auto resources = chibo::service::OpenServiceResources("registry", "127.0.0.1:50051");
   if (!resources.ok()) return Fail(resources.status());
   if (auto s = chibo::db::ApplyMigrations(*resources->database, "journal",
                                           chibo::journal::JournalMigrations());

@@ -214,6 +214,11 @@ absl::Status Registry::GetOrgUnit(const auth::Claims& caller, const v1::GetOrgUn
     p->set_valid_from(row.Text(1));
     p->set_valid_to(row.Text(2));
   }
+  auto ancestors = s.Query(sql::kSelectAncestorsOn, {request.id(), as_of});
+  if (!ancestors.ok()) return ancestors.status();
+  for (auto it = ancestors->rows.rbegin(); it != ancestors->rows.rend(); ++it) {
+    unit->add_ancestor_ids(it->Text(0));
+  }
   *response = *std::move(unit);
   return absl::OkStatus();
 }

@@ -1,0 +1,343 @@
+// Meetings (buổi sinh hoạt): one-off creation, reads, moving one meeting,
+// postponing, cancelling, and approving the minutes.
+#include <algorithm>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/db/autocommit_session.h"
+#include "common/errors/errors.h"
+#include "common/journal/journaled_write.h"
+#include "common/paging/page_token.h"
+#include "common/resource/resource.h"
+#include "common/time/dates.h"
+#include "google/protobuf/util/json_util.h"
+#include "services/scheduling/meeting_rows.h"
+#include "services/scheduling/scheduling.h"
+#include "services/scheduling/scheduling_sql.h"
+
+namespace chibo::scheduling {
+
+using errors::FieldViolations;
+
+int64_t MinutesBetween(absl::string_view from, absl::string_view to) {
+  return (time::LocalMinuteToUnix(*time::ParseLocalMinute(to)) -
+          time::LocalMinuteToUnix(*time::ParseLocalMinute(from))) /
+         60;
+}
+
+absl::Status Scheduling::BumpCellVersion(db::Session& s, absl::string_view cell_id) {
+  return s.Execute(sql::kBumpCellVersion, {cell_id}).status();
+}
+
+absl::Status Scheduling::CheckNoOverlap(db::Session& s, absl::string_view cell_id,
+                                        int64_t starts_unix, int64_t ends_unix,
+                                        absl::string_view except_id) {
+  auto other = s.QueryOptionalRow(sql::kSelectOverlap, {cell_id, starts_unix, ends_unix, except_id});
+  if (!other.ok()) return other.status();
+  if (!other->has_value()) return absl::OkStatus();
+  const db::Row& row = **other;
+  return errors::WithErrorInfo(
+      absl::FailedPreconditionError(absl::StrCat(
+          "trùng buổi sinh hoạt \"", row.Text(0), "\" (", row.Text(1), "–", row.Text(2),
+          ") / overlaps meeting \"", row.Text(0), "\" of the same cell")),
+      "MEETING_OVERLAP", {{"meeting_id", row.Text(0)}, {"cell_id", std::string(cell_id)}});
+}
+
+absl::StatusOr<v1::Meeting> Scheduling::LoadMeeting(db::Session& s, absl::string_view id) {
+  auto row = s.QueryOptionalRow(sql::kSelectMeeting, {id});
+  if (!row.ok()) return row.status();
+  if (!row->has_value()) return NotFoundMeeting(id);
+  v1::Meeting m = MeetingFromRow(**row);
+  auto attendance = s.Query(sql::kSelectAttendance, {id});
+  if (!attendance.ok()) return attendance.status();
+  for (const db::Row& r : attendance->rows) {
+    auto* a = m.add_attendance();
+    a->set_member_id(r.Text(0));
+    a->set_mark(static_cast<v1::AttendanceMark>(r.Int(1)));
+    a->set_reason(r.Text(2));
+    a->set_member_name(r.Text(3));
+  }
+  auto tasks = s.Query(sql::kSelectTasks, {id});
+  if (!tasks.ok()) return tasks.status();
+  for (const db::Row& r : tasks->rows) {
+    auto* t = m.add_tasks();
+    t->set_id(r.Text(0));
+    t->set_assignee_member_id(r.Text(1));
+    t->set_description(r.Text(2));
+    t->set_due_on(r.Text(3));
+    t->set_reviewed(r.Bool(4));
+    t->set_done(r.Bool(5));
+    t->set_review_note(r.Text(6));
+    t->set_reviewed_in_meeting_id(r.Text(7));
+  }
+  auto reviews = s.Query(sql::kSelectReviewsBy, {id});
+  if (!reviews.ok()) return reviews.status();
+  for (const db::Row& r : reviews->rows) {
+    auto* tr = m.add_task_reviews();
+    tr->set_task_id(r.Text(0));
+    tr->set_done(r.Bool(1));
+    tr->set_note(r.Text(2));
+  }
+  return m;
+}
+
+absl::StatusOr<std::string> Scheduling::CellOfMeeting(absl::string_view meeting_id) {
+  auto row = db_->QueryOptionalRow(sql::kSelectCellOfMeeting, {meeting_id});
+  if (!row.ok()) return row.status();
+  if (!row->has_value()) return NotFoundMeeting(meeting_id);
+  return (*row)->Text(0);
+}
+
+absl::Status Scheduling::CreateMeeting(const auth::Claims& caller,
+                                       const v1::CreateMeetingRequest& request,
+                                       v1::Meeting* response) {
+  const v1::Meeting& in = request.meeting();
+  FieldViolations v;
+  if (!in.id().empty() && !resource::IsValidId(in.id())) {
+    v.Add("meeting.id", "2–63 ký tự a-z, 0-9, - / 2..63 of [a-z0-9-]");
+  }
+  v.RequireNonEmpty("meeting.cell_id", in.cell_id());
+  CheckKind(v, "meeting.kind", in.kind());
+  CheckPlannedTimes(v, "meeting.", in.starts_at(), in.ends_at());
+  v.CheckLength("meeting.title", in.title(), 300);
+  v.CheckLength("meeting.place", in.place(), 300);
+  if (!in.series_id().empty()) v.Add("meeting.series_id", "chỉ đọc / output only");
+  if (!journal::IsValidRequestId(request.request_id())) v.Add("request_id", "tối đa 128 ký tự / at most 128 printable characters");
+  if (absl::Status s = v.ToStatus(); !s.ok()) return s;
+  if (absl::Status s = registry_->CheckScope(caller, in.cell_id()); !s.ok()) return s;
+
+  return journal::RunJournaledWrite(
+      *db_, {caller.subject, "CreateMeeting", request.request_id()}, request, response,
+      [&](db::Session& s, google::protobuf::Message*, journal::AuditNote& note) -> absl::Status {
+        if (absl::Status st = BumpCellVersion(s, in.cell_id()); !st.ok()) return st;
+        const std::string id = in.id().empty() ? resource::NewId("mt") : in.id();
+        auto inserted = InsertMeeting(s, id, in.cell_id(), "", "", in.kind(),
+                                      in.title().empty() ? DefaultTitle(in.kind()) : in.title(),
+                                      in.starts_at(), in.ends_at(), in.place());
+        if (!inserted.ok()) {
+          return absl::IsAlreadyExists(inserted)
+                     ? errors::InvalidArgument("meeting.id", "đã tồn tại / already exists")
+                     : inserted;
+        }
+        if (absl::Status st = CheckNoOverlap(s, in.cell_id(), ToUnix(in.starts_at()),
+                                             ToUnix(in.ends_at()), id);
+            !st.ok()) {
+          return st;
+        }
+        auto loaded = LoadMeeting(s, id);
+        if (!loaded.ok()) return loaded.status();
+        *response = *loaded;
+        note = {"Meeting", id, in.cell_id(), "", journal::ToJson(*response)};
+        return absl::OkStatus();
+      });
+}
+
+absl::Status Scheduling::GetMeeting(const auth::Claims& caller,
+                                    const v1::GetMeetingRequest& request, v1::Meeting* response) {
+  FieldViolations v;
+  v.RequireNonEmpty("id", request.id());
+  if (absl::Status s = v.ToStatus(); !s.ok()) return s;
+  auto cell = CellOfMeeting(request.id());
+  if (!cell.ok()) return cell.status();
+  if (absl::Status s = registry_->CheckScope(caller, *cell); !s.ok()) return s;
+  db::AutocommitSession s(*db_);
+  auto m = LoadMeeting(s, request.id());
+  if (!m.ok()) return m.status();
+  *response = *std::move(m);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<std::string>> Scheduling::UnitsOfSubtree(const auth::Claims& caller,
+                                                                    absl::string_view org_id,
+                                                                    absl::string_view date) {
+  auto units = registry_->Subtree(caller, org_id, date);
+  if (!units.ok()) return units.status();
+  std::vector<std::string> ids;
+  ids.reserve(units->size());
+  for (const auto& u : *units) ids.push_back(u.id());
+  return ids;
+}
+
+absl::Status Scheduling::ListMeetings(const auth::Claims& caller,
+                                      const v1::ListMeetingsRequest& request,
+                                      v1::ListMeetingsResponse* response) {
+  FieldViolations v;
+  v.RequireNonEmpty("org_unit_id", request.org_unit_id());
+  v.CheckDate("from", request.from(), true);
+  v.CheckDate("to", request.to(), true);
+  if (v.empty() && request.to() < request.from()) v.Add("to", "trước from / before from");
+  if (!v1::MeetingStatus_IsValid(request.status())) v.Add("status", "không hợp lệ / unknown");
+  if (!paging::IsValidPageSize(request.page_size())) v.Add("page_size", "không âm / must be ≥ 0");
+  if (absl::Status s = v.ToStatus(); !s.ok()) return s;
+  const std::string filter_key =
+      absl::StrCat(request.org_unit_id(), "|", request.subtree(), "|", request.from(), "|",
+                   request.to(), "|", request.status());
+  auto offset = paging::DecodePageToken(request.page_token(), filter_key);
+  if (!offset.ok()) return errors::InvalidArgument("page_token", std::string(offset.status().message()));
+  if (absl::Status s = registry_->CheckScope(caller, request.org_unit_id()); !s.ok()) return s;
+  const int size = paging::EffectivePageSize(request.page_size());
+  const int64_t from = DayStartUnix(request.from());
+  const int64_t to = DayStartUnix(request.to()) + 24 * 3600;
+
+  std::vector<v1::Meeting> page;
+  bool more = false;
+  if (!request.subtree()) {
+    auto rows = db_->Query(sql::kListMeetingsOfCell,
+                           {request.org_unit_id(), from, to, static_cast<int64_t>(request.status()),
+                            static_cast<int64_t>(size + 1), *offset});
+    if (!rows.ok()) return rows.status();
+    for (const db::Row& r : rows->rows) page.push_back(MeetingFromRow(r));
+  } else {
+    auto units = UnitsOfSubtree(caller, request.org_unit_id(), request.to());
+    if (!units.ok()) return units.status();
+    const std::set<std::string> in_subtree(units->begin(), units->end());
+    auto rows = db_->Query(sql::kListMeetingsInPeriod,
+                           {from, to, static_cast<int64_t>(request.status())});
+    if (!rows.ok()) return rows.status();
+    int64_t skipped = 0;
+    for (const db::Row& r : rows->rows) {
+      if (!in_subtree.count(r.Text(1))) continue;
+      if (skipped++ < *offset) continue;
+      page.push_back(MeetingFromRow(r));
+      if (static_cast<int>(page.size()) > size) break;
+    }
+  }
+  if (static_cast<int>(page.size()) > size) {
+    more = true;
+    page.pop_back();
+  }
+  for (auto& m : page) *response->add_meetings() = std::move(m);
+  if (more) response->set_next_page_token(paging::EncodePageToken(*offset + size, filter_key));
+  return absl::OkStatus();
+}
+
+absl::Status Scheduling::UpdateMeeting(const auth::Claims& caller,
+                                       const v1::UpdateMeetingRequest& request,
+                                       v1::Meeting* response) {
+  const v1::Meeting& in = request.meeting();
+  FieldViolations v;
+  v.RequireNonEmpty("meeting.id", in.id());
+  if (request.update_mask().paths().empty()) v.Add("update_mask", "bắt buộc / required");
+  for (const std::string& path : request.update_mask().paths()) {
+    if (path == "starts_at" || path == "ends_at") {
+      if (!time::IsValidLocalMinute(path == "starts_at" ? in.starts_at() : in.ends_at())) {
+        v.Add(absl::StrCat("meeting.", path), "YYYY-MM-DDTHH:MM");
+      }
+    } else if (path == "title" || path == "place") {
+      v.CheckLength(absl::StrCat("meeting.", path), path == "title" ? in.title() : in.place(), 300);
+    } else {
+      v.Add("update_mask.paths", absl::StrCat("không sửa được \"", path,
+                                              "\" / not updatable (starts_at, ends_at, place, title)"));
+    }
+  }
+  if (!journal::IsValidRequestId(request.request_id())) v.Add("request_id", "tối đa 128 ký tự / at most 128 printable characters");
+  if (absl::Status s = v.ToStatus(); !s.ok()) return s;
+  auto cell = CellOfMeeting(in.id());
+  if (!cell.ok()) return cell.status();
+  if (absl::Status s = registry_->CheckScope(caller, *cell); !s.ok()) return s;
+
+  return journal::RunJournaledWrite(
+      *db_, {caller.subject, "UpdateMeeting", request.request_id()}, request, response,
+      [&](db::Session& s, google::protobuf::Message*, journal::AuditNote& note) -> absl::Status {
+        if (absl::Status st = BumpCellVersion(s, *cell); !st.ok()) return st;
+        auto before = LoadMeeting(s, in.id());
+        if (!before.ok()) return before.status();
+        if (!EtagIsCurrent(in.etag(), before->etag())) return StaleEtag(in.id());
+        if (before->status() != v1::PLANNED && before->status() != v1::POSTPONED) {
+          return NotEditable(*before, "chỉ dời được buổi chưa họp / only a planned or postponed meeting can be moved");
+        }
+        v1::Meeting after = *before;
+        for (const std::string& path : request.update_mask().paths()) {
+          if (path == "starts_at") after.set_starts_at(in.starts_at());
+          if (path == "ends_at") after.set_ends_at(in.ends_at());
+          if (path == "title") after.set_title(in.title());
+          if (path == "place") after.set_place(in.place());
+        }
+        if (after.ends_at() <= after.starts_at()) {
+          return errors::InvalidArgument("meeting.ends_at", "phải sau starts_at / must be after starts_at");
+        }
+        // A postponed meeting given a new time is planned again.
+        const bool moved = after.starts_at() != before->starts_at() || after.ends_at() != before->ends_at();
+        const v1::MeetingStatus status =
+            before->status() == v1::POSTPONED && moved ? v1::PLANNED : before->status();
+        auto done = s.Execute(sql::kUpdateMeetingPlan,
+                              {in.id(), after.title(), after.starts_at(), after.ends_at(),
+                               ToUnix(after.starts_at()), ToUnix(after.ends_at()), after.place(),
+                               static_cast<int64_t>(status), NowText()});
+        if (!done.ok()) return done.status();
+        if (status == v1::PLANNED) {
+          if (absl::Status st = CheckNoOverlap(s, *cell, ToUnix(after.starts_at()),
+                                               ToUnix(after.ends_at()), in.id());
+              !st.ok()) {
+            return st;
+          }
+        }
+        auto loaded = LoadMeeting(s, in.id());
+        if (!loaded.ok()) return loaded.status();
+        *response = *loaded;
+        note = {"Meeting", in.id(), *cell, journal::ToJson(*before), journal::ToJson(*response)};
+        return absl::OkStatus();
+      });
+}
+
+absl::Status Scheduling::ChangeStatus(const auth::Claims& caller, absl::string_view method,
+                                      const v1::ChangeMeetingStatusRequest& request,
+                                      v1::MeetingStatus to, v1::Meeting* response) {
+  FieldViolations v;
+  v.RequireNonEmpty("id", request.id());
+  if (to != v1::MINUTES_APPROVED) v.RequireNonEmpty("reason", request.reason());
+  v.CheckLength("reason", request.reason(), 2000);
+  if (!journal::IsValidRequestId(request.request_id())) v.Add("request_id", "tối đa 128 ký tự / at most 128 printable characters");
+  if (absl::Status s = v.ToStatus(); !s.ok()) return s;
+  auto cell = CellOfMeeting(request.id());
+  if (!cell.ok()) return cell.status();
+  if (absl::Status s = registry_->CheckScope(caller, *cell); !s.ok()) return s;
+
+  return journal::RunJournaledWrite(
+      *db_, {caller.subject, std::string(method), request.request_id()}, request, response,
+      [&](db::Session& s, google::protobuf::Message*, journal::AuditNote& note) -> absl::Status {
+        if (absl::Status st = BumpCellVersion(s, *cell); !st.ok()) return st;
+        auto before = LoadMeeting(s, request.id());
+        if (!before.ok()) return before.status();
+        if (!EtagIsCurrent(request.etag(), before->etag())) return StaleEtag(request.id());
+        const v1::MeetingStatus from = before->status();
+        if (to == v1::MINUTES_APPROVED && from != v1::HELD) {
+          return NotEditable(*before, "chỉ thông qua biên bản của buổi đã họp và đã ghi / only a held, recorded meeting's minutes can be approved");
+        }
+        if ((to == v1::POSTPONED || to == v1::CANCELLED) && from != v1::PLANNED &&
+            !(to == v1::CANCELLED && from == v1::POSTPONED)) {
+          return NotEditable(*before, "chỉ hoãn hoặc hủy được buổi chưa họp / only a planned meeting can be postponed or cancelled");
+        }
+        auto done = s.Execute(sql::kUpdateMeetingStatus,
+                              {request.id(), static_cast<int64_t>(to),
+                               to == v1::MINUTES_APPROVED ? before->status_reason() : request.reason(),
+                               NowText()});
+        if (!done.ok()) return done.status();
+        auto loaded = LoadMeeting(s, request.id());
+        if (!loaded.ok()) return loaded.status();
+        *response = *loaded;
+        note = {"Meeting", request.id(), *cell, journal::ToJson(*before), journal::ToJson(*response)};
+        return absl::OkStatus();
+      });
+}
+
+absl::Status Scheduling::PostponeMeeting(const auth::Claims& caller,
+                                         const v1::ChangeMeetingStatusRequest& request,
+                                         v1::Meeting* response) {
+  return ChangeStatus(caller, "PostponeMeeting", request, v1::POSTPONED, response);
+}
+
+absl::Status Scheduling::CancelMeeting(const auth::Claims& caller,
+                                       const v1::ChangeMeetingStatusRequest& request,
+                                       v1::Meeting* response) {
+  return ChangeStatus(caller, "CancelMeeting", request, v1::CANCELLED, response);
+}
+
+absl::Status Scheduling::ApproveMinutes(const auth::Claims& caller,
+                                        const v1::ChangeMeetingStatusRequest& request,
+                                        v1::Meeting* response) {
+  return ChangeStatus(caller, "ApproveMinutes", request, v1::MINUTES_APPROVED, response);
+}
+
+}  // namespace chibo::scheduling

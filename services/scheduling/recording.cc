@@ -1,0 +1,208 @@
+// Recording what happened at a meeting (ghi biên bản): times, attendance
+// checked against the registry's roster for the meeting's date, guests,
+// speakers and opinions, the resolution and its tasks, the review of earlier
+// tasks, and the cell's self-grade.
+#include <map>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/errors/errors.h"
+#include "common/journal/journaled_write.h"
+#include "common/time/dates.h"
+#include "services/scheduling/meeting_rows.h"
+#include "services/scheduling/scheduling.h"
+#include "services/scheduling/scheduling_sql.h"
+
+namespace chibo::scheduling {
+namespace {
+
+using errors::FieldViolations;
+namespace rv1 = ::chibo::registry::v1;
+
+void CheckRecordShape(const v1::RecordMeetingRequest& r, FieldViolations& v) {
+  v.RequireNonEmpty("id", r.id());
+  const bool start_ok = time::IsValidLocalMinute(r.actual_start());
+  const bool end_ok = time::IsValidLocalMinute(r.actual_end());
+  if (!start_ok) v.Add("actual_start", "giờ địa phương YYYY-MM-DDTHH:MM / local time YYYY-MM-DDTHH:MM");
+  if (!end_ok) v.Add("actual_end", "giờ địa phương YYYY-MM-DDTHH:MM / local time YYYY-MM-DDTHH:MM");
+  if (start_ok && end_ok) {
+    const int64_t minutes = MinutesBetween(r.actual_start(), r.actual_end());
+    if (minutes <= 0) v.Add("actual_end", "phải sau actual_start / must be after actual_start");
+    if (minutes > 24 * 60) v.Add("actual_end", "dài quá một ngày / longer than a day");
+  }
+  if (r.attendance().empty()) v.Add("attendance", "bắt buộc: điểm danh / required: the roll call");
+  std::set<std::string> seen;
+  for (int i = 0; i < r.attendance_size(); ++i) {
+    const auto& a = r.attendance(i);
+    const std::string f = absl::StrCat("attendance[", i, "]");
+    if (a.member_id().empty()) v.Add(f + ".member_id", "bắt buộc / required");
+    if (!seen.insert(a.member_id()).second) v.Add(f + ".member_id", "trùng / listed twice");
+    if (a.mark() == v1::ATTENDANCE_MARK_UNSPECIFIED || !v1::AttendanceMark_IsValid(a.mark())) {
+      v.Add(f + ".mark", "PRESENT, ABSENT_EXCUSED hoặc ABSENT_UNEXCUSED");
+    }
+    if (a.mark() == v1::ABSENT_EXCUSED && a.reason().empty()) {
+      v.Add(f + ".reason", "vắng có lý do phải ghi lý do / an excused absence needs its reason");
+    }
+    v.CheckLength(f + ".reason", a.reason(), 500);
+  }
+  for (int i = 0; i < r.guests_size(); ++i) {
+    v.RequireNonEmpty(absl::StrCat("guests[", i, "].name"), r.guests(i).name());
+    v.CheckLength(absl::StrCat("guests[", i, "].name"), r.guests(i).name(), 300);
+  }
+  if (r.speakers() < 0) v.Add("speakers", "không âm / must be ≥ 0");
+  if (r.opinions() < 0) v.Add("opinions", "không âm / must be ≥ 0");
+  if (r.opinions() < r.speakers()) v.Add("opinions", "ít hơn số người phát biểu / fewer than speakers");
+  if (r.self_score() < 0 || r.self_score() > 100) v.Add("self_score", "0..100");
+  v.CheckLength("resolution", r.resolution(), 20000);
+  for (int i = 0; i < r.tasks_size(); ++i) {
+    const std::string f = absl::StrCat("tasks[", i, "]");
+    v.RequireNonEmpty(f + ".assignee_member_id", r.tasks(i).assignee_member_id());
+    v.RequireNonEmpty(f + ".description", r.tasks(i).description());
+    v.CheckLength(f + ".description", r.tasks(i).description(), 2000);
+    v.CheckDate(f + ".due_on", r.tasks(i).due_on(), false);
+  }
+  for (int i = 0; i < r.task_reviews_size(); ++i) {
+    v.RequireNonEmpty(absl::StrCat("task_reviews[", i, "].task_id"), r.task_reviews(i).task_id());
+  }
+  if (!journal::IsValidRequestId(r.request_id())) v.Add("request_id", "tối đa 128 ký tự / at most 128 printable characters");
+}
+
+struct AttendanceCounts {
+  int present = 0, absent_excused = 0, absent_unexcused = 0;
+};
+
+// The roll call against the roster: everyone marked must be on it, everyone
+// it expects must be marked, assignees must be on it.
+absl::StatusOr<AttendanceCounts> CheckAgainstRoster(const v1::RecordMeetingRequest& r,
+                                                    const rv1::Roster& roster,
+                                                    std::map<std::string, std::string>* names,
+                                                    std::set<std::string>* expected_ids) {
+  std::map<std::string, rv1::Presence> presence;
+  for (const auto& e : roster.entries()) {
+    presence[e.member_id()] = e.presence();
+    (*names)[e.member_id()] = e.full_name();
+    if (e.presence() == rv1::EXPECTED) expected_ids->insert(e.member_id());
+  }
+  FieldViolations v;
+  AttendanceCounts counts;
+  std::set<std::string> marked;
+  for (int i = 0; i < r.attendance_size(); ++i) {
+    const auto& a = r.attendance(i);
+    auto it = presence.find(a.member_id());
+    if (it == presence.end()) {
+      v.Add(absl::StrCat("attendance[", i, "].member_id"),
+            absl::StrCat("\"", a.member_id(), "\" không có trong danh sách đảng viên của chi bộ ngày ",
+                         roster.date(), " / is not on the cell's roster for ", roster.date()));
+      continue;
+    }
+    marked.insert(a.member_id());
+    if (it->second != rv1::EXPECTED) continue;  // exempted or away, attending anyway
+    if (a.mark() == v1::PRESENT) ++counts.present;
+    if (a.mark() == v1::ABSENT_EXCUSED) ++counts.absent_excused;
+    if (a.mark() == v1::ABSENT_UNEXCUSED) ++counts.absent_unexcused;
+  }
+  std::vector<std::string> missing;
+  for (const std::string& id : *expected_ids) {
+    if (!marked.count(id)) missing.push_back(id);
+  }
+  if (!missing.empty()) {
+    v.Add("attendance", absl::StrCat("thiếu điểm danh / not marked: ", absl::StrJoin(missing, ", ")));
+  }
+  for (int i = 0; i < r.tasks_size(); ++i) {
+    if (!presence.count(r.tasks(i).assignee_member_id())) {
+      v.Add(absl::StrCat("tasks[", i, "].assignee_member_id"),
+            "không phải đảng viên của chi bộ / not a member of the cell");
+    }
+  }
+  if (absl::Status s = v.ToStatus(); !s.ok()) return s;
+  return counts;
+}
+
+}  // namespace
+
+absl::Status Scheduling::RecordMeeting(const auth::Claims& caller,
+                                       const v1::RecordMeetingRequest& request,
+                                       v1::Meeting* response) {
+  FieldViolations v;
+  CheckRecordShape(request, v);
+  if (absl::Status s = v.ToStatus(); !s.ok()) return s;
+  auto cell = CellOfMeeting(request.id());
+  if (!cell.ok()) return cell.status();
+  if (absl::Status s = registry_->CheckScope(caller, *cell); !s.ok()) return s;
+  auto planned = db_->QueryOptionalRow(sql::kSelectMeeting, {request.id()});
+  if (!planned.ok()) return planned.status();
+  if (!planned->has_value()) return NotFoundMeeting(request.id());
+  const std::string date = MeetingFromRow(**planned).starts_at().substr(0, 10);
+  auto roster = registry_->GetRoster(caller, *cell, date);
+  if (!roster.ok()) return roster.status();
+  std::map<std::string, std::string> names;
+  std::set<std::string> expected_ids;
+  auto counts = CheckAgainstRoster(request, *roster, &names, &expected_ids);
+  if (!counts.ok()) return counts.status();
+
+  return journal::RunJournaledWrite(
+      *db_, {caller.subject, "RecordMeeting", request.request_id()}, request, response,
+      [&](db::Session& s, google::protobuf::Message*, journal::AuditNote& note) -> absl::Status {
+        if (absl::Status st = BumpCellVersion(s, *cell); !st.ok()) return st;
+        auto before = LoadMeeting(s, request.id());
+        if (!before.ok()) return before.status();
+        if (!EtagIsCurrent(request.etag(), before->etag())) return StaleEtag(request.id());
+        if (before->status() == v1::MINUTES_APPROVED) {
+          return NotEditable(*before, "biên bản đã thông qua, không sửa được / the minutes are approved: read-only");
+        }
+        if (before->status() != v1::PLANNED && before->status() != v1::HELD) {
+          return NotEditable(*before, "buổi đã hoãn hoặc hủy / the meeting was postponed or cancelled");
+        }
+        v1::Meeting guests;
+        *guests.mutable_guests() = request.guests();
+        auto updated = s.Execute(
+            sql::kUpdateMeetingRecord,
+            {request.id(), request.actual_start(), request.actual_end(),
+             MinutesBetween(request.actual_start(), request.actual_end()), journal::ToJson(guests),
+             static_cast<int64_t>(request.speakers()), static_cast<int64_t>(request.opinions()),
+             request.resolution(), static_cast<int64_t>(request.self_score()),
+             static_cast<int64_t>(roster->total()), static_cast<int64_t>(roster->expected()),
+             static_cast<int64_t>(counts->present), static_cast<int64_t>(counts->absent_excused),
+             static_cast<int64_t>(counts->absent_unexcused), NowText()});
+        if (!updated.ok()) return updated.status();
+        if (auto st = s.Execute(sql::kDeleteAttendance, {request.id()}); !st.ok()) return st.status();
+        for (const auto& a : request.attendance()) {
+          auto st = s.Execute(sql::kInsertAttendance,
+                              {request.id(), a.member_id(), static_cast<int64_t>(a.mark()),
+                               a.reason(), names[a.member_id()],
+                               expected_ids.count(a.member_id()) > 0});
+          if (!st.ok()) return st.status();
+        }
+        if (auto st = s.Execute(sql::kDeleteTasks, {request.id()}); !st.ok()) return st.status();
+        for (int i = 0; i < request.tasks_size(); ++i) {
+          const auto& t = request.tasks(i);
+          auto st = s.Execute(sql::kInsertTask,
+                              {absl::StrCat(request.id(), "-t", i + 1), request.id(), *cell,
+                               static_cast<int64_t>(i), t.assignee_member_id(), t.description(),
+                               t.due_on()});
+          if (!st.ok()) return st.status();
+        }
+        if (auto st = s.Execute(sql::kClearReviewsBy, {request.id()}); !st.ok()) return st.status();
+        const int64_t this_start = ToUnix(before->starts_at());
+        for (int i = 0; i < request.task_reviews_size(); ++i) {
+          const auto& tr = request.task_reviews(i);
+          auto task = s.QueryOptionalRow(sql::kSelectTaskForReview, {tr.task_id()});
+          if (!task.ok()) return task.status();
+          if (!task->has_value() || (*task)->Text(0) != *cell || (*task)->Int(1) >= this_start) {
+            return errors::InvalidArgument(
+                absl::StrCat("task_reviews[", i, "].task_id"),
+                "không phải nhiệm vụ của buổi trước của chi bộ / not a task of an earlier meeting of this cell");
+          }
+          auto st = s.Execute(sql::kReviewTask, {tr.task_id(), tr.done(), tr.note(), request.id()});
+          if (!st.ok()) return st.status();
+        }
+        auto loaded = LoadMeeting(s, request.id());
+        if (!loaded.ok()) return loaded.status();
+        *response = *loaded;
+        note = {"Meeting", request.id(), *cell, journal::ToJson(*before), journal::ToJson(*response)};
+        return absl::OkStatus();
+      });
+}
+
+}  // namespace chibo::scheduling

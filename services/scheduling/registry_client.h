@@ -1,0 +1,61 @@
+// What scheduling (and supervision) ask of the registry, over gRPC with the
+// caller's own token, so the registry's scope rules apply to every answer:
+//   - the ancestors of a unit (to check scope here), cached briefly;
+//   - the units of a subtree on a date, cached briefly;
+//   - the roster of a cell on a date (the registry caches it in Redis under
+//     the cell's data version, so it is never stale).
+#ifndef CHIBO_SERVICES_SCHEDULING_REGISTRY_CLIENT_H_
+#define CHIBO_SERVICES_SCHEDULING_REGISTRY_CLIENT_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "chibo/registry/v1/registry.grpc.pb.h"
+#include "common/auth/claims.h"
+#include "common/cache/cache.h"
+
+namespace chibo::scheduling {
+
+class RegistryClient {
+ public:
+  // `cache` holds the short-lived copies (its TTL bounds how long a moved
+  // unit may be seen under its old parent here).
+  RegistryClient(std::shared_ptr<grpc::Channel> channel, cache::Cache* cache);
+
+  // OK when `unit_id` lies in the subtree of the caller's scope today;
+  // PERMISSION_DENIED / NOT_FOUND otherwise.
+  absl::Status CheckScope(const auth::Claims& caller, absl::string_view unit_id);
+
+  // The unit itself (as of `date`, or today when empty).
+  absl::StatusOr<registry::v1::OrgUnit> GetOrgUnit(const auth::Claims& caller,
+                                                   absl::string_view unit_id,
+                                                   absl::string_view date = "");
+
+  // `org_id` and every unit below it on `date`.
+  absl::StatusOr<std::vector<registry::v1::OrgUnit>> Subtree(const auth::Claims& caller,
+                                                             absl::string_view org_id,
+                                                             absl::string_view date);
+
+  absl::StatusOr<registry::v1::Roster> GetRoster(const auth::Claims& caller,
+                                                 absl::string_view cell_id,
+                                                 absl::string_view date);
+
+  absl::StatusOr<registry::v1::RulebookVersion> GetRulebook(const auth::Claims& caller,
+                                                            absl::string_view province_id,
+                                                            absl::string_view date);
+
+ private:
+  std::unique_ptr<registry::v1::RegistryService::Stub> stub_;
+  cache::Cache* cache_;
+};
+
+// Unit kinds that hold cell meetings, and those that hold committee meetings.
+bool IsCell(registry::v1::OrgUnitKind kind);
+bool IsCommittee(registry::v1::OrgUnitKind kind);
+
+}  // namespace chibo::scheduling
+
+#endif  // CHIBO_SERVICES_SCHEDULING_REGISTRY_CLIENT_H_

@@ -1,0 +1,125 @@
+// Meeting scheduling's business logic (lịch và nội dung sinh hoạt chi bộ): a
+// plain class that knows nothing of gRPC. Every method validates its request
+// (INVALID_ARGUMENT naming the fields), checks through the registry that the
+// cell lies in the caller's scope, and answers. Writes go through the journal
+// (one transaction, idempotent on request_id, audited), bump the cell's
+// version (serializing writers of one cell on both engines) and invalidate
+// the cache entries they affect.
+#ifndef CHIBO_SERVICES_SCHEDULING_SCHEDULING_H_
+#define CHIBO_SERVICES_SCHEDULING_SCHEDULING_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "chibo/scheduling/v1/scheduling.pb.h"
+#include "common/auth/claims.h"
+#include "common/db/database.h"
+#include "services/scheduling/registry_client.h"
+
+namespace chibo::scheduling {
+
+namespace v1 = ::chibo::scheduling::v1;
+
+// Who may call what.
+inline constexpr auth::RoleSet kReaders = auth::kAllRoles;
+// The cell's own officers and administrators keep its schedule and records.
+inline constexpr auth::RoleSet kMeetingWriters =
+    auth::RoleBit(auth::Role::kAdmin) | auth::RoleBit(auth::Role::kSecretary) |
+    auth::RoleBit(auth::Role::kService);
+// The superior committee reviews thematic plans.
+inline constexpr auth::RoleSet kPlanReviewers =
+    auth::RoleBit(auth::Role::kAdmin) | auth::RoleBit(auth::Role::kSupervisor);
+
+class Scheduling {
+ public:
+  Scheduling(db::Database* db, RegistryClient* registry) : db_(db), registry_(registry) {}
+
+  // series.cc
+  absl::Status CreateSeries(const auth::Claims& caller, const v1::CreateSeriesRequest& request,
+                            v1::MeetingSeries* response);
+  absl::Status GetSeries(const auth::Claims& caller, const v1::GetSeriesRequest& request,
+                         v1::MeetingSeries* response);
+  absl::Status ListSeries(const auth::Claims& caller, const v1::ListSeriesRequest& request,
+                          v1::ListSeriesResponse* response);
+  absl::Status ExtendSeries(const auth::Claims& caller, const v1::ExtendSeriesRequest& request,
+                            v1::MeetingSeries* response);
+
+  // meetings.cc
+  absl::Status CreateMeeting(const auth::Claims& caller, const v1::CreateMeetingRequest& request,
+                             v1::Meeting* response);
+  absl::Status GetMeeting(const auth::Claims& caller, const v1::GetMeetingRequest& request,
+                          v1::Meeting* response);
+  absl::Status ListMeetings(const auth::Claims& caller, const v1::ListMeetingsRequest& request,
+                            v1::ListMeetingsResponse* response);
+  absl::Status UpdateMeeting(const auth::Claims& caller, const v1::UpdateMeetingRequest& request,
+                             v1::Meeting* response);
+  absl::Status PostponeMeeting(const auth::Claims& caller,
+                               const v1::ChangeMeetingStatusRequest& request,
+                               v1::Meeting* response);
+  absl::Status CancelMeeting(const auth::Claims& caller,
+                             const v1::ChangeMeetingStatusRequest& request, v1::Meeting* response);
+  absl::Status ApproveMinutes(const auth::Claims& caller,
+                              const v1::ChangeMeetingStatusRequest& request,
+                              v1::Meeting* response);
+
+  // recording.cc
+  absl::Status RecordMeeting(const auth::Claims& caller, const v1::RecordMeetingRequest& request,
+                             v1::Meeting* response);
+
+  // thematic_plans.cc
+  absl::Status PutThematicPlan(const auth::Claims& caller,
+                               const v1::PutThematicPlanRequest& request,
+                               v1::ThematicPlan* response);
+  absl::Status GetThematicPlan(const auth::Claims& caller,
+                               const v1::GetThematicPlanRequest& request,
+                               v1::ThematicPlan* response);
+  absl::Status SubmitThematicPlan(const auth::Claims& caller,
+                                  const v1::ThematicPlanActionRequest& request,
+                                  v1::ThematicPlan* response);
+  absl::Status ReviewThematicPlan(const auth::Claims& caller,
+                                  const v1::ReviewThematicPlanRequest& request,
+                                  v1::ThematicPlan* response);
+
+  // calendar_export.cc
+  absl::Status ExportCalendar(const auth::Claims& caller, const v1::ExportCalendarRequest& request,
+                              v1::CalendarExport* response);
+
+  // meeting_facts.cc
+  absl::StatusOr<std::vector<v1::MeetingFact>> CollectMeetingFacts(
+      const auth::Claims& caller, const v1::StreamMeetingFactsRequest& request);
+  absl::Status GetDataVersion(const auth::Claims& caller, const v1::GetDataVersionRequest& request,
+                              v1::DataVersion* response);
+
+ private:
+  // meetings.cc: the meeting row and its record, read inside `s`.
+  absl::StatusOr<v1::Meeting> LoadMeeting(db::Session& s, absl::string_view id);
+  // A planned meeting of the same cell overlapping [starts, ends), other
+  // than `except_id`: FAILED_PRECONDITION naming it.
+  absl::Status CheckNoOverlap(db::Session& s, absl::string_view cell_id, int64_t starts_unix,
+                              int64_t ends_unix, absl::string_view except_id);
+  // Bumps the cell's version inside the write: writers of one cell queue
+  // here, and report caches keyed by the version go stale.
+  absl::Status BumpCellVersion(db::Session& s, absl::string_view cell_id);
+  absl::Status ChangeStatus(const auth::Claims& caller, absl::string_view method,
+                            const v1::ChangeMeetingStatusRequest& request,
+                            v1::MeetingStatus to, v1::Meeting* response);
+  // The cell a meeting belongs to (NOT_FOUND when there is no such meeting).
+  absl::StatusOr<std::string> CellOfMeeting(absl::string_view meeting_id);
+  // The ids of the cells (and committees) of a subtree on a date.
+  absl::StatusOr<std::vector<std::string>> UnitsOfSubtree(const auth::Claims& caller,
+                                                          absl::string_view org_id,
+                                                          absl::string_view date);
+
+  db::Database* db_;
+  RegistryClient* registry_;
+};
+
+// Minutes between two local times "YYYY-MM-DDTHH:MM" (both valid).
+int64_t MinutesBetween(absl::string_view from, absl::string_view to);
+
+}  // namespace chibo::scheduling
+
+#endif  // CHIBO_SERVICES_SCHEDULING_SCHEDULING_H_

@@ -1,0 +1,117 @@
+// Every SQL statement of the scheduling service, named. One text for SQLite
+// and PostgreSQL: `?N` parameters, ANSI SQL, upserts with ON CONFLICT.
+#ifndef CHIBO_SERVICES_SCHEDULING_SCHEDULING_SQL_H_
+#define CHIBO_SERVICES_SCHEDULING_SCHEDULING_SQL_H_
+
+namespace chibo::scheduling::sql {
+
+// ---------------------------------------------------------------- cells
+inline constexpr char kBumpCellVersion[] =
+    "INSERT INTO cell_versions (cell_id, version) VALUES (?1, 1) "
+    "ON CONFLICT (cell_id) DO UPDATE SET version = cell_versions.version + 1";
+inline constexpr char kSelectCellVersions[] = "SELECT cell_id, version FROM cell_versions";
+
+// ---------------------------------------------------------------- series
+inline constexpr char kInsertSeries[] =
+    "INSERT INTO meeting_series (id, cell_id, kind, title, rrule, first_start, duration_minutes,"
+    " place, materialized_until, version, created_at, updated_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1, ?10, ?10)";
+inline constexpr char kSelectSeries[] =
+    "SELECT id, cell_id, kind, title, rrule, first_start, duration_minutes, place,"
+    " materialized_until, version FROM meeting_series WHERE id = ?1";
+inline constexpr char kSelectSeriesOfCell[] =
+    "SELECT id, cell_id, kind, title, rrule, first_start, duration_minutes, place,"
+    " materialized_until, version FROM meeting_series WHERE cell_id = ?1 ORDER BY first_start, id";
+inline constexpr char kUpdateSeriesMaterialized[] =
+    "UPDATE meeting_series SET materialized_until = ?2, version = version + 1, updated_at = ?3"
+    " WHERE id = ?1";
+
+// ---------------------------------------------------------------- meetings
+#define CHIBO_MEETING_COLUMNS                                                                    \
+  "id, cell_id, series_id, occurrence_start, kind, title, starts_at, ends_at, place, status,"    \
+  " status_reason, actual_start, actual_end, guests_json, speakers, opinions, resolution,"       \
+  " self_score, roster_total, expected, present, absent_excused, absent_unexcused, version"
+
+inline constexpr char kInsertMeeting[] =
+    "INSERT INTO meetings (id, cell_id, series_id, occurrence_start, kind, title, starts_at,"
+    " ends_at, starts_unix, ends_unix, place, status, status_reason, version, created_at,"
+    " updated_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1, '', 1, ?12, ?12)";
+inline constexpr char kSelectMeeting[] =
+    "SELECT " CHIBO_MEETING_COLUMNS " FROM meetings WHERE id = ?1";
+inline constexpr char kSelectCellOfMeeting[] = "SELECT cell_id FROM meetings WHERE id = ?1";
+inline constexpr char kSelectOccurrence[] =
+    "SELECT id FROM meetings WHERE series_id = ?1 AND occurrence_start = ?2";
+// A live meeting of cell ?1 overlapping [?2, ?3) other than ?4.
+inline constexpr char kSelectOverlap[] =
+    "SELECT id, starts_at, ends_at FROM meetings WHERE cell_id = ?1 AND status IN (1, 2, 3)"
+    " AND starts_unix < ?3 AND ends_unix > ?2 AND id <> ?4 ORDER BY starts_unix LIMIT 1";
+inline constexpr char kUpdateMeetingPlan[] =
+    "UPDATE meetings SET title = ?2, starts_at = ?3, ends_at = ?4, starts_unix = ?5,"
+    " ends_unix = ?6, place = ?7, status = ?8, version = version + 1, updated_at = ?9"
+    " WHERE id = ?1";
+inline constexpr char kUpdateMeetingStatus[] =
+    "UPDATE meetings SET status = ?2, status_reason = ?3, version = version + 1, updated_at = ?4"
+    " WHERE id = ?1";
+inline constexpr char kUpdateMeetingRecord[] =
+    "UPDATE meetings SET status = 2, actual_start = ?2, actual_end = ?3, actual_minutes = ?4,"
+    " guests_json = ?5, speakers = ?6, opinions = ?7, resolution = ?8, self_score = ?9,"
+    " roster_total = ?10, expected = ?11, present = ?12, absent_excused = ?13,"
+    " absent_unexcused = ?14, version = version + 1, updated_at = ?15 WHERE id = ?1";
+// Meetings of cell ?1 starting in [?2, ?3) (unix seconds), by time.
+inline constexpr char kListMeetingsOfCell[] =
+    "SELECT " CHIBO_MEETING_COLUMNS " FROM meetings WHERE cell_id = ?1 AND starts_unix >= ?2"
+    " AND starts_unix < ?3 AND (?4 = 0 OR status = ?4) ORDER BY starts_unix, id LIMIT ?5 OFFSET ?6";
+// Meetings of any cell starting in [?1, ?2), by cell (the subtree filter is
+// applied by the caller against the registry's tree).
+inline constexpr char kListMeetingsInPeriod[] =
+    "SELECT " CHIBO_MEETING_COLUMNS " FROM meetings WHERE starts_unix >= ?1 AND starts_unix < ?2"
+    " AND (?3 = 0 OR status = ?3) ORDER BY starts_unix, id";
+inline constexpr char kMeetingFactsInPeriod[] =
+    "SELECT id, cell_id, kind, status, starts_at, starts_unix, ends_unix, actual_minutes,"
+    " expected, present, absent_unexcused, speakers, opinions, self_score FROM meetings"
+    " WHERE starts_unix >= ?1 AND starts_unix < ?2 ORDER BY cell_id, starts_unix";
+
+// ---------------------------------------------------------------- records
+inline constexpr char kDeleteAttendance[] = "DELETE FROM meeting_attendance WHERE meeting_id = ?1";
+inline constexpr char kInsertAttendance[] =
+    "INSERT INTO meeting_attendance (meeting_id, member_id, mark, reason, member_name, expected)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+inline constexpr char kSelectAttendance[] =
+    "SELECT member_id, mark, reason, member_name FROM meeting_attendance WHERE meeting_id = ?1"
+    " ORDER BY member_name, member_id";
+inline constexpr char kDeleteTasks[] = "DELETE FROM meeting_tasks WHERE meeting_id = ?1";
+inline constexpr char kInsertTask[] =
+    "INSERT INTO meeting_tasks (id, meeting_id, cell_id, ordinal, assignee_member_id,"
+    " description, due_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+inline constexpr char kSelectTasks[] =
+    "SELECT id, assignee_member_id, description, due_on, reviewed, done, review_note,"
+    " reviewed_in_meeting_id FROM meeting_tasks WHERE meeting_id = ?1 ORDER BY ordinal";
+inline constexpr char kSelectTaskForReview[] =
+    "SELECT t.cell_id, m.starts_unix FROM meeting_tasks t JOIN meetings m ON m.id = t.meeting_id"
+    " WHERE t.id = ?1";
+inline constexpr char kReviewTask[] =
+    "UPDATE meeting_tasks SET reviewed = 1, done = ?2, review_note = ?3,"
+    " reviewed_in_meeting_id = ?4 WHERE id = ?1";
+inline constexpr char kClearReviewsBy[] =
+    "UPDATE meeting_tasks SET reviewed = 0, done = 0, review_note = '',"
+    " reviewed_in_meeting_id = NULL WHERE reviewed_in_meeting_id = ?1";
+inline constexpr char kSelectReviewsBy[] =
+    "SELECT id, done, review_note FROM meeting_tasks WHERE reviewed_in_meeting_id = ?1"
+    " ORDER BY id";
+
+// ---------------------------------------------------------------- plans
+inline constexpr char kSelectPlan[] =
+    "SELECT cell_id, year, topics_json, status, review_comment, submitted_by, reviewed_by, version"
+    " FROM thematic_plans WHERE cell_id = ?1 AND year = ?2";
+inline constexpr char kInsertPlan[] =
+    "INSERT INTO thematic_plans (cell_id, year, topics_json, status, review_comment,"
+    " submitted_by, reviewed_by, version, updated_at) VALUES (?1, ?2, ?3, 1, '', '', '', 1, ?4)";
+inline constexpr char kUpdatePlan[] =
+    "UPDATE thematic_plans SET topics_json = ?3, status = ?4, review_comment = ?5,"
+    " submitted_by = ?6, reviewed_by = ?7, version = version + 1, updated_at = ?8"
+    " WHERE cell_id = ?1 AND year = ?2";
+
+}  // namespace chibo::scheduling::sql
+
+#endif  // CHIBO_SERVICES_SCHEDULING_SCHEDULING_SQL_H_

@@ -1,0 +1,216 @@
+// Meeting series (lịch sinh hoạt cố định): an RRULE whose occurrences are
+// materialized as meetings, all in one transaction, up to a date.
+#include "absl/strings/str_cat.h"
+#include "common/db/autocommit_session.h"
+#include "common/errors/errors.h"
+#include "common/journal/journaled_write.h"
+#include "common/resource/resource.h"
+#include "common/time/dates.h"
+#include "services/scheduling/meeting_rows.h"
+#include "services/scheduling/recurrence.h"
+#include "services/scheduling/scheduling.h"
+#include "services/scheduling/scheduling_sql.h"
+
+namespace chibo::scheduling {
+namespace {
+
+using errors::FieldViolations;
+
+v1::MeetingSeries SeriesFromRow(const db::Row& r) {
+  v1::MeetingSeries s;
+  s.set_id(r.Text(0));
+  s.set_cell_id(r.Text(1));
+  s.set_kind(static_cast<v1::MeetingKind>(r.Int(2)));
+  s.set_title(r.Text(3));
+  s.set_rrule(r.Text(4));
+  s.set_first_start(r.Text(5));
+  s.set_duration_minutes(static_cast<int32_t>(r.Int(6)));
+  s.set_place(r.Text(7));
+  s.set_materialized_until(r.Text(8));
+  s.set_etag(resource::EtagOf(r.Int(9)));
+  return s;
+}
+
+absl::Status NotFoundSeries(absl::string_view id) {
+  return absl::NotFoundError(absl::StrCat("không có lịch / no meeting series \"", id, "\""));
+}
+
+absl::StatusOr<v1::MeetingSeries> ReadSeries(db::Session& s, absl::string_view id) {
+  auto row = s.QueryOptionalRow(sql::kSelectSeries, {id});
+  if (!row.ok()) return row.status();
+  if (!row->has_value()) return NotFoundSeries(id);
+  return SeriesFromRow(**row);
+}
+
+// The longest window one call may materialize.
+constexpr int kMaxOccurrences = 2000;
+
+}  // namespace
+
+// Inserts the occurrences of `series` up to `until` that do not exist yet,
+// each checked against the cell's other meetings.
+static absl::Status Materialize(db::Session& s, const v1::MeetingSeries& series,
+                                absl::CivilDay until,
+                                const std::function<absl::Status(int64_t, int64_t, absl::string_view)>&
+                                    check_overlap) {
+  auto starts = ExpandRrule(series.rrule(), *time::ParseLocalMinute(series.first_start()), until,
+                            kMaxOccurrences);
+  if (!starts.ok()) return errors::InvalidArgument("series.rrule", std::string(starts.status().message()));
+  for (const absl::CivilMinute start : *starts) {
+    const std::string starts_at = time::FormatLocalMinute(start);
+    auto existing = s.QueryOptionalRow(sql::kSelectOccurrence, {series.id(), starts_at});
+    if (!existing.ok()) return existing.status();
+    if (existing->has_value()) continue;
+    const std::string ends_at =
+        time::FormatLocalMinute(start + series.duration_minutes());
+    const std::string id = resource::NewId("mt");
+    if (absl::Status st = InsertMeeting(s, id, series.cell_id(), series.id(), starts_at,
+                                        series.kind(), series.title(), starts_at, ends_at,
+                                        series.place());
+        !st.ok()) {
+      return st;
+    }
+    if (absl::Status st = check_overlap(ToUnix(starts_at), ToUnix(ends_at), id); !st.ok()) {
+      return st;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Scheduling::CreateSeries(const auth::Claims& caller,
+                                      const v1::CreateSeriesRequest& request,
+                                      v1::MeetingSeries* response) {
+  v1::MeetingSeries in = request.series();
+  FieldViolations v;
+  if (!in.id().empty() && !resource::IsValidId(in.id())) {
+    v.Add("series.id", "2–63 ký tự a-z, 0-9, - / 2..63 of [a-z0-9-]");
+  }
+  v.RequireNonEmpty("series.cell_id", in.cell_id());
+  CheckKind(v, "series.kind", in.kind());
+  if (absl::Status s = ValidateRrule(in.rrule()); !s.ok()) v.Add("series.rrule", std::string(s.message()));
+  if (!time::IsValidLocalMinute(in.first_start())) {
+    v.Add("series.first_start", "giờ địa phương YYYY-MM-DDTHH:MM / local time YYYY-MM-DDTHH:MM");
+  }
+  if (in.duration_minutes() < 1 || in.duration_minutes() > 24 * 60) {
+    v.Add("series.duration_minutes", "1..1440");
+  }
+  v.CheckLength("series.title", in.title(), 300);
+  v.CheckLength("series.place", in.place(), 300);
+  v.CheckDate("materialize_until", request.materialize_until(), false);
+  if (!in.materialized_until().empty()) v.Add("series.materialized_until", "chỉ đọc / output only");
+  if (!journal::IsValidRequestId(request.request_id())) v.Add("request_id", "tối đa 128 ký tự / at most 128 printable characters");
+  if (absl::Status s = v.ToStatus(); !s.ok()) return s;
+  const absl::CivilDay first_day(*time::ParseLocalMinute(in.first_start()));
+  const absl::CivilDay until = request.materialize_until().empty()
+                                   ? absl::CivilDay(first_day.year() + 1, first_day.month(), first_day.day()) - 1
+                                   : *time::ParseDate(request.materialize_until());
+  if (until < first_day) return errors::InvalidArgument("materialize_until", "trước first_start / before first_start");
+  // The first start must itself be an occurrence (RFC 5545 counts DTSTART as
+  // one, so a calendar app would show it even if the rule skips its day).
+  auto first = ExpandRrule(in.rrule(), *time::ParseLocalMinute(in.first_start()), first_day, 1);
+  if (first.ok() && (first->empty() || time::FormatLocalMinute(first->front()) != in.first_start())) {
+    return errors::InvalidArgument("series.first_start",
+                                   "không phải một buổi của RRULE / is not an occurrence of the rule");
+  }
+  if (absl::Status s = registry_->CheckScope(caller, in.cell_id()); !s.ok()) return s;
+  if (in.id().empty()) in.set_id(resource::NewId("ls"));
+  if (in.title().empty()) in.set_title(DefaultTitle(in.kind()));
+  in.set_materialized_until(time::FormatDate(until));
+
+  return journal::RunJournaledWrite(
+      *db_, {caller.subject, "CreateSeries", request.request_id()}, request, response,
+      [&](db::Session& s, google::protobuf::Message*, journal::AuditNote& note) -> absl::Status {
+        if (absl::Status st = BumpCellVersion(s, in.cell_id()); !st.ok()) return st;
+        auto inserted = s.Execute(sql::kInsertSeries,
+                                  {in.id(), in.cell_id(), static_cast<int64_t>(in.kind()),
+                                   in.title(), in.rrule(), in.first_start(),
+                                   static_cast<int64_t>(in.duration_minutes()), in.place(),
+                                   in.materialized_until(), NowText()});
+        if (!inserted.ok()) {
+          return absl::IsAlreadyExists(inserted.status())
+                     ? errors::InvalidArgument("series.id", "đã tồn tại / already exists")
+                     : inserted.status();
+        }
+        if (absl::Status st = Materialize(s, in, until,
+                                          [&](int64_t from, int64_t to, absl::string_view id) {
+                                            return CheckNoOverlap(s, in.cell_id(), from, to, id);
+                                          });
+            !st.ok()) {
+          return st;
+        }
+        auto loaded = ReadSeries(s, in.id());
+        if (!loaded.ok()) return loaded.status();
+        *response = *loaded;
+        note = {"MeetingSeries", in.id(), in.cell_id(), "", journal::ToJson(*response)};
+        return absl::OkStatus();
+      });
+}
+
+absl::Status Scheduling::ExtendSeries(const auth::Claims& caller,
+                                      const v1::ExtendSeriesRequest& request,
+                                      v1::MeetingSeries* response) {
+  FieldViolations v;
+  v.RequireNonEmpty("id", request.id());
+  v.CheckDate("materialize_until", request.materialize_until(), true);
+  if (!journal::IsValidRequestId(request.request_id())) v.Add("request_id", "tối đa 128 ký tự / at most 128 printable characters");
+  if (absl::Status s = v.ToStatus(); !s.ok()) return s;
+  db::AutocommitSession read(*db_);
+  auto current = ReadSeries(read, request.id());
+  if (!current.ok()) return current.status();
+  if (absl::Status s = registry_->CheckScope(caller, current->cell_id()); !s.ok()) return s;
+  const absl::CivilDay until = *time::ParseDate(request.materialize_until());
+
+  return journal::RunJournaledWrite(
+      *db_, {caller.subject, "ExtendSeries", request.request_id()}, request, response,
+      [&](db::Session& s, google::protobuf::Message*, journal::AuditNote& note) -> absl::Status {
+        if (absl::Status st = BumpCellVersion(s, current->cell_id()); !st.ok()) return st;
+        auto before = ReadSeries(s, request.id());
+        if (!before.ok()) return before.status();
+        if (request.materialize_until() > before->materialized_until()) {
+          if (absl::Status st = Materialize(s, *before, until,
+                                            [&](int64_t from, int64_t to, absl::string_view id) {
+                                              return CheckNoOverlap(s, before->cell_id(), from, to, id);
+                                            });
+              !st.ok()) {
+            return st;
+          }
+          auto done = s.Execute(sql::kUpdateSeriesMaterialized,
+                                {request.id(), request.materialize_until(), NowText()});
+          if (!done.ok()) return done.status();
+        }
+        auto loaded = ReadSeries(s, request.id());
+        if (!loaded.ok()) return loaded.status();
+        *response = *loaded;
+        note = {"MeetingSeries", request.id(), before->cell_id(), journal::ToJson(*before),
+                journal::ToJson(*response)};
+        return absl::OkStatus();
+      });
+}
+
+absl::Status Scheduling::GetSeries(const auth::Claims& caller, const v1::GetSeriesRequest& request,
+                                   v1::MeetingSeries* response) {
+  FieldViolations v;
+  v.RequireNonEmpty("id", request.id());
+  if (absl::Status s = v.ToStatus(); !s.ok()) return s;
+  db::AutocommitSession s(*db_);
+  auto series = ReadSeries(s, request.id());
+  if (!series.ok()) return series.status();
+  if (absl::Status st = registry_->CheckScope(caller, series->cell_id()); !st.ok()) return st;
+  *response = *std::move(series);
+  return absl::OkStatus();
+}
+
+absl::Status Scheduling::ListSeries(const auth::Claims& caller,
+                                    const v1::ListSeriesRequest& request,
+                                    v1::ListSeriesResponse* response) {
+  FieldViolations v;
+  v.RequireNonEmpty("cell_id", request.cell_id());
+  if (absl::Status s = v.ToStatus(); !s.ok()) return s;
+  if (absl::Status s = registry_->CheckScope(caller, request.cell_id()); !s.ok()) return s;
+  auto rows = db_->Query(sql::kSelectSeriesOfCell, {request.cell_id()});
+  if (!rows.ok()) return rows.status();
+  for (const db::Row& r : rows->rows) *response->add_series() = SeriesFromRow(r);
+  return absl::OkStatus();
+}
+
+}  // namespace chibo::scheduling

@@ -1,0 +1,376 @@
+// Scheduling end to end over real gRPC, with the real registry behind it,
+// on SQLite and on PostgreSQL: series from an RRULE, attendance checked
+// against the roster as it changes, refusals that write nothing, one
+// occurrence moved or cancelled, thematic plans, facts and the iCalendar.
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "tests/services/scheduling/scheduling_test_util.h"
+#include "tests/support/postgres_cluster.h"
+
+namespace chibo::scheduling::testing {
+namespace {
+
+enum class Engine { kSqlite, kPostgres };
+
+class SchedulingFlowTest : public ::testing::TestWithParam<Engine> {
+ protected:
+  static void SetUpTestSuite() {
+    auto pg = chibo::testing::PostgresCluster::Start();
+    ASSERT_TRUE(pg.ok()) << pg.status();
+    postgres_ = pg->release();
+  }
+  static void TearDownTestSuite() {
+    delete postgres_;
+    postgres_ = nullptr;
+  }
+
+  void SetUp() override {
+    SchedulingHarnessOptions options;
+    if (GetParam() == Engine::kPostgres) {
+      static int n = 0;
+      ++n;
+      auto reg = postgres_->CreateDatabase(absl::StrCat("reg_", n));
+      auto sch = postgres_->CreateDatabase(absl::StrCat("sch_", n));
+      ASSERT_TRUE(reg.ok() && sch.ok());
+      options.registry_database_url = *reg;
+      options.scheduling_database_url = *sch;
+    }
+    auto h = SchedulingHarness::Start(options);
+    ASSERT_TRUE(h.ok()) << h.status();
+    h_ = *std::move(h);
+    admin_ = h_->registry().Token(auth::Role::kAdmin, "tinh");
+    secretary_ = h_->registry().Token(auth::Role::kSecretary, "cb-1", "bi-thu-cb1");
+    BuildTree(*h_, admin_);
+  }
+
+  grpc::Status Record(const v1::RecordMeetingRequest& r, v1::Meeting* out) {
+    return h_->stub().RecordMeeting(Ctx(secretary_).get(), r, out);
+  }
+
+  static v1::RecordMeetingRequest RecordOf(const v1::Meeting& m) {
+    v1::RecordMeetingRequest r;
+    r.set_id(m.id());
+    r.set_etag(m.etag());
+    r.set_actual_start(m.starts_at());
+    r.set_actual_end(absl::StrCat(m.starts_at().substr(0, 11), "10:30"));
+    r.set_speakers(3);
+    r.set_opinions(4);
+    r.set_resolution("Nghị quyết tháng");
+    r.set_self_score(85);
+    return r;
+  }
+
+  static chibo::testing::PostgresCluster* postgres_;
+  std::unique_ptr<SchedulingHarness> h_;
+  std::string admin_, secretary_;
+};
+
+chibo::testing::PostgresCluster* SchedulingFlowTest::postgres_ = nullptr;
+
+TEST_P(SchedulingFlowTest, SeriesOnTheTuesdayOfTheSecondWeekMaterializesEveryMonth) {
+  v1::MeetingSeries series = MakeSeries(*h_, secretary_);
+  EXPECT_EQ(series.materialized_until(), "2026-12-31");
+  std::vector<std::string> starts;
+  for (const auto& m : MeetingsOf(*h_, secretary_, "cb-1")) {
+    starts.push_back(m.starts_at());
+    EXPECT_EQ(m.ends_at().substr(11), "10:00");
+    EXPECT_EQ(m.status(), v1::PLANNED);
+    EXPECT_EQ(m.series_id(), series.id());
+  }
+  EXPECT_EQ(starts, (std::vector<std::string>{
+                        "2026-01-06T08:00", "2026-02-03T08:00", "2026-03-03T08:00",
+                        "2026-04-07T08:00", "2026-05-05T08:00", "2026-06-09T08:00",
+                        "2026-07-07T08:00", "2026-08-04T08:00", "2026-09-08T08:00",
+                        "2026-10-06T08:00", "2026-11-03T08:00", "2026-12-08T08:00"}));
+  // Extending to March 2027 adds exactly three, and repeating it adds none.
+  v1::ExtendSeriesRequest extend;
+  extend.set_id(series.id());
+  extend.set_materialize_until("2027-03-31");
+  v1::MeetingSeries extended;
+  ASSERT_TRUE(h_->stub().ExtendSeries(Ctx(secretary_).get(), extend, &extended).ok());
+  extend.set_request_id("again");
+  ASSERT_TRUE(h_->stub().ExtendSeries(Ctx(secretary_).get(), extend, &extended).ok());
+  EXPECT_EQ(MeetingsOf(*h_, secretary_, "cb-1", false, "2026-01-01", "2027-12-31").size(), 15u);
+  // A first start that is not an occurrence of the rule is refused.
+  v1::CreateSeriesRequest bad;
+  *bad.mutable_series() = series;
+  bad.mutable_series()->set_id("ls-bad");
+  bad.mutable_series()->clear_materialized_until();
+  bad.mutable_series()->clear_etag();
+  bad.mutable_series()->set_first_start("2026-01-07T08:00");
+  v1::MeetingSeries none;
+  grpc::Status s = h_->stub().CreateSeries(Ctx(secretary_).get(), bad, &none);
+  EXPECT_EQ(ViolatedFields(s), std::vector<std::string>{"series.first_start"});
+}
+
+TEST_P(SchedulingFlowTest, AttendanceFollowsTheRosterAndAnExemptionLowersTheExpectedCount) {
+  MakeSeries(*h_, secretary_);
+  // m4 is exempted (miễn sinh hoạt) from 2026-03-01.
+  rv1::Member exempted;
+  ASSERT_TRUE(h_->registry()
+                  .stub()
+                  .StartExemption(Ctx(admin_).get(), registry::testing::Lifecycle("m4", "2026-03-01"),
+                                  &exempted)
+                  .ok());
+
+  // February: four expected; three present, one excused.
+  v1::Meeting feb = MeetingOn(*h_, secretary_, "cb-1", "2026-02-03");
+  v1::RecordMeetingRequest r = RecordOf(feb);
+  *r.add_attendance() = Mark("m1", v1::PRESENT);
+  *r.add_attendance() = Mark("m2", v1::PRESENT);
+  *r.add_attendance() = Mark("m3", v1::PRESENT);
+  *r.add_attendance() = Mark("m4", v1::ABSENT_EXCUSED, "ốm");
+  auto* task = r.add_tasks();
+  task->set_assignee_member_id("m2");
+  task->set_description("Vận động hộ nghèo đóng góp quỹ khuyến học");
+  task->set_due_on("2026-03-01");
+  v1::Meeting recorded;
+  ASSERT_TRUE(Record(r, &recorded).ok());
+  EXPECT_EQ(recorded.status(), v1::HELD);
+  EXPECT_EQ(recorded.roster_total(), 4);
+  EXPECT_EQ(recorded.expected(), 4);
+  EXPECT_EQ(recorded.present(), 3);
+  EXPECT_EQ(recorded.absent_excused(), 1);
+  EXPECT_DOUBLE_EQ(recorded.attendance_rate(), 0.75);
+  ASSERT_EQ(recorded.tasks_size(), 1);
+  EXPECT_EQ(recorded.attendance(0).member_name(), "Nguyễn Văn m1");
+
+  // March: m4 is no longer expected; the roll call need not mark them.
+  v1::Meeting mar = MeetingOn(*h_, secretary_, "cb-1", "2026-03-03");
+  v1::RecordMeetingRequest r2 = RecordOf(mar);
+  *r2.add_attendance() = Mark("m1", v1::PRESENT);
+  *r2.add_attendance() = Mark("m2", v1::PRESENT);
+  *r2.add_attendance() = Mark("m3", v1::ABSENT_UNEXCUSED);
+  auto* review = r2.add_task_reviews();
+  review->set_task_id(recorded.tasks(0).id());
+  review->set_done(true);
+  review->set_note("Đã hoàn thành");
+  v1::Meeting mar_recorded;
+  ASSERT_TRUE(Record(r2, &mar_recorded).ok());
+  EXPECT_EQ(mar_recorded.roster_total(), 4);
+  EXPECT_EQ(mar_recorded.expected(), 3);
+  EXPECT_EQ(mar_recorded.present(), 2);
+  EXPECT_EQ(mar_recorded.absent_unexcused(), 1);
+  v1::GetMeetingRequest get;
+  get.set_id(feb.id());
+  v1::Meeting feb_now;
+  ASSERT_TRUE(h_->stub().GetMeeting(Ctx(secretary_).get(), get, &feb_now).ok());
+  EXPECT_TRUE(feb_now.tasks(0).reviewed());
+  EXPECT_TRUE(feb_now.tasks(0).done());
+  EXPECT_EQ(feb_now.tasks(0).reviewed_in_meeting_id(), mar.id());
+
+  // Facts for the base committee's subtree over the two months.
+  v1::StreamMeetingFactsRequest fr;
+  fr.set_org_unit_id("xa-a1");
+  fr.set_from("2026-02-01");
+  fr.set_to("2026-03-31");
+  auto ctx = Ctx(admin_);
+  auto reader = h_->stub().StreamMeetingFacts(ctx.get(), fr);
+  std::vector<v1::MeetingFact> facts;
+  for (v1::MeetingFact f; reader->Read(&f);) facts.push_back(f);
+  ASSERT_TRUE(reader->Finish().ok());
+  ASSERT_EQ(facts.size(), 2u);
+  EXPECT_EQ(facts[0].date(), "2026-02-03");
+  EXPECT_EQ(facts[0].expected(), 4);
+  EXPECT_EQ(facts[0].present(), 3);
+  EXPECT_EQ(facts[0].actual_minutes(), 150);
+  EXPECT_EQ(facts[0].planned_minutes(), 120);
+  EXPECT_EQ(facts[1].expected(), 3);
+  EXPECT_EQ(facts[1].absent_unexcused(), 1);
+  EXPECT_EQ(facts[1].opinions(), 4);
+  EXPECT_EQ(facts[1].self_score(), 85);
+}
+
+TEST_P(SchedulingFlowTest, RefusalsAreClearAndWriteNothing) {
+  MakeSeries(*h_, secretary_);
+  v1::Meeting mar = MeetingOn(*h_, secretary_, "cb-1", "2026-03-03");
+  v1::GetDataVersionRequest dv;
+  dv.set_org_unit_id("xa-a1");
+  v1::DataVersion v0, v1_;
+  ASSERT_TRUE(h_->stub().GetDataVersion(Ctx(admin_).get(), dv, &v0).ok());
+
+  // Someone not on the roster (m5 belongs to cb-2).
+  v1::RecordMeetingRequest r = RecordOf(mar);
+  for (const char* id : {"m1", "m2", "m3", "m4"}) *r.add_attendance() = Mark(id, v1::PRESENT);
+  *r.add_attendance() = Mark("m5", v1::PRESENT);
+  v1::Meeting out;
+  grpc::Status s = Record(r, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedFields(s), std::vector<std::string>{"attendance[4].member_id"});
+  EXPECT_TRUE(absl::StrContains(s.error_message(), "m5")) << s.error_message();
+  // A roll call that leaves out an expected member.
+  r.mutable_attendance()->DeleteSubrange(3, 2);
+  s = Record(r, &out);
+  EXPECT_EQ(ViolatedFields(s), std::vector<std::string>{"attendance"});
+  EXPECT_TRUE(absl::StrContains(s.error_message(), "m4")) << s.error_message();
+
+  // A second meeting overlapping March's.
+  v1::CreateMeetingRequest overlap;
+  overlap.mutable_meeting()->set_cell_id("cb-1");
+  overlap.mutable_meeting()->set_kind(v1::THEMATIC);
+  overlap.mutable_meeting()->set_starts_at("2026-03-03T09:30");
+  overlap.mutable_meeting()->set_ends_at("2026-03-03T11:00");
+  s = h_->stub().CreateMeeting(Ctx(secretary_).get(), overlap, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(absl::StrContains(s.error_message(), mar.id())) << s.error_message();
+  EXPECT_EQ(MeetingsOf(*h_, secretary_, "cb-1", false, "2026-03-03", "2026-03-03").size(), 1u);
+  // Right after it, it is fine.
+  overlap.mutable_meeting()->set_starts_at("2026-03-03T10:00");
+  overlap.mutable_meeting()->set_ends_at("2026-03-03T12:00");
+  ASSERT_TRUE(h_->stub().CreateMeeting(Ctx(secretary_).get(), overlap, &out).ok());
+
+  // Nothing the refusals tried was written: March is still planned and unchanged.
+  v1::GetMeetingRequest get;
+  get.set_id(mar.id());
+  v1::Meeting now;
+  ASSERT_TRUE(h_->stub().GetMeeting(Ctx(secretary_).get(), get, &now).ok());
+  EXPECT_EQ(now.status(), v1::PLANNED);
+  EXPECT_EQ(now.etag(), mar.etag());
+  EXPECT_EQ(now.attendance_size(), 0);
+
+  // Held, then minutes approved: read-only from then on.
+  v1::RecordMeetingRequest ok = RecordOf(now);
+  for (const char* id : {"m1", "m2", "m3", "m4"}) *ok.add_attendance() = Mark(id, v1::PRESENT);
+  ASSERT_TRUE(Record(ok, &now).ok());
+  v1::ChangeMeetingStatusRequest approve;
+  approve.set_id(mar.id());
+  approve.set_etag(now.etag());
+  ASSERT_TRUE(h_->stub().ApproveMinutes(Ctx(secretary_).get(), approve, &now).ok());
+  EXPECT_EQ(now.status(), v1::MINUTES_APPROVED);
+  ok.set_etag(now.etag());
+  ok.set_opinions(9);
+  s = Record(ok, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  v1::UpdateMeetingRequest move;
+  move.mutable_meeting()->set_id(mar.id());
+  move.mutable_meeting()->set_place("Hội trường xã");
+  move.mutable_update_mask()->add_paths("place");
+  s = h_->stub().UpdateMeeting(Ctx(secretary_).get(), move, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  v1::Meeting after;
+  ASSERT_TRUE(h_->stub().GetMeeting(Ctx(secretary_).get(), get, &after).ok());
+  EXPECT_EQ(after.etag(), now.etag());
+  EXPECT_EQ(after.opinions(), 4);
+  EXPECT_EQ(after.place(), "Nhà văn hóa thôn");
+
+  // Every accepted write moved the subtree's data version; cb-b's did not.
+  ASSERT_TRUE(h_->stub().GetDataVersion(Ctx(admin_).get(), dv, &v1_).ok());
+  EXPECT_NE(v0.version(), v1_.version());
+  dv.set_org_unit_id("huyen-b");
+  v1::DataVersion b0, b1;
+  ASSERT_TRUE(h_->stub().GetDataVersion(Ctx(admin_).get(), dv, &b0).ok());
+  v1::CreateMeetingRequest elsewhere;  // a write in huyen-a's cb-2
+  elsewhere.mutable_meeting()->set_cell_id("cb-2");
+  elsewhere.mutable_meeting()->set_kind(v1::REGULAR);
+  elsewhere.mutable_meeting()->set_starts_at("2026-03-10T08:00");
+  elsewhere.mutable_meeting()->set_ends_at("2026-03-10T10:00");
+  ASSERT_TRUE(h_->stub().CreateMeeting(Ctx(admin_).get(), elsewhere, &out).ok());
+  ASSERT_TRUE(h_->stub().GetDataVersion(Ctx(admin_).get(), dv, &b1).ok());
+  EXPECT_EQ(b0.version(), b1.version());
+}
+
+TEST_P(SchedulingFlowTest, OneOccurrenceMovedOrCancelledLeavesTheRestAndTheCalendarSaysSo) {
+  MakeSeries(*h_, secretary_);
+  v1::Meeting apr = MeetingOn(*h_, secretary_, "cb-1", "2026-04-07");
+  v1::ChangeMeetingStatusRequest cancel;
+  cancel.set_id(apr.id());
+  v1::Meeting out;
+  grpc::Status s = h_->stub().CancelMeeting(Ctx(secretary_).get(), cancel, &out);
+  EXPECT_EQ(ViolatedFields(s), std::vector<std::string>{"reason"});
+  cancel.set_reason("Trùng lịch bầu cử");
+  ASSERT_TRUE(h_->stub().CancelMeeting(Ctx(secretary_).get(), cancel, &out).ok());
+  EXPECT_EQ(out.status(), v1::CANCELLED);
+
+  v1::Meeting may = MeetingOn(*h_, secretary_, "cb-1", "2026-05-05");
+  v1::UpdateMeetingRequest move;
+  move.mutable_meeting()->set_id(may.id());
+  move.mutable_meeting()->set_etag(may.etag());
+  move.mutable_meeting()->set_starts_at("2026-05-06T14:00");
+  move.mutable_meeting()->set_ends_at("2026-05-06T16:00");
+  move.mutable_update_mask()->add_paths("starts_at");
+  move.mutable_update_mask()->add_paths("ends_at");
+  ASSERT_TRUE(h_->stub().UpdateMeeting(Ctx(secretary_).get(), move, &out).ok());
+  EXPECT_EQ(out.occurrence_start(), "2026-05-05T08:00");
+  // The old etag is stale now.
+  s = h_->stub().UpdateMeeting(Ctx(secretary_).get(), move, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+
+  int planned = 0;
+  for (const auto& m : MeetingsOf(*h_, secretary_, "cb-1")) {
+    if (m.status() == v1::PLANNED) ++planned;
+    if (m.id() != apr.id() && m.id() != may.id()) EXPECT_EQ(m.starts_at(), m.occurrence_start());
+  }
+  EXPECT_EQ(planned, 11);
+
+  v1::ExportCalendarRequest ex;
+  ex.set_cell_id("cb-1");
+  v1::CalendarExport cal;
+  ASSERT_TRUE(h_->stub().ExportCalendar(Ctx(secretary_).get(), ex, &cal).ok());
+  EXPECT_EQ(cal.events(), 11);
+  EXPECT_TRUE(absl::StrContains(cal.ics(), "BEGIN:VCALENDAR")) << cal.ics();
+  EXPECT_TRUE(absl::StrContains(cal.ics(), "RRULE:FREQ=MONTHLY;UNTIL=20261231T165900Z")) << cal.ics();
+  EXPECT_TRUE(absl::StrContains(cal.ics(), "EXDATE;TZID=Asia/Ho_Chi_Minh:20260407T080000")) << cal.ics();
+  EXPECT_TRUE(absl::StrContains(cal.ics(), "RECURRENCE-ID;TZID=Asia/Ho_Chi_Minh:20260505T080000")) << cal.ics();
+  EXPECT_TRUE(absl::StrContains(cal.ics(), "DTSTART;TZID=Asia/Ho_Chi_Minh:20260506T140000")) << cal.ics();
+}
+
+TEST_P(SchedulingFlowTest, ThematicPlanIsSubmittedAndReviewedByTheSuperiorCommittee) {
+  v1::PutThematicPlanRequest put;
+  put.mutable_plan()->set_cell_id("cb-1");
+  put.mutable_plan()->set_year(2026);
+  for (int q = 1; q <= 3; ++q) {
+    auto* t = put.mutable_plan()->add_topics();
+    t->set_quarter(q);
+    t->set_title(absl::StrCat("Chuyên đề quý ", q));
+  }
+  v1::ThematicPlan plan;
+  ASSERT_TRUE(h_->stub().PutThematicPlan(Ctx(secretary_).get(), put, &plan).ok());
+  EXPECT_EQ(plan.status(), v1::DRAFT);
+  v1::ThematicPlanActionRequest submit;
+  submit.set_cell_id("cb-1");
+  submit.set_year(2026);
+  grpc::Status s = h_->stub().SubmitThematicPlan(Ctx(secretary_).get(), submit, &plan);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);  // no topic in quarter 4
+  auto* t = put.mutable_plan()->add_topics();
+  t->set_quarter(4);
+  t->set_title("Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh");
+  ASSERT_TRUE(h_->stub().PutThematicPlan(Ctx(secretary_).get(), put, &plan).ok());
+  ASSERT_TRUE(h_->stub().SubmitThematicPlan(Ctx(secretary_).get(), submit, &plan).ok());
+  EXPECT_EQ(plan.status(), v1::SUBMITTED);
+
+  v1::ReviewThematicPlanRequest review;
+  review.set_cell_id("cb-1");
+  review.set_year(2026);
+  review.set_approve(false);
+  review.set_comment("Bổ sung chuyên đề về chuyển đổi số");
+  // The cell cannot review itself, by role or by scope.
+  s = h_->stub().ReviewThematicPlan(Ctx(secretary_).get(), review, &plan);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  const std::string own_supervisor = h_->registry().Token(auth::Role::kSupervisor, "cb-1");
+  s = h_->stub().ReviewThematicPlan(Ctx(own_supervisor).get(), review, &plan);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  const std::string committee = h_->registry().Token(auth::Role::kSupervisor, "xa-a1", "dang-uy-xa");
+  ASSERT_TRUE(h_->stub().ReviewThematicPlan(Ctx(committee).get(), review, &plan).ok());
+  EXPECT_EQ(plan.status(), v1::RETURNED);
+  EXPECT_EQ(plan.review_comment(), "Bổ sung chuyên đề về chuyển đổi số");
+  EXPECT_EQ(plan.reviewed_by(), "dang-uy-xa");
+
+  ASSERT_TRUE(h_->stub().PutThematicPlan(Ctx(secretary_).get(), put, &plan).ok());
+  ASSERT_TRUE(h_->stub().SubmitThematicPlan(Ctx(secretary_).get(), submit, &plan).ok());
+  review.set_approve(true);
+  review.clear_comment();
+  ASSERT_TRUE(h_->stub().ReviewThematicPlan(Ctx(committee).get(), review, &plan).ok());
+  EXPECT_EQ(plan.status(), v1::APPROVED);
+  s = h_->stub().PutThematicPlan(Ctx(secretary_).get(), put, &plan);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, SchedulingFlowTest,
+                         ::testing::Values(Engine::kSqlite, Engine::kPostgres),
+                         [](const auto& info) {
+                           return info.param == Engine::kSqlite ? "SQLite" : "PostgreSQL";
+                         });
+
+}  // namespace
+}  // namespace chibo::scheduling::testing

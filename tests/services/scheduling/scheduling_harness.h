@@ -1,0 +1,57 @@
+// Scheduling served over real gRPC on a loopback port, calling a real
+// registry (RegistryHarness, also over gRPC) for scope and rosters; each on
+// its own database (SQLite files, or databases of one throwaway PostgreSQL
+// cluster) and sharing a real redis-server, all started by the test.
+#ifndef CHIBO_TESTS_SERVICES_SCHEDULING_SCHEDULING_HARNESS_H_
+#define CHIBO_TESTS_SERVICES_SCHEDULING_SCHEDULING_HARNESS_H_
+
+#include <memory>
+#include <string>
+
+#include "chibo/scheduling/v1/scheduling.grpc.pb.h"
+#include "services/scheduling/registry_client.h"
+#include "services/scheduling/scheduling.h"
+#include "services/scheduling/scheduling_grpc.h"
+#include "tests/services/registry/registry_harness.h"
+
+namespace chibo::scheduling::testing {
+
+namespace v1 = ::chibo::scheduling::v1;
+using registry::testing::RegistryHarness;
+
+struct SchedulingHarnessOptions {
+  // Empty: SQLite. Otherwise databases for the registry and for scheduling.
+  std::string registry_database_url;
+  std::string scheduling_database_url;
+};
+
+class SchedulingHarness {
+ public:
+  static absl::StatusOr<std::unique_ptr<SchedulingHarness>> Start(SchedulingHarnessOptions options = {});
+  ~SchedulingHarness();
+
+  RegistryHarness& registry() { return *registry_; }
+  v1::SchedulingService::Stub& stub() { return *stub_; }
+  std::shared_ptr<grpc::Channel> channel() { return channel_; }
+  db::Database& database() { return *database_; }
+
+ private:
+  SchedulingHarness() = default;
+  std::string dir_;
+  std::unique_ptr<RegistryHarness> registry_;
+  std::unique_ptr<db::Database> database_;
+  std::unique_ptr<cache::Cache> tree_cache_;
+  std::unique_ptr<RegistryClient> registry_client_;
+  std::unique_ptr<auth::TokenVerifier> verifier_;
+  std::unique_ptr<concurrency::ThreadPool> pool_;
+  std::unique_ptr<Scheduling> scheduling_;
+  std::unique_ptr<rpc::CallRunner> runner_;
+  std::unique_ptr<SchedulingGrpcService> service_;
+  std::unique_ptr<rpc::GrpcServer> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::SchedulingService::Stub> stub_;
+};
+
+}  // namespace chibo::scheduling::testing
+
+#endif  // CHIBO_TESTS_SERVICES_SCHEDULING_SCHEDULING_HARNESS_H_
