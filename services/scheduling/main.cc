@@ -18,7 +18,7 @@
 #include "common/rpc/unary_call.h"
 #include "common/service/service_flags.h"
 #include "migrations/scheduling_migrations.h"
-#include "services/scheduling/registry_client.h"
+#include "common/clients/registry_client.h"
 #include "services/scheduling/scheduling.h"
 #include "services/scheduling/scheduling_grpc.h"
 
@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
   tree_cache_options.ttl = absl::Minutes(1);
   tree_cache_options.near_ttl = absl::Seconds(30);
   chibo::cache::Cache tree_cache(resources->redis.get(), tree_cache_options);
-  chibo::scheduling::RegistryClient registry(
+  chibo::clients::RegistryClient registry(
       chibo::rpc::MakeChannel(absl::GetFlag(FLAGS_registry_addr), "chibo.registry.v1.RegistryService"),
       &tree_cache);
   chibo::scheduling::Scheduling scheduling(resources->database.get(), &registry);

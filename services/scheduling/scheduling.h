@@ -17,7 +17,7 @@
 #include "chibo/scheduling/v1/scheduling.pb.h"
 #include "common/auth/claims.h"
 #include "common/db/database.h"
-#include "services/scheduling/registry_client.h"
+#include "common/clients/registry_client.h"
 
 namespace chibo::scheduling {
 
@@ -35,7 +35,7 @@ inline constexpr auth::RoleSet kPlanReviewers =
 
 class Scheduling {
  public:
-  Scheduling(db::Database* db, RegistryClient* registry) : db_(db), registry_(registry) {}
+  Scheduling(db::Database* db, clients::RegistryClient* registry) : db_(db), registry_(registry) {}
 
   // series.cc
   absl::Status CreateSeries(const auth::Claims& caller, const v1::CreateSeriesRequest& request,
@@ -114,7 +114,7 @@ class Scheduling {
                                                           absl::string_view date);
 
   db::Database* db_;
-  RegistryClient* registry_;
+  clients::RegistryClient* registry_;
 };
 
 // Minutes between two local times "YYYY-MM-DDTHH:MM" (both valid).

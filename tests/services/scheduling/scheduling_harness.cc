@@ -33,7 +33,7 @@ absl::StatusOr<std::unique_ptr<SchedulingHarness>> SchedulingHarness::Start(
   tree_options.name = "scheduling-tree-test";
   tree_options.ttl = absl::Minutes(1);
   h->tree_cache_ = std::make_unique<cache::Cache>(nullptr, tree_options);
-  h->registry_client_ = std::make_unique<RegistryClient>(
+  h->registry_client_ = std::make_unique<clients::RegistryClient>(
       rpc::MakeChannel(absl::StrCat("127.0.0.1:", h->registry_->port()),
                        "chibo.registry.v1.RegistryService"),
       h->tree_cache_.get());

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "chibo/scheduling/v1/scheduling.grpc.pb.h"
-#include "services/scheduling/registry_client.h"
+#include "common/clients/registry_client.h"
 #include "services/scheduling/scheduling.h"
 #include "services/scheduling/scheduling_grpc.h"
 #include "tests/services/registry/registry_harness.h"
@@ -41,7 +41,7 @@ class SchedulingHarness {
   std::unique_ptr<RegistryHarness> registry_;
   std::unique_ptr<db::Database> database_;
   std::unique_ptr<cache::Cache> tree_cache_;
-  std::unique_ptr<RegistryClient> registry_client_;
+  std::unique_ptr<clients::RegistryClient> registry_client_;
   std::unique_ptr<auth::TokenVerifier> verifier_;
   std::unique_ptr<concurrency::ThreadPool> pool_;
   std::unique_ptr<Scheduling> scheduling_;

@@ -1,4 +1,4 @@
-#include "services/scheduling/registry_client.h"
+#include "common/clients/registry_client.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -8,7 +8,7 @@
 #include "common/rpc/status_mapping.h"
 #include "common/time/dates.h"
 
-namespace chibo::scheduling {
+namespace chibo::clients {
 namespace {
 
 namespace rv1 = ::chibo::registry::v1;
@@ -101,6 +101,16 @@ absl::StatusOr<std::vector<rv1::OrgUnit>> RegistryClient::Subtree(const auth::Cl
   return std::vector<rv1::OrgUnit>(all.org_units().begin(), all.org_units().end());
 }
 
+absl::StatusOr<rv1::Member> RegistryClient::GetMember(const auth::Claims& caller,
+                                                      absl::string_view member_id) {
+  rv1::GetMemberRequest request;
+  request.set_id(std::string(member_id));
+  rv1::Member member;
+  grpc::Status s = stub_->GetMember(Ctx(caller).get(), request, &member);
+  if (!s.ok()) return rpc::FromGrpcStatus(s);
+  return member;
+}
+
 absl::StatusOr<rv1::Roster> RegistryClient::GetRoster(const auth::Claims& caller,
                                                       absl::string_view cell_id,
                                                       absl::string_view date) {
@@ -125,4 +135,4 @@ absl::StatusOr<rv1::RulebookVersion> RegistryClient::GetRulebook(const auth::Cla
   return version;
 }
 
-}  // namespace chibo::scheduling
+}  // namespace chibo::clients

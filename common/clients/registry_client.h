@@ -1,11 +1,11 @@
-// What scheduling (and supervision) ask of the registry, over gRPC with the
+// What the other services ask of the registry, over gRPC with the
 // caller's own token, so the registry's scope rules apply to every answer:
 //   - the ancestors of a unit (to check scope here), cached briefly;
 //   - the units of a subtree on a date, cached briefly;
 //   - the roster of a cell on a date (the registry caches it in Redis under
 //     the cell's data version, so it is never stale).
-#ifndef CHIBO_SERVICES_SCHEDULING_REGISTRY_CLIENT_H_
-#define CHIBO_SERVICES_SCHEDULING_REGISTRY_CLIENT_H_
+#ifndef CHIBO_COMMON_CLIENTS_REGISTRY_CLIENT_H_
+#define CHIBO_COMMON_CLIENTS_REGISTRY_CLIENT_H_
 
 #include <memory>
 #include <string>
@@ -17,7 +17,7 @@
 #include "common/auth/claims.h"
 #include "common/cache/cache.h"
 
-namespace chibo::scheduling {
+namespace chibo::clients {
 
 class RegistryClient {
  public:
@@ -39,6 +39,9 @@ class RegistryClient {
                                                              absl::string_view org_id,
                                                              absl::string_view date);
 
+  absl::StatusOr<registry::v1::Member> GetMember(const auth::Claims& caller,
+                                                 absl::string_view member_id);
+
   absl::StatusOr<registry::v1::Roster> GetRoster(const auth::Claims& caller,
                                                  absl::string_view cell_id,
                                                  absl::string_view date);
@@ -56,6 +59,6 @@ class RegistryClient {
 bool IsCell(registry::v1::OrgUnitKind kind);
 bool IsCommittee(registry::v1::OrgUnitKind kind);
 
-}  // namespace chibo::scheduling
+}  // namespace chibo::clients
 
-#endif  // CHIBO_SERVICES_SCHEDULING_REGISTRY_CLIENT_H_
+#endif  // CHIBO_COMMON_CLIENTS_REGISTRY_CLIENT_H_

@@ -1,0 +1,212 @@
+// The supervision activity report (báo cáo kết quả dự sinh hoạt chi bộ), per
+// supervising level, in the shape seed 002 quotes: cells attended (base
+// cells / subordinate cells), base-committee meetings, thematic meetings,
+// the most and the fewest cells by one team (province) or one committee
+// (lower levels); with the same for each child unit, and as a paragraph.
+#include <algorithm>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/errors/errors.h"
+#include "common/time/dates.h"
+#include "services/supervision/report_support.h"
+#include "services/supervision/supervision.h"
+#include "services/supervision/supervision_sql.h"
+
+namespace chibo::supervision {
+namespace {
+
+namespace rv1 = ::chibo::registry::v1;
+namespace sv1 = ::chibo::scheduling::v1;
+
+bool IsThematic(sv1::MeetingKind kind) {
+  return kind == sv1::THEMATIC || kind == sv1::REGULAR_AND_THEMATIC;
+}
+
+// The levels' figures over `visits`.
+std::vector<v1::LevelActivity> Levels(const std::vector<const VisitFact*>& visits,
+                                      const TeamDirectory& teams) {
+  std::vector<v1::LevelActivity> out;
+  for (v1::SupervisionLevel level : {v1::PROVINCE_LEVEL, v1::DISTRICT_LEVEL, v1::BASE_LEVEL}) {
+    v1::LevelActivity a;
+    a.set_level(level);
+    std::set<std::string> cells, base_cells, subordinate_cells, remote_cells;
+    std::map<std::string, std::set<std::string>> cells_by_group;
+    bool any = false;
+    for (const VisitFact* v : visits) {
+      if (v->level != level) continue;
+      any = true;
+      const std::string group = level == v1::PROVINCE_LEVEL ? v->team_id : v->owner_org_id;
+      cells_by_group[group];  // a group that only went to committee meetings still counts
+      if (clients::IsCell(v->unit_kind)) {
+        a.set_cell_meetings_attended(a.cell_meetings_attended() + 1);
+        cells.insert(v->unit_id);
+        (v->unit_kind == rv1::BASE_CELL ? base_cells : subordinate_cells).insert(v->unit_id);
+        if (v->remote) remote_cells.insert(v->unit_id);
+        cells_by_group[group].insert(v->unit_id);
+      } else if (v->unit_kind == rv1::BASE_COMMITTEE) {
+        a.set_committee_meetings_attended(a.committee_meetings_attended() + 1);
+      }
+      if (IsThematic(v->meeting_kind)) {
+        a.set_thematic_meetings_attended(a.thematic_meetings_attended() + 1);
+      }
+    }
+    if (!any) continue;
+    a.set_cells_attended(static_cast<int32_t>(cells.size()));
+    a.set_base_cells_attended(static_cast<int32_t>(base_cells.size()));
+    a.set_subordinate_cells_attended(static_cast<int32_t>(subordinate_cells.size()));
+    a.set_remote_cells_attended(static_cast<int32_t>(remote_cells.size()));
+    a.set_groups(static_cast<int32_t>(cells_by_group.size()));
+    const std::pair<const std::string, std::set<std::string>>* most = nullptr;
+    const std::pair<const std::string, std::set<std::string>>* fewest = nullptr;
+    for (const auto& g : cells_by_group) {  // ordered by id: ties go to the first
+      if (!most || g.second.size() > most->second.size()) most = &g;
+      if (!fewest || g.second.size() < fewest->second.size()) fewest = &g;
+    }
+    auto fill = [&](v1::GroupCount* out_group, const std::string& id, size_t n) {
+      const auto& names = level == v1::PROVINCE_LEVEL ? teams.team_names : teams.owner_names;
+      auto it = names.find(id);
+      out_group->set_group_id(id);
+      out_group->set_group_name(it == names.end() ? id : it->second);
+      out_group->set_cells(static_cast<int32_t>(n));
+    };
+    fill(a.mutable_most_cells_by_one(), most->first, most->second.size());
+    fill(a.mutable_fewest_cells_by_one(), fewest->first, fewest->second.size());
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+// "02", "68", "128": officials write small numbers with two digits.
+std::string N(int n) { return absl::StrFormat("%02d", n); }
+
+std::string LevelSentence(const v1::LevelActivity& a, bool first, const Period& period) {
+  std::string who;  // after "các " / "Các "
+  switch (a.level()) {
+    case v1::PROVINCE_LEVEL: who = "tổ dự sinh hoạt cấp tỉnh"; break;
+    case v1::DISTRICT_LEVEL: who = "tổ cấp huyện"; break;
+    default: who = "đảng ủy cơ sở"; break;
+  }
+  std::string s = first ? absl::StrCat("Trong ", period.Vietnamese(), ", các ", who)
+                        : absl::StrCat("Các ", who);
+  absl::StrAppend(&s, " dự sinh hoạt được ", N(a.cells_attended()), " chi bộ (",
+                  N(a.base_cells_attended()), " chi bộ cơ sở, ", N(a.subordinate_cells_attended()),
+                  " chi bộ trực thuộc đảng ủy cơ sở), dự họp đảng ủy cơ sở ",
+                  N(a.committee_meetings_attended()), " cuộc; dự sinh hoạt chuyên đề ",
+                  N(a.thematic_meetings_attended()), " buổi.");
+  if (a.groups() > 0) {
+    const bool teams = a.level() == v1::PROVINCE_LEVEL;
+    absl::StrAppend(&s, " ", teams ? "Tổ dự sinh hoạt" : "Đảng bộ", " dự nhiều nhất được ",
+                    N(a.most_cells_by_one().cells()), " chi bộ (", a.most_cells_by_one().group_name(),
+                    "), dự ít nhất ", N(a.fewest_cells_by_one().cells()), " chi bộ (",
+                    a.fewest_cells_by_one().group_name(), ").");
+  }
+  return s;
+}
+
+}  // namespace
+
+// "Trong 6 tháng đầu năm 2023, các tổ dự sinh hoạt cấp tỉnh dự sinh hoạt được
+// 68 chi bộ (02 chi bộ cơ sở, 66 chi bộ trực thuộc đảng ủy cơ sở), dự họp
+// đảng ủy cơ sở 25 cuộc; dự sinh hoạt chuyên đề 06 buổi. ..."
+std::string ActivityNarrative(const v1::ActivityReport& report, const Period& period) {
+  if (report.levels().empty()) {
+    return absl::StrCat("Trong ", period.Vietnamese(), ", chưa có lượt dự sinh hoạt chi bộ nào của ",
+                        "cấp ủy cấp trên tại ", report.name(), ".");
+  }
+  std::string text;
+  for (int i = 0; i < report.levels_size(); ++i) {
+    if (i > 0) text += " ";
+    text += LevelSentence(report.levels(i), i == 0, period);
+  }
+  return text;
+}
+
+absl::StatusOr<TeamDirectory> Supervision::Teams() {
+  auto rows = db_->Query(sql::kSelectTeamNames);
+  if (!rows.ok()) return rows.status();
+  TeamDirectory d;
+  for (const db::Row& r : rows->rows) {
+    d.team_names[r.Text(0)] = r.Text(1);
+    d.owner_names[r.Text(2)] = r.Text(3);
+  }
+  return d;
+}
+
+absl::StatusOr<int64_t> Supervision::VisitVersion(const std::vector<rv1::OrgUnit>& units) {
+  std::set<std::string> ids;
+  for (const auto& u : units) ids.insert(u.id());
+  auto rows = db_->Query(sql::kSelectUnitVersions);
+  if (!rows.ok()) return rows.status();
+  int64_t sum = 0;
+  for (const db::Row& r : rows->rows) {
+    if (ids.count(r.Text(0))) sum += r.Int(1);
+  }
+  return sum;
+}
+
+absl::StatusOr<std::string> Supervision::ReportCacheKey(const auth::Claims& caller,
+                                                        absl::string_view kind,
+                                                        absl::string_view org_id,
+                                                        const Period& period,
+                                                        const std::vector<rv1::OrgUnit>& units) {
+  auto meetings = scheduling_->DataVersion(caller, org_id);
+  if (!meetings.ok()) return meetings.status();
+  auto visits = VisitVersion(units);
+  if (!visits.ok()) return visits.status();
+  // Today is part of the key: months elapsed and overdue meetings depend on it.
+  return absl::StrCat("sup:report:", kind, ":", org_id, ":", period.name, ":m", *meetings, ":v",
+                      *visits, ":u", units.size(), ":", time::TodayText());
+}
+
+absl::Status Supervision::GetActivityReport(const auth::Claims& caller,
+                                            const v1::ReportRequest& request,
+                                            v1::ActivityReport* response) {
+  errors::FieldViolations v;
+  v.RequireNonEmpty("org_unit_id", request.org_unit_id());
+  auto period = ParsePeriod(request.period());
+  if (!period.ok()) v.Add("period", std::string(period.status().message()));
+  if (absl::Status s = v.ToStatus(); !s.ok()) return s;
+  if (absl::Status s = registry_->CheckScope(caller, request.org_unit_id()); !s.ok()) return s;
+  auto units = registry_->Subtree(caller, request.org_unit_id(), period->to());
+  if (!units.ok()) return units.status();
+  auto key = ReportCacheKey(caller, "activity", request.org_unit_id(), *period, *units);
+  if (!key.ok()) return key.status();
+
+  auto bytes = report_cache_->GetOrLoad(*key, [&]() -> absl::StatusOr<std::optional<std::string>> {
+    const Tree tree = MakeTree(request.org_unit_id(), *units);
+    auto visits = VisitsInPeriod(period->from(), period->to());
+    if (!visits.ok()) return visits.status();
+    auto teams = Teams();
+    if (!teams.ok()) return teams.status();
+    v1::ActivityReport report;
+    report.set_org_unit_id(request.org_unit_id());
+    report.set_name(tree.NameOf(request.org_unit_id()));
+    report.set_period(period->name);
+    report.set_from(period->from());
+    report.set_to(period->to());
+    std::vector<const VisitFact*> all;
+    std::map<std::string, std::vector<const VisitFact*>> by_child;
+    for (const VisitFact& f : *visits) {
+      if (!tree.Contains(f.unit_id)) continue;
+      all.push_back(&f);
+      if (std::string child = tree.ChildOf(f.unit_id); !child.empty()) by_child[child].push_back(&f);
+    }
+    for (auto& level : Levels(all, *teams)) *report.add_levels() = std::move(level);
+    for (const std::string& child : tree.children) {
+      auto* row = report.add_children();
+      row->set_org_unit_id(child);
+      row->set_name(tree.NameOf(child));
+      for (auto& level : Levels(by_child[child], *teams)) *row->add_levels() = std::move(level);
+    }
+    report.set_narrative(ActivityNarrative(report, *period));
+    report.set_data_version(key->substr(key->find(":m") + 1));
+    return report.SerializeAsString();
+  });
+  if (!bytes.ok()) return bytes.status();
+  if (!response->ParseFromString(*bytes)) return absl::InternalError("corrupt cached report");
+  return absl::OkStatus();
+}
+
+}  // namespace chibo::supervision

@@ -1,0 +1,121 @@
+// Supervision's business logic (dự sinh hoạt chi bộ): a plain class that
+// knows nothing of gRPC. Teams and visits live in its own database; meetings
+// come from scheduling and the tree, members and rulebook from the registry,
+// over gRPC with the caller's token (so their scope rules apply too).
+// Reports are computed from those sources and cached in Redis under a key
+// that includes the data versions they were computed from: any write below
+// the organization makes the next read fresh, and no stale figure is served.
+#ifndef CHIBO_SERVICES_SUPERVISION_SUPERVISION_H_
+#define CHIBO_SERVICES_SUPERVISION_SUPERVISION_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "chibo/supervision/v1/supervision.pb.h"
+#include "common/auth/claims.h"
+#include "common/cache/cache.h"
+#include "common/clients/registry_client.h"
+#include "common/clients/scheduling_client.h"
+#include "common/db/database.h"
+#include "services/supervision/period.h"
+
+namespace chibo::supervision {
+
+namespace v1 = ::chibo::supervision::v1;
+
+inline constexpr auth::RoleSet kReaders = auth::kAllRoles;
+// Committees form teams and assign followers.
+inline constexpr auth::RoleSet kTeamWriters =
+    auth::RoleBit(auth::Role::kAdmin) | auth::RoleBit(auth::Role::kService);
+// Supervisors record their visits.
+inline constexpr auth::RoleSet kVisitWriters = auth::RoleBit(auth::Role::kAdmin) |
+                                               auth::RoleBit(auth::Role::kSupervisor) |
+                                               auth::RoleBit(auth::Role::kService);
+// The cell reports its follow-up of recommendations.
+inline constexpr auth::RoleSet kFollowUpWriters =
+    kVisitWriters | auth::RoleBit(auth::Role::kSecretary);
+
+// One visit as reports see it.
+struct VisitFact {
+  std::string id, team_id, owner_org_id, unit_id, date;
+  v1::SupervisionLevel level = v1::SUPERVISION_LEVEL_UNSPECIFIED;
+  registry::v1::OrgUnitKind unit_kind = registry::v1::ORG_UNIT_KIND_UNSPECIFIED;
+  scheduling::v1::MeetingKind meeting_kind = scheduling::v1::MEETING_KIND_UNSPECIFIED;
+  bool remote = false;
+};
+
+// Names of teams and of their owning committees (for "the most by one" lines).
+struct TeamDirectory {
+  std::map<std::string, std::string> team_names, owner_names;
+};
+
+class Supervision {
+ public:
+  Supervision(db::Database* db, cache::Cache* report_cache, clients::RegistryClient* registry,
+              clients::SchedulingClient* scheduling)
+      : db_(db), report_cache_(report_cache), registry_(registry), scheduling_(scheduling) {}
+
+  // teams.cc
+  absl::Status CreateTeam(const auth::Claims& caller, const v1::CreateTeamRequest& request,
+                          v1::Team* response);
+  absl::Status GetTeam(const auth::Claims& caller, const v1::GetTeamRequest& request,
+                       v1::Team* response);
+  absl::Status ListTeams(const auth::Claims& caller, const v1::ListTeamsRequest& request,
+                         v1::ListTeamsResponse* response);
+  absl::Status UpdateTeam(const auth::Claims& caller, const v1::UpdateTeamRequest& request,
+                          v1::Team* response);
+  absl::Status AssignFollower(const auth::Claims& caller, const v1::AssignFollowerRequest& request,
+                              v1::FollowAssignment* response);
+  absl::Status ListFollowAssignments(const auth::Claims& caller,
+                                     const v1::ListFollowAssignmentsRequest& request,
+                                     v1::ListFollowAssignmentsResponse* response);
+
+  // visits.cc
+  absl::Status RecordVisit(const auth::Claims& caller, const v1::RecordVisitRequest& request,
+                           v1::Visit* response);
+  absl::Status GetVisit(const auth::Claims& caller, const v1::GetVisitRequest& request,
+                        v1::Visit* response);
+  absl::Status ListVisits(const auth::Claims& caller, const v1::ListVisitsRequest& request,
+                          v1::ListVisitsResponse* response);
+  absl::Status UpdateRecommendation(const auth::Claims& caller,
+                                    const v1::UpdateRecommendationRequest& request,
+                                    v1::Visit* response);
+
+  // activity_report.cc, compliance_report.cc
+  absl::Status GetActivityReport(const auth::Claims& caller, const v1::ReportRequest& request,
+                                 v1::ActivityReport* response);
+  absl::Status GetComplianceReport(const auth::Claims& caller, const v1::ReportRequest& request,
+                                   v1::ComplianceReport* response);
+
+ private:
+  absl::StatusOr<v1::Team> ReadTeam(db::Session& s, absl::string_view id);
+  absl::StatusOr<v1::Visit> ReadVisit(db::Session& s, absl::string_view id);
+  // Visits dated in [from, to], every one (filtered by the caller).
+  absl::StatusOr<std::vector<VisitFact>> VisitsInPeriod(absl::string_view from,
+                                                        absl::string_view to);
+  // The version of the visits below `units` (sum of their versions).
+  absl::StatusOr<int64_t> VisitVersion(const std::vector<registry::v1::OrgUnit>& units);
+  absl::StatusOr<TeamDirectory> Teams();
+  // The cache key of a report: kind, unit, period and the data versions.
+  absl::StatusOr<std::string> ReportCacheKey(const auth::Claims& caller, absl::string_view kind,
+                                             absl::string_view org_id, const Period& period,
+                                             const std::vector<registry::v1::OrgUnit>& units);
+
+  db::Database* db_;
+  cache::Cache* report_cache_;
+  clients::RegistryClient* registry_;
+  clients::SchedulingClient* scheduling_;
+};
+
+// The grade of a score by the rulebook's cut-offs.
+v1::Grade GradeOf(int score, const registry::v1::Rules& rules);
+// The supervising level of a committee of this kind.
+v1::SupervisionLevel LevelOfOwner(registry::v1::OrgUnitKind kind);
+
+}  // namespace chibo::supervision
+
+#endif  // CHIBO_SERVICES_SUPERVISION_SUPERVISION_H_

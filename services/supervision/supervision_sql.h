@@ -1,0 +1,70 @@
+// Every SQL statement of the supervision service, named. One text for
+// SQLite and PostgreSQL.
+#ifndef CHIBO_SERVICES_SUPERVISION_SUPERVISION_SQL_H_
+#define CHIBO_SERVICES_SUPERVISION_SUPERVISION_SQL_H_
+
+namespace chibo::supervision::sql {
+
+inline constexpr char kBumpUnitVersion[] =
+    "INSERT INTO unit_versions (unit_id, version) VALUES (?1, 1) "
+    "ON CONFLICT (unit_id) DO UPDATE SET version = unit_versions.version + 1";
+inline constexpr char kSelectUnitVersions[] = "SELECT unit_id, version FROM unit_versions";
+
+// Teams.
+inline constexpr char kInsertTeam[] =
+    "INSERT INTO teams (id, name, owner_org_id, owner_name, level, leader_member_id,"
+    " member_ids_json, version, created_at, updated_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8)";
+inline constexpr char kSelectTeam[] =
+    "SELECT id, name, owner_org_id, level, leader_member_id, member_ids_json, version, owner_name"
+    " FROM teams WHERE id = ?1";
+inline constexpr char kSelectAllTeams[] =
+    "SELECT id, name, owner_org_id, level, leader_member_id, member_ids_json, version, owner_name"
+    " FROM teams ORDER BY level, name, id";
+inline constexpr char kUpdateTeam[] =
+    "UPDATE teams SET name = ?2, leader_member_id = ?3, member_ids_json = ?4,"
+    " version = version + 1, updated_at = ?5 WHERE id = ?1";
+
+// Follow assignments.
+inline constexpr char kInsertAssignment[] =
+    "INSERT INTO follow_assignments (id, member_id, cell_id, from_date, to_date, created_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+inline constexpr char kSelectAllAssignments[] =
+    "SELECT id, member_id, cell_id, from_date, to_date FROM follow_assignments"
+    " ORDER BY cell_id, from_date, id";
+
+// Visits.
+inline constexpr char kInsertVisit[] =
+    "INSERT INTO visits (id, meeting_id, team_id, owner_org_id, level, unit_id, unit_kind, remote,"
+    " meeting_kind, visit_date, attendees_json, observations, scores_json, score, grade, version,"
+    " created_at, updated_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, 1, ?16, ?16)";
+#define CHIBO_VISIT_COLUMNS                                                                     \
+  "id, meeting_id, team_id, level, unit_id, unit_kind, meeting_kind, visit_date, attendees_json," \
+  " observations, scores_json, score, grade, version, owner_org_id, remote"
+inline constexpr char kSelectVisit[] = "SELECT " CHIBO_VISIT_COLUMNS " FROM visits WHERE id = ?1";
+inline constexpr char kSelectVisitOfTeamMeeting[] =
+    "SELECT id FROM visits WHERE team_id = ?1 AND meeting_id = ?2";
+inline constexpr char kSelectVisitsInPeriod[] =
+    "SELECT " CHIBO_VISIT_COLUMNS " FROM visits WHERE visit_date >= ?1 AND visit_date <= ?2"
+    " ORDER BY visit_date, id";
+inline constexpr char kSelectVisitFactsInPeriod[] =
+    "SELECT id, team_id, owner_org_id, level, unit_id, unit_kind, remote, meeting_kind, visit_date"
+    " FROM visits WHERE visit_date >= ?1 AND visit_date <= ?2 ORDER BY visit_date, id";
+inline constexpr char kSelectTeamNames[] = "SELECT id, name, owner_org_id, owner_name FROM teams";
+inline constexpr char kTouchVisit[] =
+    "UPDATE visits SET version = version + 1, updated_at = ?2 WHERE id = ?1";
+
+// Recommendations.
+inline constexpr char kInsertRecommendation[] =
+    "INSERT INTO recommendations (id, visit_id, ordinal, text, due_on, status, follow_up)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, 1, '')";
+inline constexpr char kSelectRecommendations[] =
+    "SELECT id, text, due_on, status, follow_up FROM recommendations WHERE visit_id = ?1"
+    " ORDER BY ordinal";
+inline constexpr char kUpdateRecommendation[] =
+    "UPDATE recommendations SET status = ?3, follow_up = ?4 WHERE id = ?1 AND visit_id = ?2";
+
+}  // namespace chibo::supervision::sql
+
+#endif  // CHIBO_SERVICES_SUPERVISION_SUPERVISION_SQL_H_

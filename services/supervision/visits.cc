@@ -1,0 +1,309 @@
+// Visits (dự sinh hoạt): a team attends one meeting; observations, scores
+// against the rulebook's criteria and the resulting grade, recommendations
+// the cell must act on and their follow-up.
+#include <unordered_set>
+
+#include "absl/strings/str_cat.h"
+#include "common/db/autocommit_session.h"
+#include "common/errors/errors.h"
+#include "common/journal/journaled_write.h"
+#include "common/paging/page_token.h"
+#include "common/resource/resource.h"
+#include "common/time/dates.h"
+#include "google/protobuf/util/json_util.h"
+#include "services/supervision/supervision.h"
+#include "services/supervision/supervision_sql.h"
+
+namespace chibo::supervision {
+namespace {
+
+using errors::FieldViolations;
+namespace rv1 = ::chibo::registry::v1;
+namespace sv1 = ::chibo::scheduling::v1;
+
+std::string Now() { return time::FormatTimestamp(absl::Now()); }
+
+v1::Visit VisitFromRow(const db::Row& r) {
+  v1::Visit v;
+  v1::Visit json;
+  (void)google::protobuf::util::JsonStringToMessage(r.Text(8), &json);
+  (void)google::protobuf::util::JsonStringToMessage(r.Text(10), &json);
+  v.set_id(r.Text(0));
+  v.set_meeting_id(r.Text(1));
+  v.set_team_id(r.Text(2));
+  v.set_level(static_cast<v1::SupervisionLevel>(r.Int(3)));
+  v.set_unit_id(r.Text(4));
+  v.set_unit_kind(rv1::OrgUnitKind_Name(static_cast<rv1::OrgUnitKind>(r.Int(5))));
+  v.set_meeting_kind(sv1::MeetingKind_Name(static_cast<sv1::MeetingKind>(r.Int(6))));
+  v.set_date(r.Text(7));
+  *v.mutable_attendee_member_ids() = json.attendee_member_ids();
+  v.set_observations(r.Text(9));
+  *v.mutable_scores() = json.scores();
+  v.set_score(static_cast<int32_t>(r.Int(11)));
+  v.set_grade(static_cast<v1::Grade>(r.Int(12)));
+  v.set_etag(resource::EtagOf(r.Int(13)));
+  return v;
+}
+
+absl::Status NotFoundVisit(absl::string_view id) {
+  return absl::NotFoundError(absl::StrCat("không có lượt dự sinh hoạt / no visit \"", id, "\""));
+}
+
+void CheckVisitShape(const v1::RecordVisitRequest& request, FieldViolations& v) {
+  const v1::Visit& in = request.visit();
+  if (!in.id().empty() && !resource::IsValidId(in.id())) {
+    v.Add("visit.id", "2–63 ký tự a-z, 0-9, - / 2..63 of [a-z0-9-]");
+  }
+  v.RequireNonEmpty("visit.meeting_id", in.meeting_id());
+  v.RequireNonEmpty("visit.team_id", in.team_id());
+  v.CheckLength("visit.observations", in.observations(), 20000);
+  int max_total = 0;
+  for (int i = 0; i < in.scores_size(); ++i) {
+    const auto& s = in.scores(i);
+    const std::string f = absl::StrCat("visit.scores[", i, "]");
+    v.RequireNonEmpty(f + ".criterion", s.criterion());
+    if (s.max_points() <= 0) v.Add(f + ".max_points", "phải dương / must be > 0");
+    if (s.points() < 0 || s.points() > s.max_points()) v.Add(f + ".points", "0..max_points");
+    max_total += s.max_points();
+  }
+  if (max_total > 100) v.Add("visit.scores", "tổng điểm tối đa quá 100 / max_points add up to more than 100");
+  for (int i = 0; i < in.recommendations_size(); ++i) {
+    const std::string f = absl::StrCat("visit.recommendations[", i, "]");
+    v.RequireNonEmpty(f + ".text", in.recommendations(i).text());
+    v.CheckDate(f + ".due_on", in.recommendations(i).due_on(), false);
+  }
+  if (!journal::IsValidRequestId(request.request_id())) v.Add("request_id", "tối đa 128 ký tự / at most 128 printable characters");
+}
+
+}  // namespace
+
+v1::Grade GradeOf(int score, const rv1::Rules& rules) {
+  if (score >= rules.grade_good_min()) return v1::GOOD;
+  if (score >= rules.grade_fair_min()) return v1::FAIR;
+  if (score >= rules.grade_average_min()) return v1::AVERAGE;
+  return v1::POOR;
+}
+
+absl::StatusOr<v1::Visit> Supervision::ReadVisit(db::Session& s, absl::string_view id) {
+  auto row = s.QueryOptionalRow(sql::kSelectVisit, {id});
+  if (!row.ok()) return row.status();
+  if (!row->has_value()) return NotFoundVisit(id);
+  v1::Visit visit = VisitFromRow(**row);
+  auto recs = s.Query(sql::kSelectRecommendations, {id});
+  if (!recs.ok()) return recs.status();
+  for (const db::Row& r : recs->rows) {
+    auto* rec = visit.add_recommendations();
+    rec->set_id(r.Text(0));
+    rec->set_text(r.Text(1));
+    rec->set_due_on(r.Text(2));
+    rec->set_status(static_cast<v1::RecommendationStatus>(r.Int(3)));
+    rec->set_follow_up(r.Text(4));
+  }
+  return visit;
+}
+
+absl::Status Supervision::RecordVisit(const auth::Claims& caller,
+                                      const v1::RecordVisitRequest& request, v1::Visit* response) {
+  FieldViolations v;
+  CheckVisitShape(request, v);
+  if (absl::Status s = v.ToStatus(); !s.ok()) return s;
+  const v1::Visit& in = request.visit();
+  db::AutocommitSession read(*db_);
+  auto team = ReadTeam(read, in.team_id());
+  if (!team.ok()) return team.status();
+  if (absl::Status s = registry_->CheckScope(caller, team->owner_org_id()); !s.ok()) return s;
+  auto meeting = scheduling_->GetMeeting(caller, in.meeting_id());
+  if (!meeting.ok()) return meeting.status();
+  if (meeting->status() == sv1::CANCELLED || meeting->status() == sv1::POSTPONED) {
+    return errors::WithErrorInfo(
+        absl::FailedPreconditionError(absl::StrCat("buổi sinh hoạt \"", meeting->id(),
+                                                   "\" đã hoãn hoặc hủy / was postponed or cancelled")),
+        "MEETING_STATUS", {{"meeting_id", meeting->id()}});
+  }
+  const std::string date = meeting->starts_at().substr(0, 10);
+  auto unit = registry_->GetOrgUnit(caller, meeting->cell_id(), date);
+  if (!unit.ok()) return unit.status();
+  bool owner_above = false;
+  for (const std::string& id : unit->ancestor_ids()) {
+    if (id == team->owner_org_id() && id != unit->id()) owner_above = true;
+  }
+  if (!owner_above) {
+    return errors::InvalidArgument(
+        "visit.team_id", absl::StrCat("tổ của \"", team->owner_org_id(), "\" không phải cấp trên của \"",
+                                      unit->id(), "\" / the team's committee is not above the unit"));
+  }
+  for (int i = 0; i < in.attendee_member_ids_size(); ++i) {
+    const std::string& id = in.attendee_member_ids(i);
+    bool on_team = id == team->leader_member_id();
+    for (const auto& m : team->member_ids()) on_team |= m == id;
+    if (!on_team) v.Add(absl::StrCat("visit.attendee_member_ids[", i, "]"), "không thuộc tổ / not on the team");
+  }
+  if (absl::Status s = v.ToStatus(); !s.ok()) return s;
+  auto rulebook = registry_->GetRulebook(caller, unit->ancestor_ids(0), date);
+  if (!rulebook.ok()) return rulebook.status();
+  int points = 0, max_points = 0;
+  for (const auto& s : in.scores()) points += s.points(), max_points += s.max_points();
+  const int score = max_points == 0 ? 0 : (points * 100 + max_points / 2) / max_points;
+  const v1::Grade grade = max_points == 0 ? v1::GRADE_UNSPECIFIED : GradeOf(score, rulebook->rules());
+  const std::string id = in.id().empty() ? resource::NewId("ds") : in.id();
+  v1::Visit json;
+  *json.mutable_attendee_member_ids() = in.attendee_member_ids();
+  v1::Visit scores_json;
+  *scores_json.mutable_scores() = in.scores();
+
+  return journal::RunJournaledWrite(
+      *db_, {caller.subject, "RecordVisit", request.request_id()}, request, response,
+      [&](db::Session& s, google::protobuf::Message*, journal::AuditNote& note) -> absl::Status {
+        auto existing = s.QueryOptionalRow(sql::kSelectVisitOfTeamMeeting, {in.team_id(), in.meeting_id()});
+        if (!existing.ok()) return existing.status();
+        if (existing->has_value()) {
+          return errors::WithErrorInfo(
+              absl::FailedPreconditionError(absl::StrCat(
+                  "tổ đã ghi lượt dự buổi này: \"", (*existing)->Text(0),
+                  "\" / the team already recorded a visit to this meeting")),
+              "DUPLICATE_VISIT", {{"visit_id", (*existing)->Text(0)}});
+        }
+        if (auto st = s.Execute(sql::kBumpUnitVersion, {unit->id()}); !st.ok()) return st.status();
+        auto done = s.Execute(
+            sql::kInsertVisit,
+            {id, in.meeting_id(), in.team_id(), team->owner_org_id(),
+             static_cast<int64_t>(team->level()), unit->id(), static_cast<int64_t>(unit->kind()),
+             unit->remote(), static_cast<int64_t>(meeting->kind()), date, journal::ToJson(json),
+             in.observations(), journal::ToJson(scores_json), static_cast<int64_t>(score),
+             static_cast<int64_t>(grade), Now()});
+        if (!done.ok()) {
+          return absl::IsAlreadyExists(done.status())
+                     ? errors::InvalidArgument("visit.id", "đã tồn tại / already exists")
+                     : done.status();
+        }
+        for (int i = 0; i < in.recommendations_size(); ++i) {
+          const auto& rec = in.recommendations(i);
+          auto st = s.Execute(sql::kInsertRecommendation,
+                              {absl::StrCat(id, "-k", i + 1), id, static_cast<int64_t>(i),
+                               rec.text(), rec.due_on()});
+          if (!st.ok()) return st.status();
+        }
+        auto loaded = ReadVisit(s, id);
+        if (!loaded.ok()) return loaded.status();
+        *response = *loaded;
+        note = {"Visit", id, unit->id(), "", journal::ToJson(*response)};
+        return absl::OkStatus();
+      });
+}
+
+absl::Status Supervision::GetVisit(const auth::Claims& caller, const v1::GetVisitRequest& request,
+                                   v1::Visit* response) {
+  FieldViolations v;
+  v.RequireNonEmpty("id", request.id());
+  if (absl::Status s = v.ToStatus(); !s.ok()) return s;
+  db::AutocommitSession s(*db_);
+  auto visit = ReadVisit(s, request.id());
+  if (!visit.ok()) return visit.status();
+  if (absl::Status st = registry_->CheckScope(caller, visit->unit_id()); !st.ok()) return st;
+  *response = *std::move(visit);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<VisitFact>> Supervision::VisitsInPeriod(absl::string_view from,
+                                                                   absl::string_view to) {
+  auto rows = db_->Query(sql::kSelectVisitFactsInPeriod, {from, to});
+  if (!rows.ok()) return rows.status();
+  std::vector<VisitFact> out;
+  out.reserve(rows->rows.size());
+  for (const db::Row& r : rows->rows) {
+    VisitFact f;
+    f.id = r.Text(0);
+    f.team_id = r.Text(1);
+    f.owner_org_id = r.Text(2);
+    f.level = static_cast<v1::SupervisionLevel>(r.Int(3));
+    f.unit_id = r.Text(4);
+    f.unit_kind = static_cast<rv1::OrgUnitKind>(r.Int(5));
+    f.remote = r.Bool(6);
+    f.meeting_kind = static_cast<sv1::MeetingKind>(r.Int(7));
+    f.date = r.Text(8);
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+absl::Status Supervision::ListVisits(const auth::Claims& caller,
+                                     const v1::ListVisitsRequest& request,
+                                     v1::ListVisitsResponse* response) {
+  FieldViolations v;
+  v.RequireNonEmpty("org_unit_id", request.org_unit_id());
+  v.CheckDate("from", request.from(), true);
+  v.CheckDate("to", request.to(), true);
+  if (!paging::IsValidPageSize(request.page_size())) v.Add("page_size", "không âm / must be ≥ 0");
+  if (absl::Status s = v.ToStatus(); !s.ok()) return s;
+  const std::string filter_key = absl::StrCat(request.org_unit_id(), "|", request.from(), "|", request.to());
+  auto offset = paging::DecodePageToken(request.page_token(), filter_key);
+  if (!offset.ok()) return errors::InvalidArgument("page_token", std::string(offset.status().message()));
+  if (absl::Status s = registry_->CheckScope(caller, request.org_unit_id()); !s.ok()) return s;
+  auto units = registry_->Subtree(caller, request.org_unit_id(), request.to());
+  if (!units.ok()) return units.status();
+  std::unordered_set<std::string> in_subtree;
+  for (const auto& u : *units) in_subtree.insert(u.id());
+  auto rows = db_->Query(sql::kSelectVisitsInPeriod, {request.from(), request.to()});
+  if (!rows.ok()) return rows.status();
+  const int size = paging::EffectivePageSize(request.page_size());
+  int64_t index = 0;
+  for (const db::Row& r : rows->rows) {
+    if (!in_subtree.count(r.Text(4))) continue;
+    if (index++ < *offset) continue;
+    if (response->visits_size() == size) {
+      response->set_next_page_token(paging::EncodePageToken(*offset + size, filter_key));
+      break;
+    }
+    *response->add_visits() = VisitFromRow(r);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Supervision::UpdateRecommendation(const auth::Claims& caller,
+                                               const v1::UpdateRecommendationRequest& request,
+                                               v1::Visit* response) {
+  FieldViolations v;
+  v.RequireNonEmpty("visit_id", request.visit_id());
+  v.RequireNonEmpty("recommendation_id", request.recommendation_id());
+  if (request.status() == v1::RECOMMENDATION_STATUS_UNSPECIFIED ||
+      !v1::RecommendationStatus_IsValid(request.status())) {
+    v.Add("status", "OPEN hoặc DONE");
+  }
+  v.CheckLength("follow_up", request.follow_up(), 5000);
+  if (!journal::IsValidRequestId(request.request_id())) v.Add("request_id", "tối đa 128 ký tự / at most 128 printable characters");
+  if (absl::Status s = v.ToStatus(); !s.ok()) return s;
+  db::AutocommitSession read(*db_);
+  auto current = ReadVisit(read, request.visit_id());
+  if (!current.ok()) return current.status();
+  if (absl::Status s = registry_->CheckScope(caller, current->unit_id()); !s.ok()) return s;
+
+  return journal::RunJournaledWrite(
+      *db_, {caller.subject, "UpdateRecommendation", request.request_id()}, request, response,
+      [&](db::Session& s, google::protobuf::Message*, journal::AuditNote& note) -> absl::Status {
+        auto before = ReadVisit(s, request.visit_id());
+        if (!before.ok()) return before.status();
+        if (!request.etag().empty() && request.etag() != before->etag()) {
+          return errors::WithErrorInfo(
+              absl::FailedPreconditionError("dữ liệu đã thay đổi, hãy đọc lại / stale etag"),
+              "STALE_ETAG", {{"id", request.visit_id()}});
+        }
+        auto done = s.Execute(sql::kUpdateRecommendation,
+                              {request.recommendation_id(), request.visit_id(),
+                               static_cast<int64_t>(request.status()), request.follow_up()});
+        if (!done.ok()) return done.status();
+        if (*done == 0) {
+          return absl::NotFoundError(absl::StrCat("không có kiến nghị / no recommendation \"",
+                                                  request.recommendation_id(), "\""));
+        }
+        if (auto st = s.Execute(sql::kTouchVisit, {request.visit_id(), Now()}); !st.ok()) return st.status();
+        if (auto st = s.Execute(sql::kBumpUnitVersion, {before->unit_id()}); !st.ok()) return st.status();
+        auto loaded = ReadVisit(s, request.visit_id());
+        if (!loaded.ok()) return loaded.status();
+        *response = *loaded;
+        note = {"Visit", request.visit_id(), before->unit_id(), journal::ToJson(*before),
+                journal::ToJson(*response)};
+        return absl::OkStatus();
+      });
+}
+
+}  // namespace chibo::supervision
