@@ -1,0 +1,325 @@
+// End to end across all three services over real gRPC, on SQLite and on
+// PostgreSQL, with a real Redis caching the reports: series from the RRULE
+// for "Tuesday of the second week", attendance recorded, a member exempted
+// and the expected count dropping, visits by two levels, and both reports
+// giving exact numbers; then a new meeting record or visit changes the next
+// report read (never a stale figure).
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/time/dates.h"
+#include "gtest/gtest.h"
+#include "tests/services/scheduling/scheduling_test_util.h"
+#include "tests/services/supervision/supervision_harness.h"
+#include "tests/support/postgres_cluster.h"
+
+namespace chibo::supervision::testing {
+namespace {
+
+namespace sv1 = ::chibo::scheduling::v1;
+namespace rv1 = ::chibo::registry::v1;
+using scheduling::testing::Ctx;
+using scheduling::testing::Mark;
+using scheduling::testing::MeetingOn;
+using scheduling::testing::ViolatedFields;
+
+enum class Engine { kSqlite, kPostgres };
+
+class SupervisionFlowTest : public ::testing::TestWithParam<Engine> {
+ protected:
+  static void SetUpTestSuite() {
+    auto pg = chibo::testing::PostgresCluster::Start();
+    ASSERT_TRUE(pg.ok()) << pg.status();
+    postgres_ = pg->release();
+  }
+  static void TearDownTestSuite() {
+    delete postgres_;
+    postgres_ = nullptr;
+  }
+
+  void SetUp() override {
+    SupervisionHarnessOptions options;
+    if (GetParam() == Engine::kPostgres) {
+      static int n = 0;
+      const int run = ++n;
+      options.create_database = [run](const std::string& name) {
+        return postgres_->CreateDatabase(absl::StrCat(name, "_", run));
+      };
+    }
+    auto h = SupervisionHarness::Start(options);
+    ASSERT_TRUE(h.ok()) << h.status();
+    h_ = *std::move(h);
+    admin_ = h_->registry().Token(auth::Role::kAdmin, "tinh");
+    supervisor_ = h_->registry().Token(auth::Role::kSupervisor, "tinh", "to-truong");
+    scheduling::testing::BuildTree(h_->scheduling(), admin_);
+    BuildHalfYear();
+  }
+
+  void Series(const std::string& cell, const std::string& rrule, const std::string& first) {
+    sv1::CreateSeriesRequest r;
+    r.mutable_series()->set_cell_id(cell);
+    r.mutable_series()->set_kind(sv1::REGULAR);
+    r.mutable_series()->set_rrule(rrule);
+    r.mutable_series()->set_first_start(first);
+    r.mutable_series()->set_duration_minutes(120);
+    r.set_materialize_until("2026-12-31");
+    sv1::MeetingSeries out;
+    grpc::Status s = h_->scheduling().stub().CreateSeries(Ctx(admin_).get(), r, &out);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+
+  sv1::Meeting OneOff(const std::string& unit, sv1::MeetingKind kind, const std::string& start,
+                      const std::string& end) {
+    sv1::CreateMeetingRequest r;
+    r.mutable_meeting()->set_cell_id(unit);
+    r.mutable_meeting()->set_kind(kind);
+    r.mutable_meeting()->set_starts_at(start);
+    r.mutable_meeting()->set_ends_at(end);
+    sv1::Meeting out;
+    grpc::Status s = h_->scheduling().stub().CreateMeeting(Ctx(admin_).get(), r, &out);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return out;
+  }
+
+  // Records `m` lasting `minutes`, with `opinions`; everyone in `present`
+  // present and everyone in `excused` absent with a reason.
+  void Record(const sv1::Meeting& m, const std::vector<std::string>& present,
+              const std::vector<std::string>& excused, int minutes, int opinions) {
+    sv1::RecordMeetingRequest r;
+    r.set_id(m.id());
+    r.set_actual_start(m.starts_at());
+    absl::CivilMinute start = *chibo::time::ParseLocalMinute(m.starts_at());
+    r.set_actual_end(chibo::time::FormatLocalMinute(start + minutes));
+    for (const auto& id : present) *r.add_attendance() = Mark(id, sv1::PRESENT);
+    for (const auto& id : excused) *r.add_attendance() = Mark(id, sv1::ABSENT_EXCUSED, "đi công tác");
+    r.set_speakers(opinions > 0 ? 1 : 0);
+    r.set_opinions(opinions);
+    sv1::Meeting out;
+    grpc::Status s = h_->scheduling().stub().RecordMeeting(Ctx(admin_).get(), r, &out);
+    ASSERT_TRUE(s.ok()) << m.starts_at() << ": " << s.error_message();
+  }
+
+  v1::Team Team(const std::string& id, const std::string& owner, const std::string& leader) {
+    v1::CreateTeamRequest r;
+    r.mutable_team()->set_id(id);
+    r.mutable_team()->set_name("Tổ " + id);
+    r.mutable_team()->set_owner_org_id(owner);
+    r.mutable_team()->set_leader_member_id(leader);
+    v1::Team out;
+    grpc::Status s = h_->stub().CreateTeam(Ctx(admin_).get(), r, &out);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return out;
+  }
+
+  grpc::Status Visit(const std::string& team, const sv1::Meeting& m, v1::Visit* out = nullptr) {
+    v1::RecordVisitRequest r;
+    r.mutable_visit()->set_team_id(team);
+    r.mutable_visit()->set_meeting_id(m.id());
+    r.mutable_visit()->set_observations("Chi bộ sinh hoạt đúng quy trình");
+    auto* score = r.mutable_visit()->add_scores();
+    score->set_criterion("Tổng hợp");
+    score->set_points(85);
+    score->set_max_points(100);
+    auto* rec = r.mutable_visit()->add_recommendations();
+    rec->set_text("Tăng cường thảo luận");
+    v1::Visit ignored;
+    return h_->stub().RecordVisit(Ctx(supervisor_).get(), r, out ? out : &ignored);
+  }
+
+  void BuildHalfYear() {
+    rv1::Member exempted;
+    ASSERT_TRUE(h_->registry()
+                    .stub()
+                    .StartExemption(Ctx(admin_).get(), registry::testing::Lifecycle("m4", "2026-03-01"), &exempted)
+                    .ok());
+    Series("cb-1", "FREQ=MONTHLY;BYDAY=TU;BYMONTHDAY=3,4,5,6,7,8,9", "2026-01-06T08:00");
+    Series("cb-2", "FREQ=MONTHLY;BYDAY=2TU", "2026-01-13T08:00");
+    Series("cb-b", "FREQ=MONTHLY;BYDAY=1MO", "2026-01-05T14:00");
+    committee_ = OneOff("xa-a1", sv1::COMMITTEE, "2026-02-10T14:00", "2026-02-10T16:00");
+    thematic_ = OneOff("cb-1", sv1::THEMATIC, "2026-03-20T19:30", "2026-03-20T21:30");
+    auto& sh = h_->scheduling();
+    Record(MeetingOn(sh, admin_, "cb-1", "2026-01-06"), {"m1", "m2", "m3", "m4"}, {}, 150, 3);
+    Record(MeetingOn(sh, admin_, "cb-1", "2026-02-03"), {"m1", "m2", "m3"}, {"m4"}, 120, 3);
+    for (const char* day : {"2026-03-03", "2026-04-07", "2026-05-05"}) {
+      Record(MeetingOn(sh, admin_, "cb-1", day), {"m1", "m2", "m3"}, {}, 120, 3);
+    }
+    Record(MeetingOn(sh, admin_, "cb-1", "2026-06-09"), {"m1", "m2", "m3"}, {}, 80, 3);
+    Record(thematic_, {"m1", "m2", "m3"}, {}, 120, 2);
+    for (const char* day : {"2026-01-13", "2026-02-10", "2026-03-10"}) {
+      Record(MeetingOn(sh, admin_, "cb-2", day), {"m5"}, {}, 120, 3);
+    }
+    Team("to-tinh", "tinh", "m6");
+    Team("to-huyen-a", "huyen-a", "m5");
+    ASSERT_TRUE(Visit("to-tinh", MeetingOn(sh, admin_, "cb-1", "2026-01-06")).ok());
+    ASSERT_TRUE(Visit("to-tinh", thematic_).ok());
+    ASSERT_TRUE(Visit("to-tinh", MeetingOn(sh, admin_, "cb-b", "2026-02-02")).ok());
+    ASSERT_TRUE(Visit("to-tinh", committee_).ok());
+    ASSERT_TRUE(Visit("to-huyen-a", MeetingOn(sh, admin_, "cb-1", "2026-02-03")).ok());
+    ASSERT_TRUE(Visit("to-huyen-a", MeetingOn(sh, admin_, "cb-2", "2026-01-13")).ok());
+    ASSERT_TRUE(Visit("to-huyen-a", MeetingOn(sh, admin_, "cb-2", "2026-02-10")).ok());
+  }
+
+  v1::ActivityReport Activity(const std::string& org = "tinh", const std::string& period = "2026-H1") {
+    v1::ReportRequest r;
+    r.set_org_unit_id(org);
+    r.set_period(period);
+    v1::ActivityReport out;
+    grpc::Status s = h_->stub().GetActivityReport(Ctx(admin_).get(), r, &out);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return out;
+  }
+
+  v1::ComplianceReport Compliance(const std::string& org = "tinh", const std::string& period = "2026-H1") {
+    v1::ReportRequest r;
+    r.set_org_unit_id(org);
+    r.set_period(period);
+    v1::ComplianceReport out;
+    grpc::Status s = h_->stub().GetComplianceReport(Ctx(admin_).get(), r, &out);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return out;
+  }
+
+  static chibo::testing::PostgresCluster* postgres_;
+  std::unique_ptr<SupervisionHarness> h_;
+  std::string admin_, supervisor_;
+  sv1::Meeting committee_, thematic_;
+};
+
+chibo::testing::PostgresCluster* SupervisionFlowTest::postgres_ = nullptr;
+
+void ExpectLevel(const v1::LevelActivity& a, v1::SupervisionLevel level, int cells, int base,
+                 int subordinate, int cell_meetings, int committee, int thematic, int most, int fewest) {
+  EXPECT_EQ(a.level(), level);
+  EXPECT_EQ(a.cells_attended(), cells) << v1::SupervisionLevel_Name(level);
+  EXPECT_EQ(a.base_cells_attended(), base) << v1::SupervisionLevel_Name(level);
+  EXPECT_EQ(a.subordinate_cells_attended(), subordinate) << v1::SupervisionLevel_Name(level);
+  EXPECT_EQ(a.cell_meetings_attended(), cell_meetings) << v1::SupervisionLevel_Name(level);
+  EXPECT_EQ(a.committee_meetings_attended(), committee) << v1::SupervisionLevel_Name(level);
+  EXPECT_EQ(a.thematic_meetings_attended(), thematic) << v1::SupervisionLevel_Name(level);
+  EXPECT_EQ(a.most_cells_by_one().cells(), most) << v1::SupervisionLevel_Name(level);
+  EXPECT_EQ(a.fewest_cells_by_one().cells(), fewest) << v1::SupervisionLevel_Name(level);
+}
+
+TEST_P(SupervisionFlowTest, ActivityReportPerLevelWithDrillDownAndParagraph) {
+  v1::ActivityReport a = Activity();
+  EXPECT_EQ(a.from(), "2026-01-01");
+  EXPECT_EQ(a.to(), "2026-06-30");
+  ASSERT_EQ(a.levels_size(), 2);
+  ExpectLevel(a.levels(0), v1::PROVINCE_LEVEL, 2, 1, 1, 3, 1, 1, 2, 2);
+  ExpectLevel(a.levels(1), v1::DISTRICT_LEVEL, 2, 0, 2, 3, 0, 0, 2, 2);
+  EXPECT_EQ(a.levels(0).most_cells_by_one().group_name(), "Tổ to-tinh");
+  EXPECT_EQ(a.levels(1).most_cells_by_one().group_name(), "Đơn vị huyen-a");
+  ASSERT_EQ(a.children_size(), 2);
+  EXPECT_EQ(a.children(0).org_unit_id(), "huyen-a");
+  ASSERT_EQ(a.children(0).levels_size(), 2);
+  ExpectLevel(a.children(0).levels(0), v1::PROVINCE_LEVEL, 1, 0, 1, 2, 1, 1, 1, 1);
+  ExpectLevel(a.children(0).levels(1), v1::DISTRICT_LEVEL, 2, 0, 2, 3, 0, 0, 2, 2);
+  EXPECT_EQ(a.children(1).org_unit_id(), "huyen-b");
+  ASSERT_EQ(a.children(1).levels_size(), 1);
+  ExpectLevel(a.children(1).levels(0), v1::PROVINCE_LEVEL, 1, 1, 0, 1, 0, 0, 1, 1);
+  EXPECT_TRUE(absl::StrContains(
+      a.narrative(),
+      "Trong 6 tháng đầu năm 2026, các tổ dự sinh hoạt cấp tỉnh dự sinh hoạt được 02 chi bộ (01 chi bộ "
+      "cơ sở, 01 chi bộ trực thuộc đảng ủy cơ sở), dự họp đảng ủy cơ sở 01 cuộc; dự sinh hoạt chuyên "
+      "đề 01 buổi."))
+      << a.narrative();
+  EXPECT_TRUE(absl::StrContains(a.narrative(), "Các tổ cấp huyện dự sinh hoạt được 02 chi bộ")) << a.narrative();
+  // A district's own report only sees what happened below it.
+  v1::ActivityReport b = Activity("huyen-b");
+  ASSERT_EQ(b.levels_size(), 1);
+  ExpectLevel(b.levels(0), v1::PROVINCE_LEVEL, 1, 1, 0, 1, 0, 0, 1, 1);
+}
+
+TEST_P(SupervisionFlowTest, ComplianceReportGivesExactFigures) {
+  v1::ComplianceReport c = Compliance();
+  const auto& t = c.totals();
+  EXPECT_EQ(t.cells(), 3);
+  EXPECT_EQ(t.regular_expected(), 18);
+  EXPECT_EQ(t.regular_held(), 9);
+  EXPECT_EQ(t.thematic_held(), 1);
+  EXPECT_EQ(t.meetings_held(), 10);
+  EXPECT_EQ(t.meetings_under_minimum(), 1);
+  EXPECT_DOUBLE_EQ(t.attendance_rate(), 0.975);
+  EXPECT_DOUBLE_EQ(t.high_attendance_share(), 0.9);
+  EXPECT_DOUBLE_EQ(t.opinions_per_meeting(), 2.9);
+  EXPECT_DOUBLE_EQ(t.average_minutes(), 119);
+  EXPECT_EQ(t.unrecorded_past_meetings(), 9);
+  ASSERT_EQ(c.months_size(), 6);
+  const int held_by_month[] = {2, 2, 2, 1, 1, 1};
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(c.months(i).month(), absl::StrCat("2026-0", i + 1));
+    EXPECT_EQ(c.months(i).expected(), 3);
+    EXPECT_EQ(c.months(i).held(), held_by_month[i]) << c.months(i).month();
+  }
+  ASSERT_EQ(c.quarters_size(), 2);
+  EXPECT_EQ(c.quarters(0).quarter(), "2026-Q1");
+  EXPECT_EQ(c.quarters(0).held(), 1);
+  EXPECT_EQ(c.quarters(0).cells_with_thematic(), 1);
+  EXPECT_EQ(c.quarters(1).held(), 0);
+  ASSERT_EQ(c.children_size(), 2);
+  EXPECT_EQ(c.children(0).figures().cells(), 2);
+  EXPECT_EQ(c.children(0).figures().regular_held(), 9);
+  EXPECT_EQ(c.children(1).figures().cells(), 1);
+  EXPECT_EQ(c.children(1).figures().regular_held(), 0);
+  EXPECT_EQ(c.children(1).figures().unrecorded_past_meetings(), 6);
+}
+
+TEST_P(SupervisionFlowTest, ANewRecordOrVisitChangesTheNextReportRead) {
+  const v1::ComplianceReport before = Compliance();
+  const v1::ActivityReport activity_before = Activity();
+  // Reading again is served from the cache.
+  const auto stats0 = h_->report_cache().stats();
+  EXPECT_EQ(Compliance().SerializeAsString(), before.SerializeAsString());
+  EXPECT_EQ(Activity().SerializeAsString(), activity_before.SerializeAsString());
+  const auto stats1 = h_->report_cache().stats();
+  EXPECT_EQ(stats1.hit_near + stats1.hit_redis, stats0.hit_near + stats0.hit_redis + 2);
+
+  // cb-2 records April: held +1, overdue −1.
+  Record(MeetingOn(h_->scheduling(), admin_, "cb-2", "2026-04-14"), {"m5"}, {}, 100, 1);
+  const v1::ComplianceReport after = Compliance();
+  EXPECT_EQ(after.totals().regular_held(), before.totals().regular_held() + 1);
+  EXPECT_EQ(after.totals().unrecorded_past_meetings(), before.totals().unrecorded_past_meetings() - 1);
+  EXPECT_NE(after.data_version(), before.data_version());
+
+  // The district team visits cb-1 in March: one more district cell meeting.
+  ASSERT_TRUE(Visit("to-huyen-a", MeetingOn(h_->scheduling(), admin_, "cb-1", "2026-03-03")).ok());
+  const v1::ActivityReport activity_after = Activity();
+  EXPECT_EQ(activity_after.levels(1).cell_meetings_attended(),
+            activity_before.levels(1).cell_meetings_attended() + 1);
+}
+
+TEST_P(SupervisionFlowTest, VisitsAreGradedByTheRulebookAndRefusedWhenWrong) {
+  v1::Visit visit;
+  ASSERT_TRUE(Visit("to-tinh", MeetingOn(h_->scheduling(), admin_, "cb-1", "2026-03-03"), &visit).ok());
+  EXPECT_EQ(visit.score(), 85);
+  EXPECT_EQ(visit.grade(), v1::FAIR);
+  EXPECT_EQ(visit.level(), v1::PROVINCE_LEVEL);
+  EXPECT_EQ(visit.unit_kind(), "SUBORDINATE_CELL");
+  ASSERT_EQ(visit.recommendations_size(), 1);
+  EXPECT_EQ(visit.recommendations(0).status(), v1::OPEN);
+  // The same team twice at one meeting, and a district team at another district.
+  grpc::Status s = Visit("to-tinh", MeetingOn(h_->scheduling(), admin_, "cb-1", "2026-03-03"));
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(absl::StrContains(s.error_message(), visit.id())) << s.error_message();
+  s = Visit("to-huyen-a", MeetingOn(h_->scheduling(), admin_, "cb-b", "2026-03-02"));
+  EXPECT_EQ(ViolatedFields(s), std::vector<std::string>{"visit.team_id"});
+  // The cell reports its follow-up.
+  v1::UpdateRecommendationRequest follow;
+  follow.set_visit_id(visit.id());
+  follow.set_recommendation_id(visit.recommendations(0).id());
+  follow.set_status(v1::DONE);
+  follow.set_follow_up("Đã bố trí thời gian thảo luận dài hơn");
+  const std::string secretary = h_->registry().Token(auth::Role::kSecretary, "cb-1");
+  v1::Visit followed;
+  ASSERT_TRUE(h_->stub().UpdateRecommendation(Ctx(secretary).get(), follow, &followed).ok());
+  EXPECT_EQ(followed.recommendations(0).status(), v1::DONE);
+  EXPECT_NE(followed.etag(), visit.etag());
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, SupervisionFlowTest,
+                         ::testing::Values(Engine::kSqlite, Engine::kPostgres),
+                         [](const auto& info) {
+                           return info.param == Engine::kSqlite ? "SQLite" : "PostgreSQL";
+                         });
+
+}  // namespace
+}  // namespace chibo::supervision::testing
