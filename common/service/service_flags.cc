@@ -30,6 +30,34 @@ std::string Hs256KeyFilePath() {
   return path;
 }
 
+absl::StatusOr<std::unique_ptr<auth::TokenVerifier>> OpenTokenVerifier(std::string* hs256_key,
+                                                                       bool* created_hs256_key) {
+  const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir, ec);
+  auth::VerifierOptions verifier_options;
+  verifier_options.audience = absl::GetFlag(FLAGS_jwt_audience);
+  const std::string key_file = Hs256KeyFilePath();
+  if (key_file != "none") {
+    if (created_hs256_key) *created_hs256_key = !std::filesystem::exists(key_file);
+    auto key = auth::LoadOrCreateHs256Key(key_file);
+    if (!key.ok()) return key.status();
+    if (hs256_key) *hs256_key = *key;
+    verifier_options.hs256_key = *key;
+  }
+  if (auto f = absl::GetFlag(FLAGS_jwt_rs256_public_key_file); !f.empty()) {
+    auto pem = auth::ReadFileToString(f);
+    if (!pem.ok()) return pem.status();
+    verifier_options.rs256_public_key = *pem;
+  }
+  if (auto f = absl::GetFlag(FLAGS_jwt_es256_public_key_file); !f.empty()) {
+    auto pem = auth::ReadFileToString(f);
+    if (!pem.ok()) return pem.status();
+    verifier_options.es256_public_key = *pem;
+  }
+  return auth::TokenVerifier::Create(verifier_options);
+}
+
 absl::StatusOr<ServiceResources> OpenServiceResources(const std::string& name,
                                                       const std::string& default_listen) {
   ServiceResources r;
@@ -58,27 +86,7 @@ absl::StatusOr<ServiceResources> OpenServiceResources(const std::string& name,
   }
   r.cache = std::make_unique<cache::Cache>(r.redis.get(), redis_options, cache_options);
 
-  auth::VerifierOptions verifier_options;
-  verifier_options.audience = absl::GetFlag(FLAGS_jwt_audience);
-  const std::string key_file = Hs256KeyFilePath();
-  if (key_file != "none") {
-    r.created_hs256_key = !std::filesystem::exists(key_file);
-    auto key = auth::LoadOrCreateHs256Key(key_file);
-    if (!key.ok()) return key.status();
-    r.hs256_key = *key;
-    verifier_options.hs256_key = *key;
-  }
-  if (auto f = absl::GetFlag(FLAGS_jwt_rs256_public_key_file); !f.empty()) {
-    auto pem = auth::ReadFileToString(f);
-    if (!pem.ok()) return pem.status();
-    verifier_options.rs256_public_key = *pem;
-  }
-  if (auto f = absl::GetFlag(FLAGS_jwt_es256_public_key_file); !f.empty()) {
-    auto pem = auth::ReadFileToString(f);
-    if (!pem.ok()) return pem.status();
-    verifier_options.es256_public_key = *pem;
-  }
-  auto verifier = auth::TokenVerifier::Create(verifier_options);
+  auto verifier = OpenTokenVerifier(&r.hs256_key, &r.created_hs256_key);
   if (!verifier.ok()) return verifier.status();
   r.verifier = *std::move(verifier);
 

@@ -50,6 +50,11 @@ struct ServiceResources {
 absl::StatusOr<ServiceResources> OpenServiceResources(const std::string& name,
                                                       const std::string& default_listen);
 
+// The token verifier the auth flags describe (for binaries without a
+// database, such as the gateway). Creates the HS256 key file if absent.
+absl::StatusOr<std::unique_ptr<auth::TokenVerifier>> OpenTokenVerifier(
+    std::string* hs256_key = nullptr, bool* created_hs256_key = nullptr);
+
 // The HS256 key file in use: --jwt_hs256_key_file, default <data_dir>/jwt-hs256.key;
 // "none" turns HS256 off (production with a provider's keys).
 std::string Hs256KeyFilePath();

@@ -1,0 +1,279 @@
+// chibo dashboard: choose an organization and a period, read both reports
+// from the gateway, draw them, drill down into children, export CSV.
+// Vietnamese first; English with the EN button.
+'use strict';
+
+const I18N = {
+  en: {
+    title: 'Party cell meetings', org: 'Organization', periodKind: 'Period', year: 'Year', half: 'Half-year',
+    quarter: 'Quarter', month: 'Month', yearLabel: 'Year', part: 'Part', show: 'Show', print: 'Print',
+    needToken: 'Paste an access token to see the reports:', save: 'Save',
+    activityTitle: 'Supervision activity', csv: 'Download CSV', level: 'Level', cells: 'Cells attended',
+    baseCells: 'Base cells', subCells: 'Subordinate cells', committeeMeetings: 'Base-committee meetings',
+    thematic: 'Thematic meetings', most: 'Most by one', fewest: 'Fewest by one', byChild: 'By subordinate unit',
+    unit: 'Unit', provinceCells: 'Province level (cells)', districtCells: 'District level (cells)',
+    complianceTitle: 'Meeting compliance', regularByMonth: 'Regular meetings by month (held / expected)',
+    thematicByQuarter: 'Thematic meetings by quarter', held: 'Meetings', cellsWithThematic: 'Cells with a thematic meeting',
+    cellCount: 'Cells', regularHeld: 'Regular held / expected', thematicHeld: 'Thematic', attendance: 'Attendance',
+    underMinimum: 'Under minimum length', overdue: 'Overdue, unrecorded',
+    PROVINCE_LEVEL: 'Province', DISTRICT_LEVEL: 'District', BASE_LEVEL: 'Base committee',
+    cardCells: 'Cells', cardRegular: 'Regular meetings held / expected', cardThematic: 'Thematic meetings',
+    cardAttendance: 'Average attendance', cardHigh: 'Meetings at or above the attendance mark',
+    cardOpinions: 'Opinions per meeting', cardLength: 'Average length (minutes)', cardUnder: 'Under minimum length',
+    cardOverdue: 'Past meetings not recorded', none: 'No visits in this period.',
+  },
+  vi: {
+    PROVINCE_LEVEL: 'Cấp tỉnh', DISTRICT_LEVEL: 'Cấp huyện', BASE_LEVEL: 'Cấp cơ sở',
+    cardCells: 'Số chi bộ', cardRegular: 'Sinh hoạt định kỳ đã họp / phải họp', cardThematic: 'Sinh hoạt chuyên đề',
+    cardAttendance: 'Tỷ lệ đảng viên dự họp bình quân', cardHigh: 'Số buổi đạt tỷ lệ dự họp cao',
+    cardOpinions: 'Ý kiến phát biểu mỗi buổi', cardLength: 'Thời lượng bình quân (phút)',
+    cardUnder: 'Buổi dưới thời lượng tối thiểu', cardOverdue: 'Buổi quá hạn chưa ghi biên bản',
+    none: 'Chưa có lượt dự sinh hoạt trong kỳ.',
+  },
+};
+
+const state = {
+  lang: localStorage.getItem('chibo.lang') || 'vi',
+  token: '',
+  path: [],  // [{id, name}] from the token's scope down to the chosen unit
+};
+const $ = (id) => document.getElementById(id);
+const t = (key) => (I18N[state.lang] && I18N[state.lang][key]) || (I18N.vi[key]) || key;
+
+function applyLanguage() {
+  document.documentElement.lang = state.lang;
+  $('lang').textContent = state.lang === 'vi' ? 'EN' : 'VI';
+  document.querySelectorAll('[data-i18n]').forEach((el) => {
+    if (!el.dataset.vi) el.dataset.vi = el.textContent;
+    el.textContent = state.lang === 'vi' ? el.dataset.vi : (I18N.en[el.dataset.i18n] || el.dataset.vi);
+  });
+}
+
+async function api(path) {
+  const res = await fetch(path, { headers: { Authorization: `Bearer ${state.token}` } });
+  if (!res.ok) {
+    let message = `${res.status}`;
+    try { message = (await res.json()).message; } catch (e) { /* not JSON */ }
+    const error = new Error(message);
+    error.status = res.status;
+    throw error;
+  }
+  return res;
+}
+const json = async (path) => (await api(path)).json();
+
+function showError(e) {
+  $('error').textContent = e ? e.message : '';
+  $('error').hidden = !e;
+  if (e && e.status === 401) { $('login').hidden = false; $('reports').hidden = true; }
+}
+
+function period() {
+  const year = $('year').value;
+  const part = $('part').value;
+  switch ($('period-kind').value) {
+    case 'half': return `${year}-H${part}`;
+    case 'quarter': return `${year}-Q${part}`;
+    case 'month': return `${year}-${String(part).padStart(2, '0')}`;
+    default: return year;
+  }
+}
+
+function fillParts() {
+  const kind = $('period-kind').value;
+  const n = { year: 0, half: 2, quarter: 4, month: 12 }[kind];
+  $('part-label').hidden = n === 0;
+  $('part').innerHTML = '';
+  for (let i = 1; i <= n; ++i) $('part').add(new Option(String(i), String(i)));
+}
+
+const current = () => state.path[state.path.length - 1];
+const pct = (x) => `${(100 * x).toFixed(1)}%`;
+const cell = (text, figure) => `<td${figure ? ` data-figure="${figure}"` : ''}>${text}</td>`;
+const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
+
+function renderCrumbs() {
+  $('crumbs').innerHTML = state.path
+    .map((p, i) => (i === state.path.length - 1 ? esc(p.name) : `<a data-depth="${i}">${esc(p.name)}</a>`))
+    .join(' › ');
+  $('crumbs').querySelectorAll('a').forEach((a) => a.addEventListener('click', () => {
+    state.path = state.path.slice(0, Number(a.dataset.depth) + 1);
+    refresh();
+  }));
+}
+
+async function fillOrgs() {
+  const unit = current();
+  const children = (await json(`/api/v1/org-units/${unit.id}/children`)).orgUnits || [];
+  $('org').innerHTML = '';
+  $('org').add(new Option(unit.name, unit.id));
+  for (const c of children) $('org').add(new Option(`— ${c.name}`, c.id));
+  $('org').value = unit.id;
+}
+
+function drillLink(id, name) {
+  return `<a data-drill="${esc(id)}" data-name="${esc(name)}">${esc(name)}</a>`;
+}
+
+function bindDrill(root) {
+  root.querySelectorAll('a[data-drill]').forEach((a) => a.addEventListener('click', () => {
+    state.path.push({ id: a.dataset.drill, name: a.dataset.name });
+    refresh();
+  }));
+}
+
+function barChart(rows, { max, label, value, secondary }) {
+  const width = 640, bar = 22, gap = 8, left = 150, height = rows.length * (bar + gap) + 10;
+  const scale = (x) => (max > 0 ? ((width - left - 60) * x) / max : 0);
+  const parts = rows.map((r, i) => {
+    const y = i * (bar + gap) + 5;
+    const back = secondary ? `<rect x="${left}" y="${y}" width="${scale(secondary(r))}" height="${bar}" fill="#f1d4d4"/>` : '';
+    return `<text x="${left - 6}" y="${y + 16}" text-anchor="end" font-size="12">${esc(label(r))}</text>${back}` +
+      `<rect x="${left}" y="${y}" width="${scale(value(r))}" height="${bar}" fill="#a50e0e"/>` +
+      `<text x="${left + scale(Math.max(value(r), secondary ? secondary(r) : 0)) + 6}" y="${y + 16}" font-size="12">` +
+      `${value(r)}${secondary ? ` / ${secondary(r)}` : ''}</text>`;
+  });
+  return `<svg viewBox="0 0 ${width} ${height}" role="img">${parts.join('')}</svg>`;
+}
+
+function renderActivity(a) {
+  $('narrative').textContent = a.narrative;
+  const levels = a.levels || [];
+  $('activity-levels').innerHTML = levels.length === 0
+    ? `<tr><td colspan="8">${t('none')}</td></tr>`
+    : levels.map((l) => {
+      const f = (k) => `activity.${l.level}.${k}`;
+      return `<tr>${cell(t(l.level))}${cell(l.cellsAttended, f('cellsAttended'))}` +
+        `${cell(l.baseCellsAttended, f('baseCellsAttended'))}${cell(l.subordinateCellsAttended, f('subordinateCellsAttended'))}` +
+        `${cell(l.committeeMeetingsAttended, f('committeeMeetingsAttended'))}${cell(l.thematicMeetingsAttended, f('thematicMeetingsAttended'))}` +
+        `${cell(`${l.mostCellsByOne.cells} (${esc(l.mostCellsByOne.groupName)})`, f('most'))}` +
+        `${cell(`${l.fewestCellsByOne.cells} (${esc(l.fewestCellsByOne.groupName)})`, f('fewest'))}</tr>`;
+    }).join('');
+  $('activity-chart').innerHTML = levels.length === 0 ? '' : barChart(levels, {
+    max: Math.max(...levels.map((l) => l.cellsAttended)), label: (l) => t(l.level), value: (l) => l.cellsAttended,
+  });
+  const byLevel = (row, level) => (row.levels || []).find((l) => l.level === level) || {};
+  $('activity-children').innerHTML = (a.children || []).map((c) => {
+    const p = byLevel(c, 'PROVINCE_LEVEL'), d = byLevel(c, 'DISTRICT_LEVEL');
+    const sum = (k) => (c.levels || []).reduce((s, l) => s + (l[k] || 0), 0);
+    return `<tr>${cell(drillLink(c.orgUnitId, c.name))}${cell(p.cellsAttended || 0, `activity.child.${c.orgUnitId}.province`)}` +
+      `${cell(d.cellsAttended || 0, `activity.child.${c.orgUnitId}.district`)}${cell(sum('committeeMeetingsAttended'))}` +
+      `${cell(sum('thematicMeetingsAttended'))}</tr>`;
+  }).join('');
+  bindDrill($('activity-children'));
+}
+
+function renderCompliance(c) {
+  const f = c.totals;
+  const cards = [
+    ['cardCells', f.cells, 'cells'],
+    ['cardRegular', `${f.regularHeld} / ${f.regularExpected}`, 'regular'],
+    ['cardThematic', f.thematicHeld, 'thematicHeld'],
+    ['cardAttendance', pct(f.attendanceRate), 'attendanceRate'],
+    ['cardHigh', pct(f.highAttendanceShare), 'highAttendanceShare'],
+    ['cardOpinions', f.opinionsPerMeeting.toFixed(2), 'opinionsPerMeeting'],
+    ['cardLength', f.averageMinutes.toFixed(0), 'averageMinutes'],
+    ['cardUnder', f.meetingsUnderMinimum, 'meetingsUnderMinimum'],
+    ['cardOverdue', f.unrecordedPastMeetings, 'unrecordedPastMeetings'],
+  ];
+  $('compliance-cards').innerHTML = cards.map(([label, value, key]) =>
+    `<div class="card"><div class="value" data-figure="compliance.${key}">${value}</div><div class="label">${t(label)}</div></div>`).join('');
+  const months = c.months || [];
+  $('months-chart').innerHTML = barChart(months, {
+    max: Math.max(1, ...months.map((m) => m.expected)), label: (m) => m.month, value: (m) => m.held, secondary: (m) => m.expected,
+  });
+  $('quarters').innerHTML = (c.quarters || []).map((q) =>
+    `<tr>${cell(q.quarter)}${cell(q.held, `compliance.quarter.${q.quarter}.held`)}${cell(`${q.cellsWithThematic} / ${q.cells}`)}</tr>`).join('');
+  $('compliance-children').innerHTML = (c.children || []).map((row) => {
+    const g = row.figures;
+    return `<tr>${cell(drillLink(row.orgUnitId, row.name))}${cell(g.cells)}` +
+      `${cell(`${g.regularHeld} / ${g.regularExpected}`, `compliance.child.${row.orgUnitId}.regular`)}${cell(g.thematicHeld)}` +
+      `${cell(pct(g.attendanceRate))}${cell(g.meetingsUnderMinimum)}${cell(g.unrecordedPastMeetings)}</tr>`;
+  }).join('');
+  bindDrill($('compliance-children'));
+}
+
+async function refresh() {
+  showError(null);
+  try {
+    renderCrumbs();
+    await fillOrgs();
+    const q = `org_unit_id=${encodeURIComponent(current().id)}&period=${encodeURIComponent(period())}`;
+    const [a, c] = await Promise.all([json(`/api/v1/reports/activity?${q}`), json(`/api/v1/reports/compliance?${q}`)]);
+    renderActivity(a);
+    renderCompliance(c);
+    $('reports').hidden = false;
+    document.body.dataset.loaded = `${current().id}|${period()}`;
+  } catch (e) {
+    showError(e);
+  }
+}
+
+async function downloadCsv(kind) {
+  try {
+    const q = `org_unit_id=${encodeURIComponent(current().id)}&period=${encodeURIComponent(period())}`;
+    const blob = await (await api(`/api/v1/reports/${kind}.csv?${q}`)).blob();
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `${kind}-${current().id}-${period()}.csv`;
+    a.click();
+  } catch (e) {
+    showError(e);
+  }
+}
+
+async function start() {
+  const hash = new URLSearchParams(location.hash.slice(1));
+  if (hash.get('token')) {
+    localStorage.setItem('chibo.token', hash.get('token'));
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  state.token = localStorage.getItem('chibo.token') || '';
+  const params = new URLSearchParams(location.search);
+  $('year').value = params.get('year') || String(new Date().getFullYear());
+  $('period-kind').value = params.get('kind') || 'year';
+  fillParts();
+  if (params.get('part')) $('part').value = params.get('part');
+  applyLanguage();
+  if (!state.token) { $('login').hidden = false; return; }
+  try {
+    const me = await json('/api/v1/whoami');
+    const root = await json(`/api/v1/org-units/${me.scopeOrgId}`);
+    state.path = [{ id: root.id, name: root.name }];
+    const org = params.get('org');
+    if (org && org !== root.id) {
+      const unit = await json(`/api/v1/org-units/${org}`);
+      state.path.push({ id: unit.id, name: unit.name });
+    }
+    await refresh();
+  } catch (e) {
+    showError(e);
+  }
+}
+
+$('show').addEventListener('click', refresh);
+$('print').addEventListener('click', () => window.print());
+$('period-kind').addEventListener('change', fillParts);
+$('org').addEventListener('change', () => {
+  const id = $('org').value;
+  if (id !== current().id) {
+    state.path.push({ id, name: $('org').selectedOptions[0].text.replace(/^— /, '') });
+    refresh();
+  }
+});
+$('lang').addEventListener('click', () => {
+  state.lang = state.lang === 'vi' ? 'en' : 'vi';
+  localStorage.setItem('chibo.lang', state.lang);
+  applyLanguage();
+  refresh();
+});
+$('save-token').addEventListener('click', () => {
+  localStorage.setItem('chibo.token', $('token').value.trim());
+  $('login').hidden = true;
+  start();
+});
+document.querySelectorAll('a.csv').forEach((a) => a.addEventListener('click', (e) => {
+  e.preventDefault();
+  downloadCsv(a.dataset.report);
+}));
+start();
