@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
 # The run command: installs what is missing, builds, and starts chibo on its
-# embedded default (SQLite files and keys under ./data, a local redis-server
-# for the cache). `up.sh --down` stops exactly what it started.
+# embedded default — redis-server and the four processes (registry,
+# scheduling, supervision, gateway) on SQLite files under ./data — creates
+# the signing key and an admin token, loads the demo province on first
+# start, and prints the dashboard's URL and a CLI example.
+# `up.sh --down` stops exactly what it started (the pids it recorded).
+#
+# Environment: CHIBO_DATA_DIR (./data), CHIBO_DEMO_SCALE (1 = the whole
+# province), CHIBO_HTTP (127.0.0.1:8080), CHIBO_REDIS_PORT (6399).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -9,17 +15,20 @@ DATA=${CHIBO_DATA_DIR:-$ROOT/data}
 RUN=$DATA/run
 BUILD_DIR=${BUILD_DIR:-build}
 REDIS_PORT=${CHIBO_REDIS_PORT:-6399}
-REGISTRY_ADDR=${CHIBO_REGISTRY_ADDR:-127.0.0.1:50051}
-REGISTRY_MONITOR=${CHIBO_REGISTRY_MONITOR:-127.0.0.1:9101}
+HTTP=${CHIBO_HTTP:-127.0.0.1:8080}
+DEMO_SCALE=${CHIBO_DEMO_SCALE:-1}
+REGISTRY=127.0.0.1:${CHIBO_REGISTRY_PORT:-50051}
+SCHEDULING=127.0.0.1:${CHIBO_SCHEDULING_PORT:-50052}
+SUPERVISION=127.0.0.1:${CHIBO_SUPERVISION_PORT:-50053}
 
 stop_all() {
-  for pidfile in "$RUN"/*.pid; do
+  for name in gateway supervision scheduling registry redis; do
+    pidfile=$RUN/$name.pid
     [ -e "$pidfile" ] || continue
     pid=$(cat "$pidfile")
-    name=$(basename "$pidfile" .pid)
     if kill -0 "$pid" 2>/dev/null; then
-      kill "$pid" && echo "chibo: stopped $name (pid $pid)"
-      for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill "$pid" && echo "chibo: đã dừng / stopped $name (pid $pid)"
+      for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     fi
     rm -f "$pidfile"
   done
@@ -32,9 +41,12 @@ fi
 
 bash deploy/install-deps.sh
 LAUNCHER=()
-command -v ccache >/dev/null && LAUNCHER=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+if command -v ccache >/dev/null; then
+  export CCACHE_BASEDIR=$ROOT CCACHE_NOHASHDIR=true
+  LAUNCHER=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+fi
 cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo "${LAUNCHER[@]}" >/dev/null
-cmake --build "$BUILD_DIR" -j2 --target chibo-registry chibo
+cmake --build "$BUILD_DIR" -j2 --target chibo-registry chibo-scheduling chibo-supervision chibo-gateway chibo chibo-demo
 
 mkdir -p "$RUN" "$DATA/redis" "$DATA/logs"
 stop_all  # a second `up` restarts cleanly
@@ -43,26 +55,55 @@ redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$DATA/redis" --save 60
   --daemonize yes --pidfile "$RUN/redis.pid" --logfile "$DATA/logs/redis.log"
 for _ in $(seq 50); do [ -s "$RUN/redis.pid" ] && break; sleep 0.1; done
 
-nohup "$BUILD_DIR/services/registry/chibo-registry" --listen="$REGISTRY_ADDR" --data_dir="$DATA" \
-  --redis_url="redis://127.0.0.1:$REDIS_PORT" --monitor_listen="$REGISTRY_MONITOR" \
-  >>"$DATA/logs/registry.log" 2>&1 &
-echo $! >"$RUN/registry.pid"
+# start NAME MONITOR_PORT BINARY ARGS...: runs it in the background, records
+# its pid, and waits until its health check answers.
+start() {
+  local name=$1 monitor=$2 bin=$3
+  shift 3
+  if curl -fsS "http://$monitor/healthz" >/dev/null 2>&1; then
+    echo "chibo: $monitor đang bị chiếm bởi tiến trình khác / is already served by another process"
+    echo "       (another chibo? stop it with: CHIBO_DATA_DIR=<its data dir> bash deploy/local/up.sh --down)"
+    exit 1
+  fi
+  nohup "$bin" --data_dir="$DATA" "$@" >>"$DATA/logs/$name.log" 2>&1 &
+  echo $! >"$RUN/$name.pid"
+  for _ in $(seq 300); do
+    curl -fsS "http://$monitor/healthz" >/dev/null 2>&1 && return 0
+    kill -0 "$(cat "$RUN/$name.pid")" 2>/dev/null || { echo "chibo: $name không khởi động được / failed to start:"; tail -5 "$DATA/logs/$name.log"; exit 1; }
+    sleep 0.1
+  done
+  echo "chibo: $name did not become healthy"; exit 1
+}
+REDIS_URL=redis://127.0.0.1:$REDIS_PORT
+start registry 127.0.0.1:9101 "$BUILD_DIR/services/registry/chibo-registry" --listen="$REGISTRY" \
+  --redis_url="$REDIS_URL" --monitor_listen=127.0.0.1:9101 --log_level=warn
+start scheduling 127.0.0.1:9102 "$BUILD_DIR/services/scheduling/chibo-scheduling" --listen="$SCHEDULING" \
+  --registry_addr="$REGISTRY" --redis_url="$REDIS_URL" --monitor_listen=127.0.0.1:9102 --log_level=warn
+start supervision 127.0.0.1:9103 "$BUILD_DIR/services/supervision/chibo-supervision" --listen="$SUPERVISION" \
+  --registry_addr="$REGISTRY" --scheduling_addr="$SCHEDULING" --redis_url="$REDIS_URL" \
+  --monitor_listen=127.0.0.1:9103 --log_level=warn
+start gateway "$HTTP" "$BUILD_DIR/services/gateway/chibo-gateway" --http_listen="$HTTP" \
+  --registry_addr="$REGISTRY" --scheduling_addr="$SCHEDULING" --supervision_addr="$SUPERVISION" --log_level=warn
 
-for _ in $(seq 100); do
-  curl -fsS "http://$REGISTRY_MONITOR/healthz" >/dev/null 2>&1 && break
-  kill -0 "$(cat "$RUN/registry.pid")" 2>/dev/null || { echo "chibo-registry failed to start:"; tail -5 "$DATA/logs/registry.log"; exit 1; }
-  sleep 0.1
-done
+if [ ! -e "$DATA/demo.loaded" ]; then
+  echo "chibo: nạp tỉnh mẫu lần đầu / loading the demo province (first start)…"
+  "$BUILD_DIR/tools/demo/chibo-demo" --token_file="$DATA/admin.token" --scale="$DEMO_SCALE" \
+    --registry_addr="$REGISTRY" --scheduling_addr="$SCHEDULING" --supervision_addr="$SUPERVISION" \
+    --done_file="$DATA/demo.loaded"
+fi
 
+TOKEN=$(cat "$DATA/admin.token")
 cat <<MSG
 
-chibo is up (embedded default: SQLite under $DATA, Redis on 127.0.0.1:$REDIS_PORT)
-  registry   grpc://$REGISTRY_ADDR     metrics http://$REGISTRY_MONITOR/metrics
-  admin token: $DATA/admin.token (the CLI reads it from there when run from $ROOT)
+chibo đang chạy / is up (SQLite under $DATA, Redis on 127.0.0.1:$REDIS_PORT)
+  Bảng điều khiển / dashboard:
+    http://$HTTP/?year=2025#token=$TOKEN
+  registry $REGISTRY   scheduling $SCHEDULING   supervision $SUPERVISION
+  Mã quản trị / admin token: $DATA/admin.token
 
-Try:
-  $BUILD_DIR/tools/chibo org create --id=tinh --kind=PROVINCE --name="Đảng bộ tỉnh" --opened_on=2020-01-01
-  $BUILD_DIR/tools/chibo org list tinh --subtree
-Stop:
+Thử / try:
+  $BUILD_DIR/tools/chibo --addr=$REGISTRY --data_dir=$DATA org list tinh
+  $BUILD_DIR/tools/chibo --addr=$REGISTRY --data_dir=$DATA roster cb-00-000-00 --date=2025-06-30
+Dừng / stop:
   bash deploy/local/up.sh --down
 MSG

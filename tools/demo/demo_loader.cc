@@ -1,0 +1,459 @@
+#include "tools/demo/demo_loader.h"
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "absl/hash/hash.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "chibo/registry/v1/registry.grpc.pb.h"
+#include "chibo/scheduling/v1/scheduling.grpc.pb.h"
+#include "chibo/supervision/v1/supervision.grpc.pb.h"
+#include "common/rpc/client.h"
+#include "common/rpc/status_mapping.h"
+#include "common/time/dates.h"
+
+namespace chibo::demo {
+namespace {
+
+namespace rv1 = ::chibo::registry::v1;
+namespace sv1 = ::chibo::scheduling::v1;
+namespace pv1 = ::chibo::supervision::v1;
+
+// Runs work(0..n-1) on `threads` threads; the first error stops the rest.
+absl::Status RunParallel(int threads, size_t n, const std::function<absl::Status(size_t)>& work) {
+  std::atomic<size_t> next{0};
+  std::mutex mu;
+  absl::Status first;
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&] {
+      for (size_t i = next++; i < n; i = next++) {
+        {
+          std::lock_guard<std::mutex> lock(mu);
+          if (!first.ok()) return;
+        }
+        absl::Status s = work(i);
+        if (!s.ok()) {
+          std::lock_guard<std::mutex> lock(mu);
+          if (first.ok()) first = s;
+          return;
+        }
+      }
+    });
+  }
+  for (auto& t : pool) t.join();
+  return first;
+}
+
+// A generator for one decision, from the seed and what it is about.
+std::mt19937_64 RngFor(uint64_t seed, const std::string& what) {
+  return std::mt19937_64(seed ^ absl::HashOf(what));
+}
+
+struct MeetingRef {
+  std::string id, starts_at;
+  sv1::MeetingKind kind;
+};
+
+class Loader {
+ public:
+  Loader(const ProvincePlan& plan, const LoadOptions& options)
+      : plan_(plan),
+        options_(options),
+        registry_(rv1::RegistryService::NewStub(
+            rpc::MakeChannel(options.registry_addr, "chibo.registry.v1.RegistryService"))),
+        scheduling_(sv1::SchedulingService::NewStub(
+            rpc::MakeChannel(options.scheduling_addr, "chibo.scheduling.v1.SchedulingService"))),
+        supervision_(pv1::SupervisionService::NewStub(
+            rpc::MakeChannel(options.supervision_addr, "chibo.supervision.v1.SupervisionService"))) {}
+
+  absl::StatusOr<LoadSummary> Run() {
+    const absl::Time start = absl::Now();
+    for (auto step : {&Loader::Units, &Loader::Members, &Loader::Exemptions, &Loader::Series,
+                      &Loader::ThematicMeetings, &Loader::ListAllMeetings, &Loader::RecordMeetings,
+                      &Loader::Teams, &Loader::Visits}) {
+      if (absl::Status s = (this->*step)(); !s.ok()) return s;
+    }
+    summary_.seconds = absl::ToDoubleSeconds(absl::Now() - start);
+    return summary_;
+  }
+
+ private:
+  std::unique_ptr<grpc::ClientContext> Ctx() const {
+    return rpc::MakeClientContext(options_.token, absl::Seconds(60));
+  }
+  std::string RequestId(absl::string_view step, absl::string_view what) const {
+    return absl::StrCat("demo-", options_.seed, "-", step, "-", what);
+  }
+  static absl::Status Check(const grpc::Status& s, absl::string_view what) {
+    if (s.ok()) return absl::OkStatus();
+    absl::Status status = rpc::FromGrpcStatus(s);
+    return absl::Status(status.code(), absl::StrCat(what, ": ", status.message()));
+  }
+  std::string Day(int month, int day) const { return absl::StrFormat("%04d-%02d-%02d", options_.year, month, day); }
+
+  absl::Status Units() {
+    // Level by level: a unit's parent exists before it.
+    for (int depth = 0; depth < 4; ++depth) {
+      std::vector<const PlannedUnit*> level;
+      for (const auto& u : plan_.units) {
+        const int d = u.unit.kind() == rv1::PROVINCE ? 0
+                      : u.unit.kind() == rv1::DIRECT_COMMITTEE ? 1
+                      : u.unit.kind() == rv1::SUBORDINATE_CELL ? 3 : 2;
+        if (d == depth) level.push_back(&u);
+      }
+      if (auto s = RunParallel(options_.threads, level.size(), [&](size_t i) {
+            rv1::CreateOrgUnitRequest r;
+            *r.mutable_org_unit() = level[i]->unit;
+            r.set_request_id(RequestId("unit", level[i]->unit.id()));
+            rv1::OrgUnit out;
+            return Check(registry_->CreateOrgUnit(Ctx().get(), r, &out), level[i]->unit.id());
+          });
+          !s.ok()) {
+        return s;
+      }
+    }
+    summary_.units = static_cast<int>(plan_.units.size());
+    options_.progress(absl::StrCat("tổ chức / org units: ", summary_.units));
+    return absl::OkStatus();
+  }
+
+  absl::Status Members() {
+    auto s = RunParallel(options_.threads, plan_.members.size(), [&](size_t i) {
+      rv1::CreateMemberRequest r;
+      *r.mutable_member() = plan_.members[i].member;
+      r.set_request_id(RequestId("member", r.member().id()));
+      rv1::Member out;
+      return Check(registry_->CreateMember(Ctx().get(), r, &out), r.member().id());
+    });
+    summary_.members = static_cast<int>(plan_.members.size());
+    options_.progress(absl::StrCat("đảng viên / members: ", summary_.members));
+    return s;
+  }
+
+  absl::Status Exemptions() {
+    std::vector<const PlannedMember*> exempted;
+    for (const auto& m : plan_.members) {
+      if (!m.exempted_from.empty()) exempted.push_back(&m);
+    }
+    summary_.exemptions = static_cast<int>(exempted.size());
+    return RunParallel(options_.threads, exempted.size(), [&](size_t i) {
+      rv1::MemberLifecycleRequest r;
+      r.set_member_id(exempted[i]->member.id());
+      r.set_effective_on(exempted[i]->exempted_from);
+      r.set_reason("Miễn sinh hoạt do tuổi cao, sức yếu");
+      r.set_request_id(RequestId("exempt", r.member_id()));
+      rv1::Member out;
+      return Check(registry_->StartExemption(Ctx().get(), r, &out), r.member_id());
+    });
+  }
+
+  absl::Status Series() {
+    // Cells keep a fixed monthly day; base committees meet monthly too.
+    static const char* kRules[][2] = {
+        {"FREQ=MONTHLY;BYDAY=TU;BYMONTHDAY=3,4,5,6,7,8,9", "TU"},  // Tuesday of the second week
+        {"FREQ=MONTHLY;BYDAY=1MO", "MO"},
+        {"FREQ=MONTHLY;BYDAY=2TU", "TU"},
+        {"FREQ=MONTHLY;BYDAY=1FR", "FR"},
+        {"FREQ=MONTHLY;BYDAY=3WE", "WE"},
+    };
+    for (const auto& u : plan_.units) {
+      if (u.unit.kind() == rv1::BASE_CELL || u.unit.kind() == rv1::SUBORDINATE_CELL) cells_.push_back(&u);
+      if (u.unit.kind() == rv1::BASE_COMMITTEE) committees_.push_back(&u);
+    }
+    std::vector<const PlannedUnit*> all = cells_;
+    all.insert(all.end(), committees_.begin(), committees_.end());
+    auto s = RunParallel(options_.threads, all.size(), [&](size_t i) {
+      const rv1::OrgUnit& unit = all[i]->unit;
+      const bool committee = unit.kind() == rv1::BASE_COMMITTEE;
+      auto rng = RngFor(options_.seed, "series/" + unit.id());
+      const int which = static_cast<int>(rng() % 5);
+      const char* rule = committee ? "FREQ=MONTHLY;BYDAY=1MO" : kRules[which][0];
+      const char* weekday = committee ? "MO" : kRules[which][1];
+      // The first occurrence in January, found by expanding the rule's day.
+      sv1::CreateSeriesRequest r;
+      auto* series = r.mutable_series();
+      series->set_cell_id(unit.id());
+      series->set_kind(committee ? sv1::COMMITTEE : sv1::REGULAR);
+      series->set_rrule(rule);
+      series->set_first_start(
+          FirstStart(rule, weekday, committee ? "14:00" : (rng() % 3 == 0 ? "19:30" : "08:00")));
+      series->set_duration_minutes(committee ? 120 : 150);
+      series->set_place(committee ? "Hội trường Đảng ủy" : "Nhà văn hóa");
+      r.set_materialize_until(Day(12, 31));
+      r.set_request_id(RequestId("series", unit.id()));
+      sv1::MeetingSeries out;
+      return Check(scheduling_->CreateSeries(Ctx().get(), r, &out), unit.id());
+    });
+    summary_.series = static_cast<int>(all.size());
+    options_.progress(absl::StrCat("lịch sinh hoạt / series: ", summary_.series));
+    return s;
+  }
+
+  // The first day of the year's January on which `rule` (on `weekday`,
+  // "MO".."FR") falls, at `time`.
+  std::string FirstStart(const std::string& rule, const std::string& weekday,
+                         const std::string& time) const {
+    static const std::map<std::string, absl::Weekday> kWeekdays = {
+        {"MO", absl::Weekday::monday}, {"TU", absl::Weekday::tuesday},
+        {"WE", absl::Weekday::wednesday}, {"FR", absl::Weekday::friday}};
+    for (int day = 1; day <= 31; ++day) {
+      absl::CivilDay d(options_.year, 1, day);
+      if (absl::GetWeekday(d) != kWeekdays.at(weekday)) continue;
+      const int nth = (day - 1) / 7 + 1;
+      const bool match = rule.find("BYMONTHDAY") != std::string::npos ? (day >= 3 && day <= 9)
+                         : rule.find("BYDAY=1") != std::string::npos ? nth == 1
+                         : rule.find("BYDAY=2") != std::string::npos ? nth == 2
+                         : rule.find("BYDAY=3") != std::string::npos ? nth == 3 : false;
+      if (match) return absl::StrCat(time::FormatDate(d), "T", time);
+    }
+    return absl::StrCat(Day(1, 1), "T", time);  // unreachable for the rules above
+  }
+
+  absl::Status ThematicMeetings() {
+    std::vector<std::pair<const PlannedUnit*, int>> planned;  // cell, quarter
+    for (const PlannedUnit* c : cells_) {
+      for (int q = 1; q <= 4; ++q) {
+        auto rng = RngFor(options_.seed, absl::StrCat("thematic/", c->unit.id(), "/", q));
+        if (std::uniform_real_distribution<double>(0, 1)(rng) < 0.85) planned.emplace_back(c, q);
+      }
+    }
+    summary_.thematic_meetings = static_cast<int>(planned.size());
+    auto s = RunParallel(options_.threads, planned.size(), [&](size_t i) {
+      const int month = 3 * (planned[i].second - 1) + 2;
+      sv1::CreateMeetingRequest r;
+      r.mutable_meeting()->set_cell_id(planned[i].first->unit.id());
+      r.mutable_meeting()->set_kind(sv1::THEMATIC);
+      r.mutable_meeting()->set_title("Sinh hoạt chuyên đề: học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh");
+      r.mutable_meeting()->set_starts_at(absl::StrCat(Day(month, 24), "T19:30"));
+      r.mutable_meeting()->set_ends_at(absl::StrCat(Day(month, 24), "T21:30"));
+      r.mutable_meeting()->set_place("Nhà văn hóa");
+      r.set_request_id(RequestId("thematic", absl::StrCat(planned[i].first->unit.id(), "-", planned[i].second)));
+      sv1::Meeting out;
+      return Check(scheduling_->CreateMeeting(Ctx().get(), r, &out), r.meeting().cell_id());
+    });
+    options_.progress(absl::StrCat("buổi chuyên đề / thematic meetings: ", summary_.thematic_meetings));
+    return s;
+  }
+
+  absl::Status ListAllMeetings() {
+    std::vector<const PlannedUnit*> all = cells_;
+    all.insert(all.end(), committees_.begin(), committees_.end());
+    std::mutex mu;
+    auto s = RunParallel(options_.threads, all.size(), [&](size_t i) {
+      sv1::ListMeetingsRequest r;
+      r.set_org_unit_id(all[i]->unit.id());
+      r.set_from(Day(1, 1));
+      r.set_to(Day(12, 31));
+      r.set_page_size(1000);
+      sv1::ListMeetingsResponse out;
+      if (auto st = Check(scheduling_->ListMeetings(Ctx().get(), r, &out), r.org_unit_id()); !st.ok()) return st;
+      std::vector<MeetingRef> refs;
+      for (const auto& m : out.meetings()) refs.push_back({m.id(), m.starts_at(), m.kind()});
+      std::lock_guard<std::mutex> lock(mu);
+      summary_.meetings += static_cast<int>(refs.size());
+      meetings_[all[i]->unit.id()] = std::move(refs);
+      return absl::OkStatus();
+    });
+    return s;
+  }
+
+  absl::Status RecordMeetings() {
+    const std::string today = time::TodayText();
+    std::vector<std::pair<std::string, const MeetingRef*>> todo;  // cell, meeting
+    for (const PlannedUnit* c : cells_) {
+      for (const MeetingRef& m : meetings_[c->unit.id()]) {
+        auto rng = RngFor(options_.seed, "record/" + c->unit.id() + "/" + m.starts_at);
+        if (m.starts_at.substr(0, 10) < today && std::uniform_real_distribution<double>(0, 1)(rng) < 0.95) {
+          todo.emplace_back(c->unit.id(), &m);
+        }
+      }
+    }
+    std::atomic<int> done{0};
+    auto s = RunParallel(options_.threads, todo.size(), [&](size_t i) {
+      const auto& [cell, m] = todo[i];
+      auto rng = RngFor(options_.seed, "attend/" + cell + "/" + m->starts_at);
+      auto uniform = [&] { return std::uniform_real_distribution<double>(0, 1)(rng); };
+      rv1::GetRosterRequest rr;
+      rr.set_cell_id(cell);
+      rr.set_date(m->starts_at.substr(0, 10));
+      rv1::Roster roster;
+      if (auto st = Check(registry_->GetRoster(Ctx().get(), rr, &roster), cell); !st.ok()) return st;
+      sv1::RecordMeetingRequest r;
+      r.set_id(m->id);
+      r.set_actual_start(m->starts_at);
+      const int minutes = uniform() < 0.06 ? 60 + static_cast<int>(rng() % 29) : 95 + static_cast<int>(rng() % 110);
+      r.set_actual_end(time::FormatLocalMinute(*time::ParseLocalMinute(m->starts_at) + minutes));
+      static const char* kReasons[] = {"Ốm", "Đi công tác", "Việc gia đình", "Đi làm ăn xa"};
+      for (const auto& e : roster.entries()) {
+        if (e.presence() != rv1::EXPECTED) continue;
+        auto* a = r.add_attendance();
+        a->set_member_id(e.member_id());
+        const double x = uniform();
+        a->set_mark(x < 0.90 ? sv1::PRESENT : x < 0.975 ? sv1::ABSENT_EXCUSED : sv1::ABSENT_UNEXCUSED);
+        if (a->mark() == sv1::ABSENT_EXCUSED) a->set_reason(kReasons[rng() % 4]);
+      }
+      const int opinions = 1 + static_cast<int>(rng() % 6);
+      r.set_opinions(opinions);
+      r.set_speakers(1 + static_cast<int>(rng() % opinions));
+      r.set_resolution("Nghị quyết lãnh đạo thực hiện nhiệm vụ tháng tới");
+      r.set_self_score(60 + static_cast<int>(rng() % 41));
+      r.set_request_id(RequestId("record", m->id));
+      sv1::Meeting out;
+      if (auto st = Check(scheduling_->RecordMeeting(Ctx().get(), r, &out), m->id); !st.ok()) return st;
+      if (++done % 5000 == 0) options_.progress(absl::StrCat("biên bản / recorded: ", done.load()));
+      return absl::OkStatus();
+    });
+    summary_.recorded = static_cast<int>(todo.size());
+    options_.progress(absl::StrCat("biên bản / recorded meetings: ", summary_.recorded));
+    return s;
+  }
+
+  // A member of a cell under `district` (or any) to lead a team.
+  std::string LeaderIn(int district, int k) const {
+    std::vector<const PlannedMember*> in;
+    std::set<std::string> cells;
+    for (const PlannedUnit* c : cells_) {
+      if (district < 0 || c->district == district) cells.insert(c->unit.id());
+    }
+    for (const auto& m : plan_.members) {
+      if (cells.count(m.member.home_cell_id()) && m.exempted_from.empty()) in.push_back(&m);
+    }
+    return in.empty() ? plan_.members.front().member.id() : in[(k * 7919) % in.size()]->member.id();
+  }
+
+  absl::Status Teams() {
+    constexpr int kProvinceTeams = 8;
+    for (int k = 0; k < kProvinceTeams; ++k) {
+      province_teams_.push_back(absl::StrFormat("to-tinh-%02d", k + 1));
+    }
+    std::vector<pv1::CreateTeamRequest> requests;
+    for (int k = 0; k < kProvinceTeams; ++k) {
+      pv1::CreateTeamRequest r;
+      r.mutable_team()->set_id(province_teams_[k]);
+      r.mutable_team()->set_name(absl::StrCat("Tổ dự sinh hoạt số ", k + 1, " của Tỉnh ủy"));
+      r.mutable_team()->set_owner_org_id("tinh");
+      r.mutable_team()->set_leader_member_id(LeaderIn(-1, k + 1));
+      requests.push_back(r);
+    }
+    for (const auto& u : plan_.units) {
+      if (u.unit.kind() != rv1::DIRECT_COMMITTEE) continue;
+      pv1::CreateTeamRequest r;
+      r.mutable_team()->set_id(absl::StrCat("to-", u.unit.id()));
+      r.mutable_team()->set_name(absl::StrCat("Tổ dự sinh hoạt – ", u.unit.name()));
+      r.mutable_team()->set_owner_org_id(u.unit.id());
+      r.mutable_team()->set_leader_member_id(LeaderIn(u.district, 1));
+      district_teams_[u.district] = r.team().id();
+      requests.push_back(r);
+    }
+    summary_.teams = static_cast<int>(requests.size());
+    return RunParallel(options_.threads, requests.size(), [&](size_t i) {
+      pv1::CreateTeamRequest r = requests[i];
+      r.set_request_id(RequestId("team", r.team().id()));
+      pv1::Team out;
+      return Check(supervision_->CreateTeam(Ctx().get(), r, &out), r.team().id());
+    });
+  }
+
+  absl::Status Visits() {
+    struct Planned {
+      std::string team, meeting;
+    };
+    std::vector<Planned> visits;
+    std::set<std::pair<std::string, std::string>> seen;
+    const std::string today = time::TodayText();
+    // The meetings of `units` in `month` of a kind, as candidates.
+    auto candidates = [&](const std::vector<const PlannedUnit*>& units, int month, bool thematic) {
+      std::vector<std::pair<const PlannedUnit*, const MeetingRef*>> out;
+      const std::string prefix = absl::StrFormat("%04d-%02d", options_.year, month);
+      for (const PlannedUnit* u : units) {
+        for (const MeetingRef& m : meetings_[u->unit.id()]) {
+          if (m.starts_at.compare(0, 7, prefix) != 0 || m.starts_at.substr(0, 10) >= today) continue;
+          if ((m.kind == sv1::THEMATIC) != thematic) continue;
+          out.emplace_back(u, &m);
+          if (u->unit.remote()) out.emplace_back(u, &m);  // remote cells are favoured
+        }
+      }
+      return out;
+    };
+    auto choose = [&](const std::string& team, const std::vector<const PlannedUnit*>& units, int month,
+                      bool thematic, int count, std::mt19937_64& rng) {
+      auto pool = candidates(units, month, thematic);
+      for (int n = 0; n < count && !pool.empty(); ++n) {
+        const auto& pick = pool[rng() % pool.size()];
+        if (seen.insert({team, pick.second->id}).second) visits.push_back({team, pick.second->id});
+      }
+    };
+    std::map<int, std::vector<const PlannedUnit*>> cells_by_district, committees_by_district;
+    for (const PlannedUnit* c : cells_) cells_by_district[c->district].push_back(c);
+    for (const PlannedUnit* c : committees_) committees_by_district[c->district].push_back(c);
+    for (int month = 1; month <= 12; ++month) {
+      for (size_t k = 0; k < province_teams_.size(); ++k) {
+        auto rng = RngFor(options_.seed, absl::StrCat("visit/", province_teams_[k], "/", month));
+        std::vector<const PlannedUnit*> cells, committees;
+        for (int d = static_cast<int>(k); d < plan_.district_count; d += static_cast<int>(province_teams_.size())) {
+          cells.insert(cells.end(), cells_by_district[d].begin(), cells_by_district[d].end());
+          committees.insert(committees.end(), committees_by_district[d].begin(), committees_by_district[d].end());
+        }
+        choose(province_teams_[k], cells, month, false, 1 + static_cast<int>(rng() % 2), rng);
+        if (month % 2 == 0) choose(province_teams_[k], committees, month, false, 1, rng);
+        if (month % 3 == 2) choose(province_teams_[k], cells, month, true, 1, rng);
+      }
+      for (const auto& [district, team] : district_teams_) {
+        auto rng = RngFor(options_.seed, absl::StrCat("visit/", team, "/", month));
+        const auto& cells = cells_by_district[district];
+        const int count = std::max<int>(1, static_cast<int>(cells.size() * 0.045 + 0.5));
+        choose(team, cells, month, false, count, rng);
+        choose(team, committees_by_district[district], month, false, 1 + static_cast<int>(rng() % 3), rng);
+        choose(team, cells, month, true, 1 + static_cast<int>(rng() % 2), rng);
+      }
+    }
+    summary_.visits = static_cast<int>(visits.size());
+    auto s = RunParallel(options_.threads, visits.size(), [&](size_t i) {
+      auto rng = RngFor(options_.seed, "grade/" + visits[i].team + "/" + visits[i].meeting);
+      pv1::RecordVisitRequest r;
+      r.mutable_visit()->set_team_id(visits[i].team);
+      r.mutable_visit()->set_meeting_id(visits[i].meeting);
+      r.mutable_visit()->set_observations("Chi bộ sinh hoạt đúng nội dung, trình tự; đảng viên tham gia ý kiến.");
+      static const char* kCriteria[] = {"Chuẩn bị sinh hoạt", "Tỷ lệ đảng viên dự họp",
+                                        "Nội dung và tinh thần thảo luận", "Biên bản và nghị quyết"};
+      for (const char* criterion : kCriteria) {
+        auto* score = r.mutable_visit()->add_scores();
+        score->set_criterion(criterion);
+        score->set_max_points(25);
+        score->set_points(14 + static_cast<int>(rng() % 12));
+      }
+      r.mutable_visit()->add_recommendations()->set_text("Nâng cao chất lượng thảo luận, phân công nhiệm vụ cụ thể");
+      r.set_request_id(RequestId("visit", absl::StrCat(visits[i].team, "-", visits[i].meeting)));
+      pv1::Visit out;
+      return Check(supervision_->RecordVisit(Ctx().get(), r, &out), visits[i].meeting);
+    });
+    options_.progress(absl::StrCat("lượt dự sinh hoạt / visits: ", summary_.visits));
+    return s;
+  }
+
+  const ProvincePlan& plan_;
+  LoadOptions options_;
+  std::unique_ptr<rv1::RegistryService::Stub> registry_;
+  std::unique_ptr<sv1::SchedulingService::Stub> scheduling_;
+  std::unique_ptr<pv1::SupervisionService::Stub> supervision_;
+  std::vector<const PlannedUnit*> cells_, committees_;
+  std::map<std::string, std::vector<MeetingRef>> meetings_;
+  std::vector<std::string> province_teams_;
+  std::map<int, std::string> district_teams_;
+  LoadSummary summary_;
+};
+
+}  // namespace
+
+absl::StatusOr<LoadSummary> LoadProvince(const ProvincePlan& plan, const LoadOptions& options) {
+  return Loader(plan, options).Run();
+}
+
+}  // namespace chibo::demo
