@@ -42,9 +42,10 @@ absl::StatusOr<rv1::OrgUnit> RegistryClient::GetOrgUnit(const auth::Claims& call
   return unit;
 }
 
-absl::Status RegistryClient::CheckScope(const auth::Claims& caller, absl::string_view unit_id) {
+absl::StatusOr<std::vector<std::string>> RegistryClient::Ancestors(const auth::Claims& caller,
+                                                                   absl::string_view unit_id) {
   // The path is the same for every caller; who may see it is checked by the
-  // registry on the load and here on every call.
+  // registry on the load and by CheckScope on every call.
   const std::string key = absl::StrCat("sch:path:", unit_id, ":", time::TodayText());
   auto path = cache_->GetOrLoad(key, [&]() -> absl::StatusOr<std::optional<std::string>> {
     auto unit = GetOrgUnit(caller, unit_id);
@@ -56,7 +57,13 @@ absl::Status RegistryClient::CheckScope(const auth::Claims& caller, absl::string
     return absl::NotFoundError(absl::StrCat("không có tổ chức / no org unit \"", unit_id, "\""));
   }
   if (!path.ok()) return path.status();
-  for (absl::string_view id : absl::StrSplit(*path, '/')) {
+  return std::vector<std::string>(absl::StrSplit(*path, '/'));
+}
+
+absl::Status RegistryClient::CheckScope(const auth::Claims& caller, absl::string_view unit_id) {
+  auto path = Ancestors(caller, unit_id);
+  if (!path.ok()) return path.status();
+  for (const std::string& id : *path) {
     if (id == caller.scope_org_id) return absl::OkStatus();
   }
   return errors::WithErrorInfo(
@@ -66,9 +73,9 @@ absl::Status RegistryClient::CheckScope(const auth::Claims& caller, absl::string
       "OUT_OF_SCOPE", {{"org_unit_id", std::string(unit_id)}, {"scope", caller.scope_org_id}});
 }
 
-absl::StatusOr<std::vector<rv1::OrgUnit>> RegistryClient::Subtree(const auth::Claims& caller,
-                                                                  absl::string_view org_id,
-                                                                  absl::string_view date) {
+absl::StatusOr<RegistryClient::Units> RegistryClient::Subtree(const auth::Claims& caller,
+                                                              absl::string_view org_id,
+                                                              absl::string_view date) {
   const std::string key = absl::StrCat("sch:subtree:", org_id, ":", date);
   auto bytes = cache_->GetOrLoad(key, [&]() -> absl::StatusOr<std::optional<std::string>> {
     rv1::ListOrgUnitsResponse all;
@@ -96,9 +103,20 @@ absl::StatusOr<std::vector<rv1::OrgUnit>> RegistryClient::Subtree(const auth::Cl
     return absl::NotFoundError(absl::StrCat("không có tổ chức / no org unit \"", org_id, "\""));
   }
   if (!bytes.ok()) return bytes.status();
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = parsed_.find(key);
+    if (it != parsed_.end() && it->second.first == *bytes) return it->second.second;
+  }
   rv1::ListOrgUnitsResponse all;
   if (!all.ParseFromString(*bytes)) return absl::InternalError("corrupt cached subtree");
-  return std::vector<rv1::OrgUnit>(all.org_units().begin(), all.org_units().end());
+  auto units = std::make_shared<const std::vector<rv1::OrgUnit>>(
+      std::make_move_iterator(all.mutable_org_units()->begin()),
+      std::make_move_iterator(all.mutable_org_units()->end()));
+  absl::MutexLock lock(&mu_);
+  if (parsed_.size() > 256) parsed_.clear();  // bounded: one entry per (unit, date) asked
+  parsed_[key] = {*std::move(bytes), units};
+  return units;
 }
 
 absl::StatusOr<rv1::Member> RegistryClient::GetMember(const auth::Claims& caller,

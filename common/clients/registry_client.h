@@ -7,12 +7,14 @@
 #ifndef CHIBO_COMMON_CLIENTS_REGISTRY_CLIENT_H_
 #define CHIBO_COMMON_CLIENTS_REGISTRY_CLIENT_H_
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "chibo/registry/v1/registry.grpc.pb.h"
 #include "common/auth/claims.h"
 #include "common/cache/cache.h"
@@ -34,10 +36,16 @@ class RegistryClient {
                                                    absl::string_view unit_id,
                                                    absl::string_view date = "");
 
-  // `org_id` and every unit below it on `date`.
-  absl::StatusOr<std::vector<registry::v1::OrgUnit>> Subtree(const auth::Claims& caller,
-                                                             absl::string_view org_id,
-                                                             absl::string_view date);
+  // `org_id` and every unit below it on `date`. Shared and immutable: a
+  // province's subtree is thousands of units, parsed once per cached copy.
+  using Units = std::shared_ptr<const std::vector<registry::v1::OrgUnit>>;
+  absl::StatusOr<Units> Subtree(const auth::Claims& caller, absl::string_view org_id,
+                                absl::string_view date);
+
+  // The unit's ancestors today, root first, ending with the unit (cached
+  // like CheckScope's). Writers bump versions along it.
+  absl::StatusOr<std::vector<std::string>> Ancestors(const auth::Claims& caller,
+                                                     absl::string_view unit_id);
 
   absl::StatusOr<registry::v1::Member> GetMember(const auth::Claims& caller,
                                                  absl::string_view member_id);
@@ -53,6 +61,9 @@ class RegistryClient {
  private:
   std::unique_ptr<registry::v1::RegistryService::Stub> stub_;
   cache::Cache* cache_;
+  // The last parsed subtree per key, reused while the cached bytes are the same.
+  absl::Mutex mu_;
+  std::map<std::string, std::pair<std::string, Units>> parsed_ ABSL_GUARDED_BY(mu_);
 };
 
 // Unit kinds that hold cell meetings, and those that hold committee meetings.

@@ -7,7 +7,9 @@
 # `up.sh --down` stops exactly what it started (the pids it recorded).
 #
 # Environment: CHIBO_DATA_DIR (./data), CHIBO_DEMO_SCALE (1 = the whole
-# province), CHIBO_HTTP (127.0.0.1:8080), CHIBO_REDIS_PORT (6399).
+# province), CHIBO_HTTP (127.0.0.1:8080), CHIBO_REDIS_PORT (6399),
+# CHIBO_{REGISTRY,SCHEDULING,SUPERVISION}_PORT (50051..50053),
+# CHIBO_MONITOR_PORTS (9101,9102,9103).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -20,6 +22,8 @@ DEMO_SCALE=${CHIBO_DEMO_SCALE:-1}
 REGISTRY=127.0.0.1:${CHIBO_REGISTRY_PORT:-50051}
 SCHEDULING=127.0.0.1:${CHIBO_SCHEDULING_PORT:-50052}
 SUPERVISION=127.0.0.1:${CHIBO_SUPERVISION_PORT:-50053}
+# Metrics and health of registry, scheduling, supervision.
+IFS=, read -r MON_REGISTRY MON_SCHEDULING MON_SUPERVISION <<<"${CHIBO_MONITOR_PORTS:-9101,9102,9103}"
 
 stop_all() {
   for name in gateway supervision scheduling registry redis; do
@@ -51,7 +55,12 @@ cmake --build "$BUILD_DIR" -j2 --target chibo-registry chibo-scheduling chibo-su
 mkdir -p "$RUN" "$DATA/redis" "$DATA/logs"
 stop_all  # a second `up` restarts cleanly
 
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$DATA/redis" --save 60 1000 \
+if redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+  echo "chibo: cổng Redis $REDIS_PORT đang bị chiếm / a Redis already listens on $REDIS_PORT (set CHIBO_REDIS_PORT)"
+  exit 1
+fi
+# Redis is a cache, never the record: nothing to save, so it stops at once.
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$DATA/redis" --save "" --appendonly no \
   --daemonize yes --pidfile "$RUN/redis.pid" --logfile "$DATA/logs/redis.log"
 for _ in $(seq 50); do [ -s "$RUN/redis.pid" ] && break; sleep 0.1; done
 
@@ -75,13 +84,13 @@ start() {
   echo "chibo: $name did not become healthy"; exit 1
 }
 REDIS_URL=redis://127.0.0.1:$REDIS_PORT
-start registry 127.0.0.1:9101 "$BUILD_DIR/services/registry/chibo-registry" --listen="$REGISTRY" \
-  --redis_url="$REDIS_URL" --monitor_listen=127.0.0.1:9101 --log_level=warn
-start scheduling 127.0.0.1:9102 "$BUILD_DIR/services/scheduling/chibo-scheduling" --listen="$SCHEDULING" \
-  --registry_addr="$REGISTRY" --redis_url="$REDIS_URL" --monitor_listen=127.0.0.1:9102 --log_level=warn
-start supervision 127.0.0.1:9103 "$BUILD_DIR/services/supervision/chibo-supervision" --listen="$SUPERVISION" \
+start registry 127.0.0.1:$MON_REGISTRY "$BUILD_DIR/services/registry/chibo-registry" --listen="$REGISTRY" \
+  --redis_url="$REDIS_URL" --monitor_listen=127.0.0.1:$MON_REGISTRY --log_level=warn
+start scheduling 127.0.0.1:$MON_SCHEDULING "$BUILD_DIR/services/scheduling/chibo-scheduling" --listen="$SCHEDULING" \
+  --registry_addr="$REGISTRY" --redis_url="$REDIS_URL" --monitor_listen=127.0.0.1:$MON_SCHEDULING --log_level=warn
+start supervision 127.0.0.1:$MON_SUPERVISION "$BUILD_DIR/services/supervision/chibo-supervision" --listen="$SUPERVISION" \
   --registry_addr="$REGISTRY" --scheduling_addr="$SCHEDULING" --redis_url="$REDIS_URL" \
-  --monitor_listen=127.0.0.1:9103 --log_level=warn
+  --monitor_listen=127.0.0.1:$MON_SUPERVISION --log_level=warn
 start gateway "$HTTP" "$BUILD_DIR/services/gateway/chibo-gateway" --http_listen="$HTTP" \
   --registry_addr="$REGISTRY" --scheduling_addr="$SCHEDULING" --supervision_addr="$SUPERVISION" --log_level=warn
 

@@ -56,19 +56,12 @@ absl::Status Scheduling::GetDataVersion(const auth::Claims& caller,
   v.RequireNonEmpty("org_unit_id", request.org_unit_id());
   if (absl::Status s = v.ToStatus(); !s.ok()) return s;
   if (absl::Status s = registry_->CheckScope(caller, request.org_unit_id()); !s.ok()) return s;
-  auto units = UnitsOfSubtree(caller, request.org_unit_id(), time::TodayText());
-  if (!units.ok()) return units.status();
-  const std::unordered_set<std::string> in_subtree(units->begin(), units->end());
-  auto rows = db_->Query(sql::kSelectCellVersions);
-  if (!rows.ok()) return rows.status();
-  // Versions only grow, so their sum over the subtree changes with any write
-  // below it; the count of units changes with the tree's shape.
-  int64_t sum = 0;
-  for (const db::Row& r : rows->rows) {
-    if (in_subtree.count(r.Text(0))) sum += r.Int(1);
-  }
+  // Every meeting write bumps its cell's version and each ancestor's, so one
+  // row answers for the whole subtree.
+  auto row = db_->QueryOptionalRow(sql::kSelectUnitVersion, {request.org_unit_id()});
+  if (!row.ok()) return row.status();
   response->set_org_unit_id(request.org_unit_id());
-  response->set_version(absl::StrCat(sum, ".", units->size()));
+  response->set_version(absl::StrCat(row->has_value() ? (*row)->Int(0) : 0));
   return absl::OkStatus();
 }
 

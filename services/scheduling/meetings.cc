@@ -26,8 +26,17 @@ int64_t MinutesBetween(absl::string_view from, absl::string_view to) {
          60;
 }
 
-absl::Status Scheduling::BumpCellVersion(db::Session& s, absl::string_view cell_id) {
-  return s.Execute(sql::kBumpCellVersion, {cell_id}).status();
+absl::StatusOr<std::vector<std::string>> Scheduling::WritablePath(const auth::Claims& caller,
+                                                                  absl::string_view cell_id) {
+  if (absl::Status s = registry_->CheckScope(caller, cell_id); !s.ok()) return s;
+  return registry_->Ancestors(caller, cell_id);
+}
+
+absl::Status Scheduling::BumpVersions(db::Session& s, const std::vector<std::string>& path) {
+  for (auto it = path.rbegin(); it != path.rend(); ++it) {
+    if (absl::Status st = s.Execute(sql::kBumpUnitVersion, {*it}).status(); !st.ok()) return st;
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Scheduling::CheckNoOverlap(db::Session& s, absl::string_view cell_id,
@@ -105,12 +114,13 @@ absl::Status Scheduling::CreateMeeting(const auth::Claims& caller,
   if (!in.series_id().empty()) v.Add("meeting.series_id", "chỉ đọc / output only");
   if (!journal::IsValidRequestId(request.request_id())) v.Add("request_id", "tối đa 128 ký tự / at most 128 printable characters");
   if (absl::Status s = v.ToStatus(); !s.ok()) return s;
-  if (absl::Status s = registry_->CheckScope(caller, in.cell_id()); !s.ok()) return s;
+  auto path = WritablePath(caller, in.cell_id());
+  if (!path.ok()) return path.status();
 
   return journal::RunJournaledWrite(
       *db_, {caller.subject, "CreateMeeting", request.request_id()}, request, response,
       [&](db::Session& s, google::protobuf::Message*, journal::AuditNote& note) -> absl::Status {
-        if (absl::Status st = BumpCellVersion(s, in.cell_id()); !st.ok()) return st;
+        if (absl::Status st = BumpVersions(s, *path); !st.ok()) return st;
         const std::string id = in.id().empty() ? resource::NewId("mt") : in.id();
         auto inserted = InsertMeeting(s, id, in.cell_id(), "", "", in.kind(),
                                       in.title().empty() ? DefaultTitle(in.kind()) : in.title(),
@@ -154,8 +164,8 @@ absl::StatusOr<std::vector<std::string>> Scheduling::UnitsOfSubtree(const auth::
   auto units = registry_->Subtree(caller, org_id, date);
   if (!units.ok()) return units.status();
   std::vector<std::string> ids;
-  ids.reserve(units->size());
-  for (const auto& u : *units) ids.push_back(u.id());
+  ids.reserve((*units)->size());
+  for (const auto& u : **units) ids.push_back(u.id());
   return ids;
 }
 
@@ -235,12 +245,13 @@ absl::Status Scheduling::UpdateMeeting(const auth::Claims& caller,
   if (absl::Status s = v.ToStatus(); !s.ok()) return s;
   auto cell = CellOfMeeting(in.id());
   if (!cell.ok()) return cell.status();
-  if (absl::Status s = registry_->CheckScope(caller, *cell); !s.ok()) return s;
+  auto path = WritablePath(caller, *cell);
+  if (!path.ok()) return path.status();
 
   return journal::RunJournaledWrite(
       *db_, {caller.subject, "UpdateMeeting", request.request_id()}, request, response,
       [&](db::Session& s, google::protobuf::Message*, journal::AuditNote& note) -> absl::Status {
-        if (absl::Status st = BumpCellVersion(s, *cell); !st.ok()) return st;
+        if (absl::Status st = BumpVersions(s, *path); !st.ok()) return st;
         auto before = LoadMeeting(s, in.id());
         if (!before.ok()) return before.status();
         if (!EtagIsCurrent(in.etag(), before->etag())) return StaleEtag(in.id());
@@ -292,12 +303,13 @@ absl::Status Scheduling::ChangeStatus(const auth::Claims& caller, absl::string_v
   if (absl::Status s = v.ToStatus(); !s.ok()) return s;
   auto cell = CellOfMeeting(request.id());
   if (!cell.ok()) return cell.status();
-  if (absl::Status s = registry_->CheckScope(caller, *cell); !s.ok()) return s;
+  auto path = WritablePath(caller, *cell);
+  if (!path.ok()) return path.status();
 
   return journal::RunJournaledWrite(
       *db_, {caller.subject, std::string(method), request.request_id()}, request, response,
       [&](db::Session& s, google::protobuf::Message*, journal::AuditNote& note) -> absl::Status {
-        if (absl::Status st = BumpCellVersion(s, *cell); !st.ok()) return st;
+        if (absl::Status st = BumpVersions(s, *path); !st.ok()) return st;
         auto before = LoadMeeting(s, request.id());
         if (!before.ok()) return before.status();
         if (!EtagIsCurrent(request.etag(), before->etag())) return StaleEtag(request.id());

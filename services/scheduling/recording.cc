@@ -129,7 +129,8 @@ absl::Status Scheduling::RecordMeeting(const auth::Claims& caller,
   if (absl::Status s = v.ToStatus(); !s.ok()) return s;
   auto cell = CellOfMeeting(request.id());
   if (!cell.ok()) return cell.status();
-  if (absl::Status s = registry_->CheckScope(caller, *cell); !s.ok()) return s;
+  auto path = WritablePath(caller, *cell);
+  if (!path.ok()) return path.status();
   auto planned = db_->QueryOptionalRow(sql::kSelectMeeting, {request.id()});
   if (!planned.ok()) return planned.status();
   if (!planned->has_value()) return NotFoundMeeting(request.id());
@@ -144,7 +145,7 @@ absl::Status Scheduling::RecordMeeting(const auth::Claims& caller,
   return journal::RunJournaledWrite(
       *db_, {caller.subject, "RecordMeeting", request.request_id()}, request, response,
       [&](db::Session& s, google::protobuf::Message*, journal::AuditNote& note) -> absl::Status {
-        if (absl::Status st = BumpCellVersion(s, *cell); !st.ok()) return st;
+        if (absl::Status st = BumpVersions(s, *path); !st.ok()) return st;
         auto before = LoadMeeting(s, request.id());
         if (!before.ok()) return before.status();
         if (!EtagIsCurrent(request.etag(), before->etag())) return StaleEtag(request.id());

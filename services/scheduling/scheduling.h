@@ -100,9 +100,14 @@ class Scheduling {
   // than `except_id`: FAILED_PRECONDITION naming it.
   absl::Status CheckNoOverlap(db::Session& s, absl::string_view cell_id, int64_t starts_unix,
                               int64_t ends_unix, absl::string_view except_id);
-  // Bumps the cell's version inside the write: writers of one cell queue
-  // here, and report caches keyed by the version go stale.
-  absl::Status BumpCellVersion(db::Session& s, absl::string_view cell_id);
+  // The cell's path (root first, the cell last), checked to be in the
+  // caller's scope: what a write bumps versions along.
+  absl::StatusOr<std::vector<std::string>> WritablePath(const auth::Claims& caller,
+                                                        absl::string_view cell_id);
+  // Bumps the versions of the cell and its ancestors inside the write, the
+  // cell first: writers of one cell queue on its row, and report caches
+  // keyed by any of these versions go stale.
+  absl::Status BumpVersions(db::Session& s, const std::vector<std::string>& path);
   absl::Status ChangeStatus(const auth::Claims& caller, absl::string_view method,
                             const v1::ChangeMeetingStatusRequest& request,
                             v1::MeetingStatus to, v1::Meeting* response);

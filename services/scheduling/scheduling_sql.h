@@ -5,11 +5,11 @@
 
 namespace chibo::scheduling::sql {
 
-// ---------------------------------------------------------------- cells
-inline constexpr char kBumpCellVersion[] =
-    "INSERT INTO cell_versions (cell_id, version) VALUES (?1, 1) "
-    "ON CONFLICT (cell_id) DO UPDATE SET version = cell_versions.version + 1";
-inline constexpr char kSelectCellVersions[] = "SELECT cell_id, version FROM cell_versions";
+// ---------------------------------------------------------------- versions
+inline constexpr char kBumpUnitVersion[] =
+    "INSERT INTO unit_versions (unit_id, version) VALUES (?1, 1) "
+    "ON CONFLICT (unit_id) DO UPDATE SET version = unit_versions.version + 1";
+inline constexpr char kSelectUnitVersion[] = "SELECT version FROM unit_versions WHERE unit_id = ?1";
 
 // ---------------------------------------------------------------- series
 inline constexpr char kInsertSeries[] =

@@ -112,7 +112,8 @@ absl::Status Scheduling::CreateSeries(const auth::Claims& caller,
     return errors::InvalidArgument("series.first_start",
                                    "không phải một buổi của RRULE / is not an occurrence of the rule");
   }
-  if (absl::Status s = registry_->CheckScope(caller, in.cell_id()); !s.ok()) return s;
+  auto path = WritablePath(caller, in.cell_id());
+  if (!path.ok()) return path.status();
   if (in.id().empty()) in.set_id(resource::NewId("ls"));
   if (in.title().empty()) in.set_title(DefaultTitle(in.kind()));
   in.set_materialized_until(time::FormatDate(until));
@@ -120,7 +121,7 @@ absl::Status Scheduling::CreateSeries(const auth::Claims& caller,
   return journal::RunJournaledWrite(
       *db_, {caller.subject, "CreateSeries", request.request_id()}, request, response,
       [&](db::Session& s, google::protobuf::Message*, journal::AuditNote& note) -> absl::Status {
-        if (absl::Status st = BumpCellVersion(s, in.cell_id()); !st.ok()) return st;
+        if (absl::Status st = BumpVersions(s, *path); !st.ok()) return st;
         auto inserted = s.Execute(sql::kInsertSeries,
                                   {in.id(), in.cell_id(), static_cast<int64_t>(in.kind()),
                                    in.title(), in.rrule(), in.first_start(),
@@ -157,13 +158,14 @@ absl::Status Scheduling::ExtendSeries(const auth::Claims& caller,
   db::AutocommitSession read(*db_);
   auto current = ReadSeries(read, request.id());
   if (!current.ok()) return current.status();
-  if (absl::Status s = registry_->CheckScope(caller, current->cell_id()); !s.ok()) return s;
+  auto path = WritablePath(caller, current->cell_id());
+  if (!path.ok()) return path.status();
   const absl::CivilDay until = *time::ParseDate(request.materialize_until());
 
   return journal::RunJournaledWrite(
       *db_, {caller.subject, "ExtendSeries", request.request_id()}, request, response,
       [&](db::Session& s, google::protobuf::Message*, journal::AuditNote& note) -> absl::Status {
-        if (absl::Status st = BumpCellVersion(s, current->cell_id()); !st.ok()) return st;
+        if (absl::Status st = BumpVersions(s, *path); !st.ok()) return st;
         auto before = ReadSeries(s, request.id());
         if (!before.ok()) return before.status();
         if (request.materialize_until() > before->materialized_until()) {

@@ -5,6 +5,7 @@
 // (lower levels); with the same for each child unit, and as a paragraph.
 #include <algorithm>
 #include <set>
+#include <unordered_set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -123,43 +124,6 @@ std::string ActivityNarrative(const v1::ActivityReport& report, const Period& pe
   return text;
 }
 
-absl::StatusOr<TeamDirectory> Supervision::Teams() {
-  auto rows = db_->Query(sql::kSelectTeamNames);
-  if (!rows.ok()) return rows.status();
-  TeamDirectory d;
-  for (const db::Row& r : rows->rows) {
-    d.team_names[r.Text(0)] = r.Text(1);
-    d.owner_names[r.Text(2)] = r.Text(3);
-  }
-  return d;
-}
-
-absl::StatusOr<int64_t> Supervision::VisitVersion(const std::vector<rv1::OrgUnit>& units) {
-  std::set<std::string> ids;
-  for (const auto& u : units) ids.insert(u.id());
-  auto rows = db_->Query(sql::kSelectUnitVersions);
-  if (!rows.ok()) return rows.status();
-  int64_t sum = 0;
-  for (const db::Row& r : rows->rows) {
-    if (ids.count(r.Text(0))) sum += r.Int(1);
-  }
-  return sum;
-}
-
-absl::StatusOr<std::string> Supervision::ReportCacheKey(const auth::Claims& caller,
-                                                        absl::string_view kind,
-                                                        absl::string_view org_id,
-                                                        const Period& period,
-                                                        const std::vector<rv1::OrgUnit>& units) {
-  auto meetings = scheduling_->DataVersion(caller, org_id);
-  if (!meetings.ok()) return meetings.status();
-  auto visits = VisitVersion(units);
-  if (!visits.ok()) return visits.status();
-  // Today is part of the key: months elapsed and overdue meetings depend on it.
-  return absl::StrCat("sup:report:", kind, ":", org_id, ":", period.name, ":m", *meetings, ":v",
-                      *visits, ":u", units.size(), ":", time::TodayText());
-}
-
 absl::Status Supervision::GetActivityReport(const auth::Claims& caller,
                                             const v1::ReportRequest& request,
                                             v1::ActivityReport* response) {
@@ -171,11 +135,11 @@ absl::Status Supervision::GetActivityReport(const auth::Claims& caller,
   if (absl::Status s = registry_->CheckScope(caller, request.org_unit_id()); !s.ok()) return s;
   auto units = registry_->Subtree(caller, request.org_unit_id(), period->to());
   if (!units.ok()) return units.status();
-  auto key = ReportCacheKey(caller, "activity", request.org_unit_id(), *period, *units);
+  auto key = ReportCacheKey(caller, "activity", request.org_unit_id(), *period, (*units)->size());
   if (!key.ok()) return key.status();
 
   auto bytes = report_cache_->GetOrLoad(*key, [&]() -> absl::StatusOr<std::optional<std::string>> {
-    const Tree tree = MakeTree(request.org_unit_id(), *units);
+    const Tree tree = MakeTree(request.org_unit_id(), **units);
     auto visits = VisitsInPeriod(period->from(), period->to());
     if (!visits.ok()) return visits.status();
     auto teams = Teams();

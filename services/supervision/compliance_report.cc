@@ -85,12 +85,12 @@ absl::Status Supervision::GetComplianceReport(const auth::Claims& caller,
   if (!rulebook.ok()) return rulebook.status();
   auto units = registry_->Subtree(caller, request.org_unit_id(), period->to());
   if (!units.ok()) return units.status();
-  auto key = ReportCacheKey(caller, "compliance", request.org_unit_id(), *period, *units);
+  auto key = ReportCacheKey(caller, "compliance", request.org_unit_id(), *period, (*units)->size());
   if (!key.ok()) return key.status();
   const std::string full_key = absl::StrCat(*key, ":r", rulebook->effective_from(), rulebook->etag());
 
   auto bytes = report_cache_->GetOrLoad(full_key, [&]() -> absl::StatusOr<std::optional<std::string>> {
-    const Tree tree = MakeTree(request.org_unit_id(), *units);
+    const Tree tree = MakeTree(request.org_unit_id(), **units);
     auto facts = scheduling_->MeetingFacts(caller, request.org_unit_id(), period->from(), period->to());
     if (!facts.ok()) return facts.status();
     const rv1::Rules& rules = rulebook->rules();

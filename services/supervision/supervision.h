@@ -97,13 +97,15 @@ class Supervision {
   // Visits dated in [from, to], every one (filtered by the caller).
   absl::StatusOr<std::vector<VisitFact>> VisitsInPeriod(absl::string_view from,
                                                         absl::string_view to);
-  // The version of the visits below `units` (sum of their versions).
-  absl::StatusOr<int64_t> VisitVersion(const std::vector<registry::v1::OrgUnit>& units);
+  // The version of the visits at or below `org_id`.
+  absl::StatusOr<int64_t> VisitVersion(absl::string_view org_id);
+  // Bumps the versions of a visited unit and its ancestors (inside a write).
+  absl::Status BumpVersions(db::Session& s, const std::vector<std::string>& path);
   absl::StatusOr<TeamDirectory> Teams();
   // The cache key of a report: kind, unit, period and the data versions.
   absl::StatusOr<std::string> ReportCacheKey(const auth::Claims& caller, absl::string_view kind,
                                              absl::string_view org_id, const Period& period,
-                                             const std::vector<registry::v1::OrgUnit>& units);
+                                             size_t unit_count);
 
   db::Database* db_;
   cache::Cache* report_cache_;

@@ -8,7 +8,7 @@ namespace chibo::supervision::sql {
 inline constexpr char kBumpUnitVersion[] =
     "INSERT INTO unit_versions (unit_id, version) VALUES (?1, 1) "
     "ON CONFLICT (unit_id) DO UPDATE SET version = unit_versions.version + 1";
-inline constexpr char kSelectUnitVersions[] = "SELECT unit_id, version FROM unit_versions";
+inline constexpr char kSelectUnitVersion[] = "SELECT version FROM unit_versions WHERE unit_id = ?1";
 
 // Teams.
 inline constexpr char kInsertTeam[] =

@@ -148,7 +148,7 @@ absl::Status Supervision::ListTeams(const auth::Claims& caller,
   auto units = registry_->Subtree(caller, request.org_unit_id(), time::TodayText());
   if (!units.ok()) return units.status();
   std::unordered_set<std::string> in_subtree;
-  for (const auto& u : *units) in_subtree.insert(u.id());
+  for (const auto& u : **units) in_subtree.insert(u.id());
   auto rows = db_->Query(sql::kSelectAllTeams);
   if (!rows.ok()) return rows.status();
   for (const db::Row& r : rows->rows) {
@@ -261,7 +261,7 @@ absl::Status Supervision::ListFollowAssignments(const auth::Claims& caller,
   auto units = registry_->Subtree(caller, request.org_unit_id(), time::TodayText());
   if (!units.ok()) return units.status();
   std::unordered_set<std::string> in_subtree;
-  for (const auto& u : *units) in_subtree.insert(u.id());
+  for (const auto& u : **units) in_subtree.insert(u.id());
   auto rows = db_->Query(sql::kSelectAllAssignments);
   if (!rows.ok()) return rows.status();
   for (const db::Row& r : rows->rows) {

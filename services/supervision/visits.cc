@@ -139,6 +139,8 @@ absl::Status Supervision::RecordVisit(const auth::Claims& caller,
     if (!on_team) v.Add(absl::StrCat("visit.attendee_member_ids[", i, "]"), "không thuộc tổ / not on the team");
   }
   if (absl::Status s = v.ToStatus(); !s.ok()) return s;
+  auto path = registry_->Ancestors(caller, unit->id());
+  if (!path.ok()) return path.status();
   auto rulebook = registry_->GetRulebook(caller, unit->ancestor_ids(0), date);
   if (!rulebook.ok()) return rulebook.status();
   int points = 0, max_points = 0;
@@ -163,7 +165,7 @@ absl::Status Supervision::RecordVisit(const auth::Claims& caller,
                   "\" / the team already recorded a visit to this meeting")),
               "DUPLICATE_VISIT", {{"visit_id", (*existing)->Text(0)}});
         }
-        if (auto st = s.Execute(sql::kBumpUnitVersion, {unit->id()}); !st.ok()) return st.status();
+        if (absl::Status st = BumpVersions(s, *path); !st.ok()) return st;
         auto done = s.Execute(
             sql::kInsertVisit,
             {id, in.meeting_id(), in.team_id(), team->owner_org_id(),
@@ -242,7 +244,7 @@ absl::Status Supervision::ListVisits(const auth::Claims& caller,
   auto units = registry_->Subtree(caller, request.org_unit_id(), request.to());
   if (!units.ok()) return units.status();
   std::unordered_set<std::string> in_subtree;
-  for (const auto& u : *units) in_subtree.insert(u.id());
+  for (const auto& u : **units) in_subtree.insert(u.id());
   auto rows = db_->Query(sql::kSelectVisitsInPeriod, {request.from(), request.to()});
   if (!rows.ok()) return rows.status();
   const int size = paging::EffectivePageSize(request.page_size());
@@ -276,6 +278,8 @@ absl::Status Supervision::UpdateRecommendation(const auth::Claims& caller,
   auto current = ReadVisit(read, request.visit_id());
   if (!current.ok()) return current.status();
   if (absl::Status s = registry_->CheckScope(caller, current->unit_id()); !s.ok()) return s;
+  auto path = registry_->Ancestors(caller, current->unit_id());
+  if (!path.ok()) return path.status();
 
   return journal::RunJournaledWrite(
       *db_, {caller.subject, "UpdateRecommendation", request.request_id()}, request, response,
@@ -296,7 +300,7 @@ absl::Status Supervision::UpdateRecommendation(const auth::Claims& caller,
                                                   request.recommendation_id(), "\""));
         }
         if (auto st = s.Execute(sql::kTouchVisit, {request.visit_id(), Now()}); !st.ok()) return st.status();
-        if (auto st = s.Execute(sql::kBumpUnitVersion, {before->unit_id()}); !st.ok()) return st.status();
+        if (absl::Status st = BumpVersions(s, *path); !st.ok()) return st;
         auto loaded = ReadVisit(s, request.visit_id());
         if (!loaded.ok()) return loaded.status();
         *response = *loaded;

@@ -7,7 +7,6 @@
 #include <set>
 #include <thread>
 
-#include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
@@ -51,9 +50,12 @@ absl::Status RunParallel(int threads, size_t n, const std::function<absl::Status
   return first;
 }
 
-// A generator for one decision, from the seed and what it is about.
+// A generator for one decision, from the seed and what it is about (FNV-1a:
+// stable across runs, unlike absl::Hash, which is salted per process).
 std::mt19937_64 RngFor(uint64_t seed, const std::string& what) {
-  return std::mt19937_64(seed ^ absl::HashOf(what));
+  uint64_t h = 14695981039346656037ull ^ seed;
+  for (unsigned char c : what) h = (h ^ c) * 1099511628211ull;
+  return std::mt19937_64(h);
 }
 
 struct MeetingRef {

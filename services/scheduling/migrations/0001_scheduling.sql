@@ -1,6 +1,7 @@
 -- Meeting scheduling: series, meetings and their records, tasks, thematic
--- plans, and a per-cell version that every write bumps (it serializes
--- writers of one cell on both engines and keys report caches).
+-- plans, and a version per org unit that every meeting write bumps for the
+-- cell and each of its ancestors (it serializes writers of one cell on both
+-- engines, and a report for any unit keys its cache with one row's version).
 CREATE TABLE meeting_series (
   id TEXT PRIMARY KEY,
   cell_id TEXT NOT NULL,
@@ -77,8 +78,8 @@ CREATE TABLE meeting_tasks (
 );
 CREATE INDEX meeting_tasks_by_meeting ON meeting_tasks (meeting_id);
 
-CREATE TABLE cell_versions (
-  cell_id TEXT PRIMARY KEY,
+CREATE TABLE unit_versions (
+  unit_id TEXT PRIMARY KEY,
   version BIGINT NOT NULL
 );
 

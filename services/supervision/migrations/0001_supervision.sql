@@ -1,6 +1,7 @@
 -- Supervision: teams, follow assignments, visits with their scores and
--- recommendations, and a per-unit version every visit write bumps (report
--- cache keys include it, so a new visit makes the next report fresh).
+-- recommendations, and a version per org unit that every visit write bumps
+-- for the visited unit and each of its ancestors (report cache keys include
+-- the report unit's version, so a new visit below it makes the next read fresh).
 CREATE TABLE teams (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL,

@@ -1,0 +1,145 @@
+// The run command end to end: `deploy/local/up.sh` (on free ports, a temp
+// data directory and a small demo province) brings up redis-server and the
+// four processes; headless Chromium opens the dashboard, and every figure it
+// shows is checked against the report RPCs; `up.sh --down` stops it all.
+#include <grpcpp/grpcpp.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
+#include "chibo/supervision/v1/supervision.grpc.pb.h"
+#include "common/rpc/client.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
+#include "tests/support/subprocess.h"
+
+namespace chibo {
+namespace {
+
+namespace pv1 = ::chibo::supervision::v1;
+using chibo::testing::PickFreePort;
+using chibo::testing::RunCommand;
+
+class DashboardTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = chibo::testing::MakeTempDir("chibo-up");
+    http_ = absl::StrCat("127.0.0.1:", PickFreePort());
+    supervision_port_ = PickFreePort();
+    env_ = {absl::StrCat("CHIBO_DATA_DIR=", dir_), "CHIBO_DEMO_SCALE=0.03",
+            absl::StrCat("CHIBO_HTTP=", http_),
+            absl::StrCat("CHIBO_REDIS_PORT=", PickFreePort()),
+            absl::StrCat("CHIBO_REGISTRY_PORT=", PickFreePort()),
+            absl::StrCat("CHIBO_SCHEDULING_PORT=", PickFreePort()),
+            absl::StrCat("CHIBO_SUPERVISION_PORT=", supervision_port_),
+            absl::StrCat("CHIBO_MONITOR_PORTS=", PickFreePort(), ",", PickFreePort(), ",", PickFreePort()),
+            absl::StrCat("BUILD_DIR=", CHIBO_BINARY_DIR)};
+  }
+  void TearDown() override {
+    auto down = Up({"--down"});
+    EXPECT_TRUE(down.ok() && down->ok()) << (down.ok() ? down->output : down.status().ToString());
+    chibo::testing::RemoveTree(dir_);
+  }
+
+  absl::StatusOr<chibo::testing::CommandResult> Up(std::vector<std::string> args) {
+    std::vector<std::string> argv = {"env"};
+    argv.insert(argv.end(), env_.begin(), env_.end());
+    argv.push_back("bash");
+    argv.push_back(std::string(CHIBO_SOURCE_DIR) + "/deploy/local/up.sh");
+    argv.insert(argv.end(), args.begin(), args.end());
+    return RunCommand(argv, absl::Minutes(20));
+  }
+
+  std::string dir_, http_;
+  int supervision_port_ = 0;
+  std::vector<std::string> env_;
+};
+
+std::string Percent(double x) { return absl::StrFormat("%.1f%%", 100 * x); }
+
+TEST_F(DashboardTest, TheRunCommandServesADashboardShowingTheReportsFigures) {
+  auto up = Up({});
+  ASSERT_TRUE(up.ok()) << up.status();
+  ASSERT_TRUE(up->ok()) << up->output;
+  EXPECT_NE(up->output.find(absl::StrCat("http://", http_, "/?year=2025#token=")), std::string::npos) << up->output;
+  std::ifstream token_file(dir_ + "/admin.token");
+  std::string token;
+  std::getline(token_file, token);
+  ASSERT_FALSE(token.empty());
+
+  // What the report RPCs say.
+  auto stub = pv1::SupervisionService::NewStub(rpc::MakeChannel(
+      absl::StrCat("127.0.0.1:", supervision_port_), "chibo.supervision.v1.SupervisionService"));
+  pv1::ReportRequest request;
+  request.set_org_unit_id("tinh");
+  request.set_period("2025");
+  pv1::ActivityReport activity;
+  pv1::ComplianceReport compliance;
+  ASSERT_TRUE(stub->GetActivityReport(rpc::MakeClientContext(token, absl::Seconds(30)).get(), request, &activity).ok());
+  ASSERT_TRUE(stub->GetComplianceReport(rpc::MakeClientContext(token, absl::Seconds(30)).get(), request, &compliance).ok());
+  ASSERT_EQ(activity.levels_size(), 2) << "the demo has provincial and district visits";
+  ASSERT_GT(compliance.totals().meetings_held(), 0);
+
+  // What the dashboard shows.
+  const std::string shot = dir_ + "/dashboard.png";
+  auto browser = RunCommand({"node", std::string(CHIBO_SOURCE_DIR) + "/tests/e2e/dashboard_figures.mjs",
+                             absl::StrCat("http://", http_), token, "2025", shot},
+                            absl::Minutes(3));
+  ASSERT_TRUE(browser.ok()) << browser.status();
+  ASSERT_TRUE(browser->ok()) << browser->output;
+  google::protobuf::Struct shown;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(browser->output, &shown).ok()) << browser->output;
+  const auto& top = shown.fields().at("top").struct_value();
+  const auto& figures = top.fields().at("figures").struct_value().fields();
+  auto figure = [&](const std::string& key) {
+    auto it = figures.find(key);
+    return it == figures.end() ? std::string("<missing " + key + ">") : it->second.string_value();
+  };
+  EXPECT_EQ(top.fields().at("loaded").string_value(), "tinh|2025");
+  EXPECT_TRUE(shown.fields().at("errors").list_value().values().empty()) << browser->output;
+  EXPECT_EQ(top.fields().at("narrative").string_value(), activity.narrative());
+  for (const auto& level : activity.levels()) {
+    const std::string p = absl::StrCat("activity.", pv1::SupervisionLevel_Name(level.level()), ".");
+    EXPECT_EQ(figure(p + "cellsAttended"), absl::StrCat(level.cells_attended()));
+    EXPECT_EQ(figure(p + "baseCellsAttended"), absl::StrCat(level.base_cells_attended()));
+    EXPECT_EQ(figure(p + "subordinateCellsAttended"), absl::StrCat(level.subordinate_cells_attended()));
+    EXPECT_EQ(figure(p + "committeeMeetingsAttended"), absl::StrCat(level.committee_meetings_attended()));
+    EXPECT_EQ(figure(p + "thematicMeetingsAttended"), absl::StrCat(level.thematic_meetings_attended()));
+  }
+  const auto& t = compliance.totals();
+  EXPECT_EQ(figure("compliance.cells"), absl::StrCat(t.cells()));
+  EXPECT_EQ(figure("compliance.regular"), absl::StrCat(t.regular_held(), " / ", t.regular_expected()));
+  EXPECT_EQ(figure("compliance.thematicHeld"), absl::StrCat(t.thematic_held()));
+  EXPECT_EQ(figure("compliance.attendanceRate"), Percent(t.attendance_rate()));
+  EXPECT_EQ(figure("compliance.meetingsUnderMinimum"), absl::StrCat(t.meetings_under_minimum()));
+  EXPECT_EQ(figure("compliance.unrecordedPastMeetings"), absl::StrCat(t.unrecorded_past_meetings()));
+  for (const auto& q : compliance.quarters()) {
+    EXPECT_EQ(figure(absl::StrCat("compliance.quarter.", q.quarter(), ".held")), absl::StrCat(q.held()));
+  }
+  for (const auto& child : compliance.children()) {
+    EXPECT_EQ(figure(absl::StrCat("compliance.child.", child.org_unit_id(), ".regular")),
+              absl::StrCat(child.figures().regular_held(), " / ", child.figures().regular_expected()));
+  }
+
+  // Drilled into the first child: its own report, as the RPC gives it.
+  const auto& drilled = shown.fields().at("child").struct_value();
+  const std::string loaded = drilled.fields().at("loaded").string_value();
+  const std::string child_id = loaded.substr(0, loaded.find('|'));
+  ASSERT_EQ(child_id, compliance.children(0).org_unit_id());
+  request.set_org_unit_id(child_id);
+  pv1::ComplianceReport child_report;
+  ASSERT_TRUE(stub->GetComplianceReport(rpc::MakeClientContext(token, absl::Seconds(30)).get(), request, &child_report).ok());
+  const auto& child_figures = drilled.fields().at("figures").struct_value().fields();
+  EXPECT_EQ(child_figures.at("compliance.regular").string_value(),
+            absl::StrCat(child_report.totals().regular_held(), " / ", child_report.totals().regular_expected()));
+  EXPECT_EQ(child_figures.at("compliance.attendanceRate").string_value(),
+            Percent(child_report.totals().attendance_rate()));
+}
+
+}  // namespace
+}  // namespace chibo
