@@ -9,6 +9,7 @@ PACKAGES=(
   libabsl-dev libhiredis-dev redis-server libpq-dev postgresql libsqlite3-dev sqlite3
   libjwt-dev libical-dev libspdlog-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  chromium  # the dashboard's end-to-end test drives it headless
 )
 
 missing=()

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash deploy/install-deps.sh
-# The tests' JavaScript checkers (ical.js), pinned by package-lock.json.
+# The tests' JavaScript checkers (ical.js, playwright-core), pinned by package-lock.json.
 if [ ! -d tests/e2e/node_modules ] || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules ]; then
   (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi
