@@ -2,25 +2,19 @@
 // its embedded default: a SQLite file under ./data, no Redis, an HS256 key it
 // creates on first start, and an admin token for the province written next
 // to it (data/admin.token) for the CLI.
-#include <csignal>
 #include <filesystem>
 #include <fstream>
-#include <thread>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/notification.h"
 #include "common/auth/tokens.h"
 #include "common/concurrency/thread_pool.h"
-#include "common/db/migrations.h"
-#include "common/journal/journaled_write.h"
 #include "common/observability/logging.h"
-#include "common/observability/monitor_server.h"
-#include "common/rpc/server.h"
 #include "common/rpc/unary_call.h"
 #include "common/service/service_flags.h"
+#include "common/service/service_main.h"
 #include "migrations/registry_migrations.h"
 #include "services/registry/registry.h"
 #include "services/registry/registry_grpc.h"
@@ -29,19 +23,6 @@ ABSL_FLAG(std::string, province_id, "tinh",
           "Province whose admin token the embedded default writes to <data_dir>/admin.token");
 
 namespace {
-
-absl::Notification* g_stop = nullptr;
-void OnSignal(int) {
-  if (g_stop && !g_stop->HasBeenNotified()) g_stop->Notify();
-}
-
-using chibo::observability::Log;
-using chibo::observability::LogLevel;
-
-int Fail(const absl::Status& s) {
-  Log(LogLevel::kError, "start-up failed", {{"error", s.ToString()}});
-  return 1;
-}
 
 // The embedded default: an admin token for the province, valid a year.
 absl::Status WriteAdminToken(const std::string& key) {
@@ -67,52 +48,22 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("chibo-registry: membership registry service (sổ đảng viên)");
   absl::ParseCommandLine(argc, argv);
   chibo::observability::InitJsonLogging("chibo-registry", absl::GetFlag(FLAGS_log_level));
+  namespace service = chibo::service;
 
-  auto resources = chibo::service::OpenServiceResources("registry", "127.0.0.1:50051");
-  if (!resources.ok()) return Fail(resources.status());
-  if (auto s = chibo::db::ApplyMigrations(*resources->database, "journal",
-                                          chibo::journal::JournalMigrations());
+  auto resources = service::OpenServiceResources("registry", "127.0.0.1:50051");
+  if (!resources.ok()) return service::StartupFailed(resources.status());
+  if (auto s = service::MigrateServiceDatabase(*resources->database, "registry",
+                                               chibo::migrations::RegistryMigrations());
       !s.ok()) {
-    return Fail(s);
-  }
-  if (auto s = chibo::db::ApplyMigrations(*resources->database, "registry",
-                                          chibo::migrations::RegistryMigrations());
-      !s.ok()) {
-    return Fail(s);
+    return service::StartupFailed(s);
   }
   if (!resources->hs256_key.empty()) {
-    if (auto s = WriteAdminToken(resources->hs256_key); !s.ok()) return Fail(s);
+    if (auto s = WriteAdminToken(resources->hs256_key); !s.ok()) return service::StartupFailed(s);
   }
-
   chibo::concurrency::ThreadPool pool(absl::GetFlag(FLAGS_worker_threads));
   chibo::registry::Registry registry(resources->database.get(), resources->cache.get());
   chibo::rpc::CallRunner runner("chibo.registry.v1.RegistryService", resources->verifier.get(),
                                 &pool);
-  chibo::registry::RegistryGrpcService service(&registry, &runner);
-  auto server = chibo::rpc::GrpcServer::Start(resources->server_options, {&service});
-  if (!server.ok()) return Fail(server.status());
-
-  std::unique_ptr<chibo::observability::MonitorServer> monitor;
-  if (auto listen = absl::GetFlag(FLAGS_monitor_listen); !listen.empty()) {
-    auto m = chibo::observability::MonitorServer::Start(
-        listen, [db = resources->database.get()] { return db->Ping(); });
-    if (!m.ok()) return Fail(m.status());
-    monitor = *std::move(m);
-  }
-
-  // One line a supervisor (and the tests) can read: where we listen.
-  Log(LogLevel::kInfo, "serving",
-      {{"grpc_port", absl::StrCat((*server)->port())},
-       {"monitor_port", absl::StrCat(monitor ? monitor->port() : 0)},
-       {"database", absl::GetFlag(FLAGS_database_url).empty() ? "sqlite" : "postgresql"},
-       {"redis", absl::GetFlag(FLAGS_redis_url).empty() ? "off" : "on"}});
-
-  absl::Notification stop;
-  g_stop = &stop;
-  std::signal(SIGTERM, OnSignal);
-  std::signal(SIGINT, OnSignal);
-  stop.WaitForNotification();
-  Log(LogLevel::kInfo, "stopping");
-  (*server)->Shutdown();
-  return 0;
+  chibo::registry::RegistryGrpcService grpc_service(&registry, &runner);
+  return service::ServeUntilStopped(*resources, {&grpc_service});
 }

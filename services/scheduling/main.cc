@@ -1,102 +1,43 @@
 // chibo-scheduling: meeting scheduling service. With no flags it runs on its
 // embedded default: a SQLite file under ./data, no Redis, the HS256 key the
 // registry created there, and the registry at 127.0.0.1:50051.
-#include <csignal>
-
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include "absl/strings/str_cat.h"
-#include "absl/synchronization/notification.h"
+#include "common/clients/registry_client.h"
 #include "common/concurrency/thread_pool.h"
-#include "common/db/migrations.h"
-#include "common/journal/journaled_write.h"
 #include "common/observability/logging.h"
-#include "common/observability/monitor_server.h"
 #include "common/rpc/client.h"
-#include "common/rpc/server.h"
 #include "common/rpc/unary_call.h"
 #include "common/service/service_flags.h"
+#include "common/service/service_main.h"
 #include "migrations/scheduling_migrations.h"
-#include "common/clients/registry_client.h"
 #include "services/scheduling/scheduling.h"
 #include "services/scheduling/scheduling_grpc.h"
 
 ABSL_FLAG(std::string, registry_addr, "127.0.0.1:50051", "chibo-registry's gRPC address");
 
-namespace {
-
-absl::Notification* g_stop = nullptr;
-void OnSignal(int) {
-  if (g_stop && !g_stop->HasBeenNotified()) g_stop->Notify();
-}
-
-using chibo::observability::Log;
-using chibo::observability::LogLevel;
-
-int Fail(const absl::Status& s) {
-  Log(LogLevel::kError, "start-up failed", {{"error", s.ToString()}});
-  return 1;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("chibo-scheduling: meeting scheduling service (lịch sinh hoạt chi bộ)");
   absl::ParseCommandLine(argc, argv);
   chibo::observability::InitJsonLogging("chibo-scheduling", absl::GetFlag(FLAGS_log_level));
+  namespace service = chibo::service;
 
-  auto resources = chibo::service::OpenServiceResources("scheduling", "127.0.0.1:50052");
-  if (!resources.ok()) return Fail(resources.status());
-  if (auto s = chibo::db::ApplyMigrations(*resources->database, "journal",
-                                          chibo::journal::JournalMigrations());
+  auto resources = service::OpenServiceResources("scheduling", "127.0.0.1:50052");
+  if (!resources.ok()) return service::StartupFailed(resources.status());
+  if (auto s = service::MigrateServiceDatabase(*resources->database, "scheduling",
+                                               chibo::migrations::SchedulingMigrations());
       !s.ok()) {
-    return Fail(s);
-  }
-  if (auto s = chibo::db::ApplyMigrations(*resources->database, "scheduling",
-                                          chibo::migrations::SchedulingMigrations());
-      !s.ok()) {
-    return Fail(s);
+    return service::StartupFailed(s);
   }
   chibo::concurrency::ThreadPool pool(absl::GetFlag(FLAGS_worker_threads));
-  // Copies of the registry's tree live a minute: a moved unit's scope and
-  // subtree are right again within that time.
-  chibo::cache::CacheOptions tree_cache_options;
-  tree_cache_options.name = "scheduling-tree";
-  tree_cache_options.ttl = absl::Minutes(1);
-  tree_cache_options.near_ttl = absl::Seconds(30);
-  chibo::cache::Cache tree_cache(resources->redis.get(), tree_cache_options);
+  auto tree_cache = service::OpenTreeCache(*resources, "scheduling-tree");
   chibo::clients::RegistryClient registry(
       chibo::rpc::MakeChannel(absl::GetFlag(FLAGS_registry_addr), "chibo.registry.v1.RegistryService"),
-      &tree_cache);
+      tree_cache.get());
   chibo::scheduling::Scheduling scheduling(resources->database.get(), &registry);
   chibo::rpc::CallRunner runner("chibo.scheduling.v1.SchedulingService",
                                 resources->verifier.get(), &pool);
-  chibo::scheduling::SchedulingGrpcService service(&scheduling, &runner);
-  auto server = chibo::rpc::GrpcServer::Start(resources->server_options, {&service});
-  if (!server.ok()) return Fail(server.status());
-
-  std::unique_ptr<chibo::observability::MonitorServer> monitor;
-  if (auto listen = absl::GetFlag(FLAGS_monitor_listen); !listen.empty()) {
-    auto m = chibo::observability::MonitorServer::Start(
-        listen, [db = resources->database.get()] { return db->Ping(); });
-    if (!m.ok()) return Fail(m.status());
-    monitor = *std::move(m);
-  }
-
-  // One line a supervisor (and the tests) can read: where we listen.
-  Log(LogLevel::kInfo, "serving",
-      {{"grpc_port", absl::StrCat((*server)->port())},
-       {"monitor_port", absl::StrCat(monitor ? monitor->port() : 0)},
-       {"database", absl::GetFlag(FLAGS_database_url).empty() ? "sqlite" : "postgresql"},
-       {"redis", absl::GetFlag(FLAGS_redis_url).empty() ? "off" : "on"}});
-
-  absl::Notification stop;
-  g_stop = &stop;
-  std::signal(SIGTERM, OnSignal);
-  std::signal(SIGINT, OnSignal);
-  stop.WaitForNotification();
-  Log(LogLevel::kInfo, "stopping");
-  (*server)->Shutdown();
-  return 0;
+  chibo::scheduling::SchedulingGrpcService grpc_service(&scheduling, &runner);
+  return service::ServeUntilStopped(*resources, {&grpc_service});
 }

@@ -1,7 +1,6 @@
 // The registry's contract at its edge, over real gRPC: authentication on
 // every method of the service descriptor, scope, validation naming fields on
 // every method, stale etags, and request_id idempotency under concurrency.
-#include <grpcpp/generic/generic_stub.h>
 
 #include <atomic>
 #include <set>
@@ -12,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
+#include "tests/support/raw_call.h"
 #include "tests/services/registry/registry_test_util.h"
 
 namespace chibo::registry::testing {
@@ -36,24 +36,9 @@ class RegistryContractTest : public ::testing::Test {
   // Calls `method` with raw request bytes, bypassing the typed stub.
   grpc::Status CallRaw(const std::string& method, const std::string& request_bytes,
                        const std::string& token) {
-    grpc::GenericStub stub(h_->channel());
     auto ctx = RegistryHarness::Ctx(token);
-    grpc::CompletionQueue cq;
-    grpc::Slice slice(request_bytes);
-    grpc::ByteBuffer request(&slice, 1);
-    auto call = stub.PrepareUnaryCall(ctx.get(), absl::StrCat("/chibo.registry.v1.RegistryService/", method),
-                                      request, &cq);
-    call->StartCall();
-    grpc::ByteBuffer response;
-    grpc::Status status;
-    call->Finish(&response, &status, reinterpret_cast<void*>(1));
-    void* tag;
-    bool ok;
-    EXPECT_TRUE(cq.Next(&tag, &ok));
-    cq.Shutdown();
-    while (cq.Next(&tag, &ok)) {
-    }
-    return status;
+    return chibo::testing::CallRaw(h_->channel(), absl::StrCat("/chibo.registry.v1.RegistryService/", method), request_bytes,
+                                   ctx.get());
   }
 
   static std::vector<std::string> AllMethods() {

@@ -1,13 +1,13 @@
 // Scheduling's contract at its edge, over real gRPC: authentication on every
 // method of the service descriptor, validation naming fields on every
 // method, scope through the registry, and request_id idempotency.
-#include <grpcpp/generic/generic_stub.h>
 
 #include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
+#include "tests/support/raw_call.h"
 #include "tests/services/scheduling/scheduling_test_util.h"
 
 namespace chibo::scheduling::testing {
@@ -24,24 +24,8 @@ class SchedulingContractTest : public ::testing::Test {
   }
 
   grpc::Status CallRaw(const std::string& method, const std::string& token) {
-    grpc::GenericStub stub(h_->channel());
     auto ctx = Ctx(token);
-    grpc::CompletionQueue cq;
-    grpc::Slice slice("");
-    grpc::ByteBuffer request(&slice, 1);
-    auto call = stub.PrepareUnaryCall(
-        ctx.get(), absl::StrCat("/chibo.scheduling.v1.SchedulingService/", method), request, &cq);
-    call->StartCall();
-    grpc::ByteBuffer response;
-    grpc::Status status;
-    call->Finish(&response, &status, reinterpret_cast<void*>(1));
-    void* tag;
-    bool ok;
-    EXPECT_TRUE(cq.Next(&tag, &ok));
-    cq.Shutdown();
-    while (cq.Next(&tag, &ok)) {
-    }
-    return status;
+    return chibo::testing::CallRaw(h_->channel(), absl::StrCat("/chibo.scheduling.v1.SchedulingService/", method), "", ctx.get());
   }
 
   // The streaming method, with an empty request.

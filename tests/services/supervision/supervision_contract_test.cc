@@ -1,10 +1,10 @@
 // Supervision's contract at its edge, over real gRPC: authentication and
 // validation on every method of the service descriptor, and scope.
-#include <grpcpp/generic/generic_stub.h>
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
+#include "tests/support/raw_call.h"
 #include "tests/services/scheduling/scheduling_test_util.h"
 #include "tests/services/supervision/supervision_harness.h"
 
@@ -25,24 +25,8 @@ class SupervisionContractTest : public ::testing::Test {
   }
 
   grpc::Status CallRaw(const std::string& method, const std::string& token) {
-    grpc::GenericStub stub(h_->channel());
     auto ctx = Ctx(token);
-    grpc::CompletionQueue cq;
-    grpc::Slice slice("");
-    grpc::ByteBuffer request(&slice, 1);
-    auto call = stub.PrepareUnaryCall(
-        ctx.get(), absl::StrCat("/chibo.supervision.v1.SupervisionService/", method), request, &cq);
-    call->StartCall();
-    grpc::ByteBuffer response;
-    grpc::Status status;
-    call->Finish(&response, &status, reinterpret_cast<void*>(1));
-    void* tag;
-    bool ok;
-    EXPECT_TRUE(cq.Next(&tag, &ok));
-    cq.Shutdown();
-    while (cq.Next(&tag, &ok)) {
-    }
-    return status;
+    return chibo::testing::CallRaw(h_->channel(), absl::StrCat("/chibo.supervision.v1.SupervisionService/", method), "", ctx.get());
   }
 
   static std::vector<std::string> AllMethods() {
