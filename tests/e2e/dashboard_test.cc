@@ -126,6 +126,27 @@ TEST_F(DashboardTest, TheRunCommandServesADashboardShowingTheReportsFigures) {
               absl::StrCat(child.figures().regular_held(), " / ", child.figures().regular_expected()));
   }
 
+  // The CLI reads the same report, and says a bad period in one line.
+  const std::string cli = std::string(CHIBO_BINARY_DIR) + "/tools/chibo";
+  const std::vector<std::string> cli_flags = {
+      absl::StrCat("--data_dir=", dir_), absl::StrCat("--supervision_addr=127.0.0.1:", supervision_port_)};
+  auto with = [&](std::vector<std::string> words) {
+    std::vector<std::string> argv = {cli};
+    argv.insert(argv.end(), cli_flags.begin(), cli_flags.end());
+    argv.insert(argv.end(), words.begin(), words.end());
+    return RunCommand(argv);
+  };
+  auto json = with({"--json", "report", "compliance", "tinh", "2025"});
+  ASSERT_TRUE(json.ok() && json->ok()) << (json.ok() ? json->output : json.status().ToString());
+  pv1::ComplianceReport from_cli;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json->output, &from_cli).ok()) << json->output;
+  EXPECT_EQ(from_cli.totals().SerializeAsString(), compliance.totals().SerializeAsString());
+  auto bad = with({"report", "activity", "tinh", "2025-Q9"});
+  ASSERT_TRUE(bad.ok());
+  EXPECT_EQ(bad->exit_code, 1);
+  EXPECT_NE(bad->output.find("INVALID_ARGUMENT"), std::string::npos) << bad->output;
+  EXPECT_NE(bad->output.find("[period]"), std::string::npos) << bad->output;
+
   // Drilled into the first child: its own report, as the RPC gives it.
   const auto& drilled = shown.fields().at("child").struct_value();
   const std::string loaded = drilled.fields().at("loaded").string_value();

@@ -1,4 +1,4 @@
-// chibo: the command line for the registry (and, later, the other services).
+// chibo: the command line for the registry, scheduling and supervision.
 //
 //   chibo [--addr=HOST:PORT] [--token=JWT] [--json] <noun> <verb> [ARGS] [--flag=value ...]
 //
@@ -24,6 +24,8 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "chibo/registry/v1/registry.grpc.pb.h"
+#include "chibo/scheduling/v1/scheduling.grpc.pb.h"
+#include "chibo/supervision/v1/supervision.grpc.pb.h"
 #include "common/auth/tokens.h"
 #include "common/errors/errors.h"
 #include "common/rpc/client.h"
@@ -58,6 +60,10 @@ Cách dùng / usage:
   rules versions PROVINCE_ID
   rules put PROVINCE_ID --from=DATE --file=rules.json
   audit UNIT_ID [--resource=ID --page_size --page_token]
+  meeting list UNIT_ID --from=DATE --to=DATE [--subtree]      (chibo-scheduling, --scheduling_addr)
+  calendar CELL_ID [--from --to]        the cell's schedule as iCalendar (.ics) on stdout
+  report activity|compliance UNIT_ID PERIOD   (chibo-supervision, --supervision_addr)
+         PERIOD: 2025, 2025-H1, 2025-Q3, 2025-06
   token issue --role=admin|secretary|supervisor|viewer|service --org=UNIT_ID [--subject --hours=24 --key_file]
 
   Mọi lệnh ghi nhận --request_id (mặc định: ngẫu nhiên) để gửi lại an toàn.
@@ -181,6 +187,16 @@ class Cli {
   Cli(const Args& a) : a_(a) {
     std::string addr = a.Get("addr", std::getenv("CHIBO_REGISTRY_ADDR") ? std::getenv("CHIBO_REGISTRY_ADDR") : "127.0.0.1:50051");
     stub_ = v1::RegistryService::NewStub(chibo::rpc::MakeChannel(addr, "chibo.registry.v1.RegistryService"));
+    auto env = [](const char* name, const char* fallback) {
+      const char* v = std::getenv(name);
+      return std::string(v && *v ? v : fallback);
+    };
+    scheduling_ = chibo::scheduling::v1::SchedulingService::NewStub(chibo::rpc::MakeChannel(
+        a.Get("scheduling_addr", env("CHIBO_SCHEDULING_ADDR", "127.0.0.1:50052")),
+        "chibo.scheduling.v1.SchedulingService"));
+    supervision_ = chibo::supervision::v1::SupervisionService::NewStub(chibo::rpc::MakeChannel(
+        a.Get("supervision_addr", env("CHIBO_SUPERVISION_ADDR", "127.0.0.1:50053")),
+        "chibo.supervision.v1.SupervisionService"));
     token_ = Token(a);
   }
 
@@ -221,9 +237,14 @@ class Cli {
   int Rules();
   int Audit();
   int IssueToken();
+  int Meetings();
+  int Calendar();
+  int Report();
 
   const Args& a_;
   std::unique_ptr<v1::RegistryService::Stub> stub_;
+  std::unique_ptr<chibo::scheduling::v1::SchedulingService::Stub> scheduling_;
+  std::unique_ptr<chibo::supervision::v1::SupervisionService::Stub> supervision_;
   std::string token_;
 };
 
@@ -541,6 +562,90 @@ int Cli::IssueToken() {
   return 0;
 }
 
+int Cli::Meetings() {
+  namespace sv1 = chibo::scheduling::v1;
+  if (Word(1, "meeting <verb>") != "list") UsageError(a_.words[1]);
+  sv1::ListMeetingsRequest r;
+  r.set_org_unit_id(Word(2, "UNIT_ID"));
+  r.set_subtree(a_.Has("subtree"));
+  r.set_from(a_.Get("from"));
+  r.set_to(a_.Get("to"));
+  r.set_page_size(1000);
+  r.set_page_token(a_.Get("page_token"));
+  sv1::ListMeetingsResponse out;
+  grpc::Status s = scheduling_->ListMeetings(Ctx().get(), r, &out);
+  return Done(s, out, [&] {
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& m : out.meetings()) {
+      rows.push_back({m.id(), m.cell_id(), Strip(sv1::MeetingKind_Name(m.kind())), m.starts_at(),
+                      m.ends_at().substr(11), Strip(sv1::MeetingStatus_Name(m.status())),
+                      m.expected() ? absl::StrFormat("%d/%d", m.present(), m.expected()) : ""});
+    }
+    PrintTable({"ID", "CHI BỘ/CELL", "LOẠI/KIND", "BẮT ĐẦU/STARTS", "KẾT THÚC", "TRẠNG THÁI", "CÓ MẶT"}, rows);
+    if (!out.next_page_token().empty()) std::cout << "… --page_token=" << out.next_page_token() << "\n";
+  });
+}
+
+int Cli::Calendar() {
+  chibo::scheduling::v1::ExportCalendarRequest r;
+  r.set_cell_id(Word(1, "CELL_ID"));
+  r.set_from(a_.Get("from"));
+  r.set_to(a_.Get("to"));
+  chibo::scheduling::v1::CalendarExport out;
+  grpc::Status s = scheduling_->ExportCalendar(Ctx().get(), r, &out);
+  return Done(s, out, [&] { std::cout << out.ics(); });
+}
+
+int Cli::Report() {
+  namespace pv1 = chibo::supervision::v1;
+  const std::string& kind = Word(1, "report activity|compliance");
+  pv1::ReportRequest r;
+  r.set_org_unit_id(Word(2, "UNIT_ID"));
+  r.set_period(Word(3, "PERIOD"));
+  auto level_name = [](pv1::SupervisionLevel l) {
+    return l == pv1::PROVINCE_LEVEL ? "Cấp tỉnh" : l == pv1::DISTRICT_LEVEL ? "Cấp huyện" : "Cấp cơ sở";
+  };
+  if (kind == "activity") {
+    pv1::ActivityReport out;
+    grpc::Status s = supervision_->GetActivityReport(Ctx().get(), r, &out);
+    return Done(s, out, [&] {
+      std::cout << out.name() << " — " << out.from() << " … " << out.to() << "\n\n" << out.narrative() << "\n\n";
+      std::vector<std::vector<std::string>> rows;
+      auto add = [&](const std::string& unit, const pv1::LevelActivity& l) {
+        rows.push_back({unit, level_name(l.level()), absl::StrCat(l.cells_attended()),
+                        absl::StrCat(l.base_cells_attended()), absl::StrCat(l.subordinate_cells_attended()),
+                        absl::StrCat(l.committee_meetings_attended()), absl::StrCat(l.thematic_meetings_attended())});
+      };
+      for (const auto& l : out.levels()) add(out.name(), l);
+      for (const auto& c : out.children())
+        for (const auto& l : c.levels()) add(c.name(), l);
+      PrintTable({"ĐƠN VỊ/UNIT", "CẤP DỰ/LEVEL", "CHI BỘ/CELLS", "CƠ SỞ/BASE", "TRỰC THUỘC/SUB",
+                  "HỌP ĐẢNG ỦY", "CHUYÊN ĐỀ"},
+                 rows);
+    });
+  }
+  if (kind == "compliance") {
+    pv1::ComplianceReport out;
+    grpc::Status s = supervision_->GetComplianceReport(Ctx().get(), r, &out);
+    return Done(s, out, [&] {
+      std::cout << out.name() << " — " << out.from() << " … " << out.to() << "\n";
+      std::vector<std::vector<std::string>> rows;
+      auto add = [&](const std::string& unit, const pv1::ComplianceFigures& f) {
+        rows.push_back({unit, absl::StrCat(f.cells()), absl::StrFormat("%d/%d", f.regular_held(), f.regular_expected()),
+                        absl::StrCat(f.thematic_held()), absl::StrFormat("%.1f%%", 100 * f.attendance_rate()),
+                        absl::StrFormat("%.2f", f.opinions_per_meeting()), absl::StrFormat("%.0f", f.average_minutes()),
+                        absl::StrCat(f.meetings_under_minimum()), absl::StrCat(f.unrecorded_past_meetings())});
+      };
+      add(out.name(), out.totals());
+      for (const auto& c : out.children()) add(c.name(), c.figures());
+      PrintTable({"ĐƠN VỊ/UNIT", "CHI BỘ", "ĐỊNH KỲ/REGULAR", "CHUYÊN ĐỀ", "DỰ HỌP/ATTEND", "Ý KIẾN/BUỔI",
+                  "PHÚT TB", "DƯỚI TG", "CHƯA GHI"},
+                 rows);
+    });
+  }
+  UsageError(kind);
+}
+
 int Cli::Run() {
   const std::string& noun = Word(0, "a command");
   if (noun == "org") return Org();
@@ -549,6 +654,9 @@ int Cli::Run() {
   if (noun == "rules") return Rules();
   if (noun == "audit") return Audit();
   if (noun == "token" && a_.words.size() > 1 && a_.words[1] == "issue") return IssueToken();
+  if (noun == "meeting") return Meetings();
+  if (noun == "calendar") return Calendar();
+  if (noun == "report") return Report();
   UsageError(noun);
 }
 
