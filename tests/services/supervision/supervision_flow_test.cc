@@ -110,8 +110,10 @@ class SupervisionFlowTest : public ::testing::TestWithParam<Engine> {
     return out;
   }
 
-  grpc::Status Visit(const std::string& team, const sv1::Meeting& m, v1::Visit* out = nullptr) {
+  grpc::Status Visit(const std::string& team, const sv1::Meeting& m, v1::Visit* out = nullptr,
+                     const std::string& request_id = "") {
     v1::RecordVisitRequest r;
+    r.set_request_id(request_id);
     r.mutable_visit()->set_team_id(team);
     r.mutable_visit()->set_meeting_id(m.id());
     r.mutable_visit()->set_observations("Chi bộ sinh hoạt đúng quy trình");
@@ -288,8 +290,19 @@ TEST_P(SupervisionFlowTest, ANewRecordOrVisitChangesTheNextReportRead) {
 }
 
 TEST_P(SupervisionFlowTest, VisitsAreGradedByTheRulebookAndRefusedWhenWrong) {
-  v1::Visit visit;
-  ASSERT_TRUE(Visit("to-tinh", MeetingOn(h_->scheduling(), admin_, "cb-1", "2026-03-03"), &visit).ok());
+  v1::Visit visit, retried;
+  const sv1::Meeting march = MeetingOn(h_->scheduling(), admin_, "cb-1", "2026-03-03");
+  ASSERT_TRUE(Visit("to-tinh", march, &visit, "ghi-luot-du-1").ok());
+  // A retry with the same request_id answers the first visit and adds none.
+  ASSERT_TRUE(Visit("to-tinh", march, &retried, "ghi-luot-du-1").ok());
+  EXPECT_EQ(retried.id(), visit.id());
+  v1::ListVisitsRequest list;
+  list.set_org_unit_id("cb-1");
+  list.set_from("2026-03-03");
+  list.set_to("2026-03-03");
+  v1::ListVisitsResponse listed;
+  ASSERT_TRUE(h_->stub().ListVisits(Ctx(admin_).get(), list, &listed).ok());
+  EXPECT_EQ(listed.visits_size(), 1);
   EXPECT_EQ(visit.score(), 85);
   EXPECT_EQ(visit.grade(), v1::FAIR);
   EXPECT_EQ(visit.level(), v1::PROVINCE_LEVEL);
