@@ -293,6 +293,10 @@ absl::Status Registry::WriteMember(
         if (!before.ok()) return before.status();
         touched_cells.push_back(before->home_cell_id());
         if (absl::Status st = body(s, *before, touched_cells); !st.ok()) return st;
+        // The committees the member sits on have them in their rolls too.
+        auto committees = s.Query(sql::kSelectCommitteesOfMember, {member_id});
+        if (!committees.ok()) return committees.status();
+        for (const auto& row : committees->rows) touched_cells.push_back(row.Text(0));
         if (auto st = s.Execute(sql::kBumpMemberVersion, {member_id, Now()}); !st.ok()) return st.status();
         for (const std::string& cell : touched_cells) {
           if (auto st = s.Execute(sql::kBumpDataVersion, {cell}); !st.ok()) return st.status();

@@ -192,6 +192,21 @@ inline constexpr char kSelectRoll[] =
     " WHERE mc.cell_id = ?1 AND mc.valid_from <= ?2 AND (mc.valid_to IS NULL OR mc.valid_to > ?2)"
     "   AND m.admitted_on <= ?2"
     " ORDER BY m.full_name, m.id";
+// A committee's roll on date ?2: the members of committee ?1 (cấp ủy viên,
+// ủy viên ban thường vụ), each once, with their status that day.
+inline constexpr char kSelectCommitteeRoll[] =
+    "SELECT DISTINCT m.id, m.full_name, m.official_on,"
+    "  COALESCE((SELECT s.status FROM member_statuses s WHERE s.member_id = m.id"
+    "    AND s.valid_from <= ?2 AND (s.valid_to IS NULL OR s.valid_to > ?2)"
+    "    ORDER BY s.status DESC LIMIT 1), 1) AS status"
+    " FROM member_positions p JOIN members m ON m.id = p.member_id"
+    " WHERE p.org_unit_id = ?1 AND p.position IN (4, 5) AND p.valid_from <= ?2"
+    "   AND (p.valid_to IS NULL OR p.valid_to > ?2) AND m.admitted_on <= ?2"
+    " ORDER BY m.full_name, m.id";
+// The committees member ?1 sits or sat on (their rolls change with the member).
+inline constexpr char kSelectCommitteesOfMember[] =
+    "SELECT DISTINCT org_unit_id FROM member_positions WHERE member_id = ?1 AND position IN (4, 5)";
+inline constexpr char kSelectUnitKindOnly[] = "SELECT kind FROM org_units WHERE id = ?1";
 // Members temporarily attending cell ?1 on date ?2 (away from their own).
 inline constexpr char kSelectVisitors[] =
     "SELECT m.id, m.full_name, m.official_on FROM member_statuses s"

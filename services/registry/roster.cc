@@ -20,12 +20,21 @@ v1::Standing StandingOn(const std::string& official_on, absl::string_view date) 
 
 }  // namespace
 
+static bool IsCommitteeUnit(v1::OrgUnitKind kind) {
+  return kind == v1::PROVINCE || kind == v1::DIRECT_COMMITTEE || kind == v1::BASE_COMMITTEE;
+}
+
 absl::StatusOr<v1::Roster> Registry::ComputeRoster(absl::string_view cell_id,
                                                    absl::string_view date) {
   v1::Roster roster;
   roster.set_cell_id(std::string(cell_id));
   roster.set_date(std::string(date));
-  auto roll = db_->Query(sql::kSelectRoll, {cell_id, date});
+  // A cell's roll is its members; a committee's (for its own meetings) is
+  // the members sitting on it that day.
+  auto kind = db_->QueryOptionalRow(sql::kSelectUnitKindOnly, {cell_id});
+  if (!kind.ok()) return kind.status();
+  const bool committee = kind->has_value() && IsCommitteeUnit(static_cast<v1::OrgUnitKind>((*kind)->Int(0)));
+  auto roll = db_->Query(committee ? sql::kSelectCommitteeRoll : sql::kSelectRoll, {cell_id, date});
   if (!roll.ok()) return roll.status();
   for (const auto& r : roll->rows) {
     const auto status = static_cast<v1::MemberStatus>(r.Int(3));
@@ -55,6 +64,7 @@ absl::StatusOr<v1::Roster> Registry::ComputeRoster(absl::string_view cell_id,
         roster.set_expected(roster.expected() + 1);
     }
   }
+  if (committee) return roster;
   auto visitors = db_->Query(sql::kSelectVisitors, {cell_id, date});
   if (!visitors.ok()) return visitors.status();
   for (const auto& r : visitors->rows) {

@@ -366,6 +366,53 @@ TEST_P(SchedulingFlowTest, ThematicPlanIsSubmittedAndReviewedByTheSuperiorCommit
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
 }
 
+TEST_P(SchedulingFlowTest, ACommitteeMeetingIsRecordedAgainstTheCommitteesMembers) {
+  // m1 and m5 sit on the base committee xa-a1 (đảng ủy viên) from 2026.
+  for (const char* id : {"m1", "m5"}) {
+    rv1::AssignPositionRequest r;
+    r.set_member_id(id);
+    r.set_org_unit_id("xa-a1");
+    r.set_position(rv1::COMMITTEE_MEMBER);
+    r.set_effective_on("2026-01-01");
+    rv1::Member out;
+    grpc::Status s = h_->registry().stub().AssignPosition(Ctx(admin_).get(), r, &out);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  v1::CreateMeetingRequest create;
+  create.mutable_meeting()->set_cell_id("xa-a1");
+  create.mutable_meeting()->set_kind(v1::COMMITTEE);
+  create.mutable_meeting()->set_starts_at("2026-02-10T14:00");
+  create.mutable_meeting()->set_ends_at("2026-02-10T16:00");
+  v1::Meeting meeting;
+  ASSERT_TRUE(h_->stub().CreateMeeting(Ctx(admin_).get(), create, &meeting).ok());
+  v1::RecordMeetingRequest r = RecordOf(meeting);
+  r.set_actual_end("2026-02-10T16:00");
+  *r.add_attendance() = Mark("m1", v1::PRESENT);
+  *r.add_attendance() = Mark("m2", v1::PRESENT);  // a cell member, not on the committee
+  v1::Meeting out;
+  grpc::Status s = h_->stub().RecordMeeting(Ctx(admin_).get(), r, &out);
+  EXPECT_EQ(ViolatedFields(s), (std::vector<std::string>{"attendance[1].member_id", "attendance"}));
+  r.mutable_attendance()->RemoveLast();
+  *r.add_attendance() = Mark("m5", v1::ABSENT_EXCUSED, "họp huyện");
+  ASSERT_TRUE(h_->stub().RecordMeeting(Ctx(admin_).get(), r, &out).ok());
+  EXPECT_EQ(out.roster_total(), 2);
+  EXPECT_EQ(out.expected(), 2);
+  EXPECT_EQ(out.present(), 1);
+  EXPECT_EQ(out.absent_excused(), 1);
+  // m5 leaves the committee in March: April's committee meeting expects m1 alone.
+  rv1::EndPositionRequest end;
+  end.set_member_id("m5");
+  end.set_org_unit_id("xa-a1");
+  end.set_position(rv1::COMMITTEE_MEMBER);
+  end.set_effective_on("2026-03-01");
+  rv1::Member ended;
+  ASSERT_TRUE(h_->registry().stub().EndPosition(Ctx(admin_).get(), end, &ended).ok());
+  rv1::Roster april = registry::testing::RosterOn(h_->registry(), admin_, "xa-a1", "2026-04-14");
+  EXPECT_EQ(april.expected(), 1);
+  rv1::Roster february = registry::testing::RosterOn(h_->registry(), admin_, "xa-a1", "2026-02-10");
+  EXPECT_EQ(february.expected(), 2);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, SchedulingFlowTest,
                          ::testing::Values(Engine::kSqlite, Engine::kPostgres),
                          [](const auto& info) {
