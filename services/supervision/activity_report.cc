@@ -34,12 +34,17 @@ std::vector<v1::LevelActivity> Levels(const std::vector<const VisitFact*>& visit
     a.set_level(level);
     std::set<std::string> cells, base_cells, subordinate_cells, remote_cells;
     std::map<std::string, std::set<std::string>> cells_by_group;
+    std::map<std::string, std::string> lone_names;  // supervisors who went alone
     bool any = false;
     for (const VisitFact* v : visits) {
       if (v->level != level) continue;
       any = true;
-      const std::string group = level == v1::PROVINCE_LEVEL ? v->team_id : v->owner_org_id;
+      // Province level counts per team (or lone supervisor); lower levels per committee.
+      const std::string group = level != v1::PROVINCE_LEVEL ? v->owner_org_id
+                                : v->team_id.empty() ? "member:" + v->supervisor_member_id
+                                                     : v->team_id;
       cells_by_group[group];  // a group that only went to committee meetings still counts
+      if (level == v1::PROVINCE_LEVEL && !v->supervisor_member_id.empty()) lone_names[group] = v->supervisor_name;
       if (clients::IsCell(v->unit_kind)) {
         a.set_cell_meetings_attended(a.cell_meetings_attended() + 1);
         cells.insert(v->unit_id);
@@ -65,11 +70,15 @@ std::vector<v1::LevelActivity> Levels(const std::vector<const VisitFact*>& visit
       if (!most || g.second.size() > most->second.size()) most = &g;
       if (!fewest || g.second.size() < fewest->second.size()) fewest = &g;
     }
-    auto fill = [&](v1::GroupCount* out_group, const std::string& id, size_t n) {
+    auto name_of = [&](const std::string& id) -> std::string {
       const auto& names = level == v1::PROVINCE_LEVEL ? teams.team_names : teams.owner_names;
-      auto it = names.find(id);
+      if (auto it = names.find(id); it != names.end()) return it->second;
+      if (auto it = lone_names.find(id); it != lone_names.end()) return it->second;
+      return id;
+    };
+    auto fill = [&](v1::GroupCount* out_group, const std::string& id, size_t n) {
       out_group->set_group_id(id);
-      out_group->set_group_name(it == names.end() ? id : it->second);
+      out_group->set_group_name(name_of(id));
       out_group->set_cells(static_cast<int32_t>(n));
     };
     fill(a.mutable_most_cells_by_one(), most->first, most->second.size());

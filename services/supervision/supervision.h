@@ -9,6 +9,7 @@
 #define CHIBO_SERVICES_SUPERVISION_SUPERVISION_H_
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,7 @@ inline constexpr auth::RoleSet kFollowUpWriters =
 // One visit as reports see it.
 struct VisitFact {
   std::string id, team_id, owner_org_id, unit_id, date;
+  std::string supervisor_member_id, supervisor_name;  // when one supervisor went alone
   v1::SupervisionLevel level = v1::SUPERVISION_LEVEL_UNSPECIFIED;
   registry::v1::OrgUnitKind unit_kind = registry::v1::ORG_UNIT_KIND_UNSPECIFIED;
   scheduling::v1::MeetingKind meeting_kind = scheduling::v1::MEETING_KIND_UNSPECIFIED;
@@ -93,6 +95,13 @@ class Supervision {
 
  private:
   absl::StatusOr<v1::Team> ReadTeam(db::Session& s, absl::string_view id);
+  // Who a visit is by: a team, or one supervisor on behalf of a committee.
+  struct Visitor {
+    std::string owner_org_id, name;
+    v1::SupervisionLevel level = v1::SUPERVISION_LEVEL_UNSPECIFIED;
+    std::set<std::string> members;  // who may be listed as attending
+  };
+  absl::StatusOr<Visitor> ResolveVisitor(const auth::Claims& caller, const v1::Visit& visit);
   absl::StatusOr<v1::Visit> ReadVisit(db::Session& s, absl::string_view id);
   // Visits dated in [from, to], every one (filtered by the caller).
   absl::StatusOr<std::vector<VisitFact>> VisitsInPeriod(absl::string_view from,

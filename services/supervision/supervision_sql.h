@@ -37,19 +37,20 @@ inline constexpr char kSelectAllAssignments[] =
 inline constexpr char kInsertVisit[] =
     "INSERT INTO visits (id, meeting_id, team_id, owner_org_id, level, unit_id, unit_kind, remote,"
     " meeting_kind, visit_date, attendees_json, observations, scores_json, score, grade, version,"
-    " created_at, updated_at)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, 1, ?16, ?16)";
+    " created_at, updated_at, supervisor_member_id, supervisor_name)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, 1, ?16, ?16, ?17, ?18)";
 #define CHIBO_VISIT_COLUMNS                                                                     \
   "id, meeting_id, team_id, level, unit_id, unit_kind, meeting_kind, visit_date, attendees_json," \
-  " observations, scores_json, score, grade, version, owner_org_id, remote"
+  " observations, scores_json, score, grade, version, owner_org_id, remote, supervisor_member_id"
 inline constexpr char kSelectVisit[] = "SELECT " CHIBO_VISIT_COLUMNS " FROM visits WHERE id = ?1";
-inline constexpr char kSelectVisitOfTeamMeeting[] =
-    "SELECT id FROM visits WHERE team_id = ?1 AND meeting_id = ?2";
+inline constexpr char kSelectVisitOfVisitorMeeting[] =
+    "SELECT id FROM visits WHERE team_id = ?1 AND supervisor_member_id = ?2 AND meeting_id = ?3";
 inline constexpr char kSelectVisitsInPeriod[] =
     "SELECT " CHIBO_VISIT_COLUMNS " FROM visits WHERE visit_date >= ?1 AND visit_date <= ?2"
     " ORDER BY visit_date, id";
 inline constexpr char kSelectVisitFactsInPeriod[] =
-    "SELECT id, team_id, owner_org_id, level, unit_id, unit_kind, remote, meeting_kind, visit_date"
+    "SELECT id, team_id, owner_org_id, level, unit_id, unit_kind, remote, meeting_kind, visit_date,"
+    " supervisor_member_id, supervisor_name"
     " FROM visits WHERE visit_date >= ?1 AND visit_date <= ?2 ORDER BY visit_date, id";
 inline constexpr char kSelectTeamNames[] = "SELECT id, name, owner_org_id, owner_name FROM teams";
 inline constexpr char kTouchVisit[] =

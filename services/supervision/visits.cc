@@ -31,6 +31,8 @@ v1::Visit VisitFromRow(const db::Row& r) {
   v.set_id(r.Text(0));
   v.set_meeting_id(r.Text(1));
   v.set_team_id(r.Text(2));
+  v.set_owner_org_id(r.Text(14));
+  v.set_supervisor_member_id(r.Text(16));
   v.set_level(static_cast<v1::SupervisionLevel>(r.Int(3)));
   v.set_unit_id(r.Text(4));
   v.set_unit_kind(rv1::OrgUnitKind_Name(static_cast<rv1::OrgUnitKind>(r.Int(5))));
@@ -55,7 +57,10 @@ void CheckVisitShape(const v1::RecordVisitRequest& request, FieldViolations& v) 
     v.Add("visit.id", "2–63 ký tự a-z, 0-9, - / 2..63 of [a-z0-9-]");
   }
   v.RequireNonEmpty("visit.meeting_id", in.meeting_id());
-  v.RequireNonEmpty("visit.team_id", in.team_id());
+  if (in.team_id().empty() == in.supervisor_member_id().empty()) {
+    v.Add("visit.team_id", "một tổ hoặc một người dự (supervisor_member_id) / a team or one supervisor");
+  }
+  if (!in.supervisor_member_id().empty()) v.RequireNonEmpty("visit.owner_org_id", in.owner_org_id());
   v.CheckLength("visit.observations", in.observations(), 20000);
   int max_total = 0;
   for (int i = 0; i < in.scores_size(); ++i) {
@@ -102,16 +107,49 @@ absl::StatusOr<v1::Visit> Supervision::ReadVisit(db::Session& s, absl::string_vi
   return visit;
 }
 
+absl::StatusOr<Supervision::Visitor> Supervision::ResolveVisitor(const auth::Claims& caller,
+                                                                 const v1::Visit& in) {
+  Visitor visitor;
+  if (!in.team_id().empty()) {
+    db::AutocommitSession read(*db_);
+    auto team = ReadTeam(read, in.team_id());
+    if (!team.ok()) return team.status();
+    if (absl::Status s = registry_->CheckScope(caller, team->owner_org_id()); !s.ok()) return s;
+    visitor.owner_org_id = team->owner_org_id();
+    visitor.level = team->level();
+    visitor.name = team->name();
+    visitor.members.insert(team->leader_member_id());
+    visitor.members.insert(team->member_ids().begin(), team->member_ids().end());
+    return visitor;
+  }
+  // One supervisor on behalf of a committee (a member following the cell).
+  if (absl::Status s = registry_->CheckScope(caller, in.owner_org_id()); !s.ok()) return s;
+  auto owner = registry_->GetOrgUnit(caller, in.owner_org_id());
+  if (!owner.ok()) return owner.status();
+  visitor.owner_org_id = owner->id();
+  visitor.level = LevelOfOwner(owner->kind());
+  if (visitor.level == v1::SUPERVISION_LEVEL_UNSPECIFIED) {
+    return errors::InvalidArgument("visit.owner_org_id", "phải là một cấp ủy / must be a committee");
+  }
+  auto member = registry_->GetMember(caller, in.supervisor_member_id());
+  if (absl::IsNotFound(member.status())) {
+    return errors::InvalidArgument("visit.supervisor_member_id",
+                                   absl::StrCat("không có đảng viên / no member \"", in.supervisor_member_id(), "\""));
+  }
+  if (!member.ok()) return member.status();
+  visitor.name = member->full_name();
+  visitor.members.insert(member->id());
+  return visitor;
+}
+
 absl::Status Supervision::RecordVisit(const auth::Claims& caller,
                                       const v1::RecordVisitRequest& request, v1::Visit* response) {
   FieldViolations v;
   CheckVisitShape(request, v);
   if (absl::Status s = v.ToStatus(); !s.ok()) return s;
   const v1::Visit& in = request.visit();
-  db::AutocommitSession read(*db_);
-  auto team = ReadTeam(read, in.team_id());
-  if (!team.ok()) return team.status();
-  if (absl::Status s = registry_->CheckScope(caller, team->owner_org_id()); !s.ok()) return s;
+  auto visitor = ResolveVisitor(caller, in);
+  if (!visitor.ok()) return visitor.status();
   auto meeting = scheduling_->GetMeeting(caller, in.meeting_id());
   if (!meeting.ok()) return meeting.status();
   if (meeting->status() == sv1::CANCELLED || meeting->status() == sv1::POSTPONED) {
@@ -125,18 +163,18 @@ absl::Status Supervision::RecordVisit(const auth::Claims& caller,
   if (!unit.ok()) return unit.status();
   bool owner_above = false;
   for (const std::string& id : unit->ancestor_ids()) {
-    if (id == team->owner_org_id() && id != unit->id()) owner_above = true;
+    if (id == visitor->owner_org_id && id != unit->id()) owner_above = true;
   }
   if (!owner_above) {
     return errors::InvalidArgument(
-        "visit.team_id", absl::StrCat("tổ của \"", team->owner_org_id(), "\" không phải cấp trên của \"",
-                                      unit->id(), "\" / the team's committee is not above the unit"));
+        in.team_id().empty() ? "visit.owner_org_id" : "visit.team_id",
+        absl::StrCat("\"", visitor->owner_org_id, "\" không phải cấp trên của \"", unit->id(),
+                     "\" / the visiting committee is not above the unit"));
   }
   for (int i = 0; i < in.attendee_member_ids_size(); ++i) {
-    const std::string& id = in.attendee_member_ids(i);
-    bool on_team = id == team->leader_member_id();
-    for (const auto& m : team->member_ids()) on_team |= m == id;
-    if (!on_team) v.Add(absl::StrCat("visit.attendee_member_ids[", i, "]"), "không thuộc tổ / not on the team");
+    if (!visitor->members.count(in.attendee_member_ids(i))) {
+      v.Add(absl::StrCat("visit.attendee_member_ids[", i, "]"), "không thuộc tổ / not on the team");
+    }
   }
   if (absl::Status s = v.ToStatus(); !s.ok()) return s;
   auto path = registry_->Ancestors(caller, unit->id());
@@ -156,23 +194,24 @@ absl::Status Supervision::RecordVisit(const auth::Claims& caller,
   return journal::RunJournaledWrite(
       *db_, {caller.subject, "RecordVisit", request.request_id()}, request, response,
       [&](db::Session& s, google::protobuf::Message*, journal::AuditNote& note) -> absl::Status {
-        auto existing = s.QueryOptionalRow(sql::kSelectVisitOfTeamMeeting, {in.team_id(), in.meeting_id()});
+        auto existing = s.QueryOptionalRow(sql::kSelectVisitOfVisitorMeeting,
+                                           {in.team_id(), in.supervisor_member_id(), in.meeting_id()});
         if (!existing.ok()) return existing.status();
         if (existing->has_value()) {
           return errors::WithErrorInfo(
               absl::FailedPreconditionError(absl::StrCat(
-                  "tổ đã ghi lượt dự buổi này: \"", (*existing)->Text(0),
-                  "\" / the team already recorded a visit to this meeting")),
+                  "đã ghi lượt dự buổi này: \"", (*existing)->Text(0),
+                  "\" / this team or supervisor already recorded a visit to this meeting")),
               "DUPLICATE_VISIT", {{"visit_id", (*existing)->Text(0)}});
         }
         if (absl::Status st = BumpVersions(s, *path); !st.ok()) return st;
         auto done = s.Execute(
             sql::kInsertVisit,
-            {id, in.meeting_id(), in.team_id(), team->owner_org_id(),
-             static_cast<int64_t>(team->level()), unit->id(), static_cast<int64_t>(unit->kind()),
+            {id, in.meeting_id(), in.team_id(), visitor->owner_org_id,
+             static_cast<int64_t>(visitor->level), unit->id(), static_cast<int64_t>(unit->kind()),
              unit->remote(), static_cast<int64_t>(meeting->kind()), date, journal::ToJson(json),
              in.observations(), journal::ToJson(scores_json), static_cast<int64_t>(score),
-             static_cast<int64_t>(grade), Now()});
+             static_cast<int64_t>(grade), Now(), in.supervisor_member_id(), visitor->name});
         if (!done.ok()) {
           return absl::IsAlreadyExists(done.status())
                      ? errors::InvalidArgument("visit.id", "đã tồn tại / already exists")
@@ -223,6 +262,8 @@ absl::StatusOr<std::vector<VisitFact>> Supervision::VisitsInPeriod(absl::string_
     f.remote = r.Bool(6);
     f.meeting_kind = static_cast<sv1::MeetingKind>(r.Int(7));
     f.date = r.Text(8);
+    f.supervisor_member_id = r.Text(9);
+    f.supervisor_name = r.Text(10);
     out.push_back(std::move(f));
   }
   return out;

@@ -29,7 +29,9 @@ CREATE INDEX follow_assignments_by_cell ON follow_assignments (cell_id);
 CREATE TABLE visits (
   id TEXT PRIMARY KEY,
   meeting_id TEXT NOT NULL,
-  team_id TEXT NOT NULL,
+  team_id TEXT NOT NULL,          -- '' when one supervisor went alone
+  supervisor_member_id TEXT NOT NULL,  -- '' for a team
+  supervisor_name TEXT NOT NULL,
   owner_org_id TEXT NOT NULL,
   level INTEGER NOT NULL,
   unit_id TEXT NOT NULL,
@@ -46,7 +48,7 @@ CREATE TABLE visits (
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
 );
-CREATE UNIQUE INDEX visits_by_team_meeting ON visits (team_id, meeting_id);
+CREATE UNIQUE INDEX visits_by_visitor_meeting ON visits (team_id, supervisor_member_id, meeting_id);
 CREATE INDEX visits_by_date ON visits (visit_date);
 
 CREATE TABLE recommendations (

@@ -328,6 +328,41 @@ TEST_P(SupervisionFlowTest, VisitsAreGradedByTheRulebookAndRefusedWhenWrong) {
   EXPECT_NE(followed.etag(), visit.etag());
 }
 
+TEST_P(SupervisionFlowTest, ACommitteeMemberFollowingACellVisitsAlone) {
+  // m6 (cb-b) is a provincial committee member following cb-1 (seed 000:
+  // each committee member follows a cell and attends it).
+  v1::AssignFollowerRequest assign;
+  assign.mutable_assignment()->set_member_id("m6");
+  assign.mutable_assignment()->set_cell_id("cb-1");
+  assign.mutable_assignment()->set_from_date("2026-01-01");
+  v1::FollowAssignment assignment;
+  ASSERT_TRUE(h_->stub().AssignFollower(Ctx(admin_).get(), assign, &assignment).ok());
+  v1::ListFollowAssignmentsRequest list;
+  list.set_org_unit_id("xa-a1");
+  v1::ListFollowAssignmentsResponse listed;
+  ASSERT_TRUE(h_->stub().ListFollowAssignments(Ctx(admin_).get(), list, &listed).ok());
+  ASSERT_EQ(listed.assignments_size(), 1);
+
+  v1::RecordVisitRequest r;
+  r.mutable_visit()->set_meeting_id(MeetingOn(h_->scheduling(), admin_, "cb-1", "2026-04-07").id());
+  r.mutable_visit()->set_supervisor_member_id("m6");
+  v1::Visit visit;
+  grpc::Status s = h_->stub().RecordVisit(Ctx(supervisor_).get(), r, &visit);
+  EXPECT_EQ(ViolatedFields(s), std::vector<std::string>{"visit.owner_org_id"});
+  r.mutable_visit()->set_owner_org_id("tinh");
+  ASSERT_TRUE(h_->stub().RecordVisit(Ctx(supervisor_).get(), r, &visit).ok());
+  EXPECT_EQ(visit.level(), v1::PROVINCE_LEVEL);
+  EXPECT_EQ(visit.supervisor_member_id(), "m6");
+  EXPECT_EQ(visit.owner_org_id(), "tinh");
+  // A team and a supervisor together: the most and fewest are per visitor.
+  v1::ActivityReport a = Activity();
+  ASSERT_GE(a.levels_size(), 1);
+  EXPECT_EQ(a.levels(0).groups(), 2);
+  EXPECT_EQ(a.levels(0).cell_meetings_attended(), 4);
+  EXPECT_EQ(a.levels(0).fewest_cells_by_one().group_name(), "Nguyễn Văn m6");
+  EXPECT_EQ(a.levels(0).fewest_cells_by_one().cells(), 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, SupervisionFlowTest,
                          ::testing::Values(Engine::kSqlite, Engine::kPostgres),
                          [](const auto& info) {
