@@ -40,6 +40,10 @@ struct Claims {
   // The bearer token these claims came from, forwarded when a service calls
   // another on the caller's behalf (so the callee applies the same scope).
   std::string token;
+  // Of the incoming call these claims came with (set by rpc::CallRunner):
+  // calls made on its behalf end no later and carry its request id.
+  absl::Time deadline = absl::InfiniteFuture();
+  std::string request_id;
 
   bool HasRole(Role r) const;
   bool HasAnyRole(RoleSet set) const;

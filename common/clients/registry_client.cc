@@ -15,7 +15,7 @@ namespace rv1 = ::chibo::registry::v1;
 constexpr absl::Duration kCallTimeout = absl::Seconds(10);
 
 std::unique_ptr<grpc::ClientContext> Ctx(const auth::Claims& caller) {
-  return rpc::MakeClientContext(caller.token, kCallTimeout);
+  return rpc::MakeCallerContext(caller, kCallTimeout);
 }
 
 }  // namespace

@@ -19,7 +19,7 @@ absl::StatusOr<sv1::Meeting> SchedulingClient::GetMeeting(const auth::Claims& ca
   sv1::GetMeetingRequest request;
   request.set_id(std::string(meeting_id));
   sv1::Meeting meeting;
-  grpc::Status s = stub_->GetMeeting(rpc::MakeClientContext(caller.token, kCallTimeout).get(),
+  grpc::Status s = stub_->GetMeeting(rpc::MakeCallerContext(caller, kCallTimeout).get(),
                                      request, &meeting);
   if (!s.ok()) return rpc::FromGrpcStatus(s);
   return meeting;
@@ -32,7 +32,7 @@ absl::StatusOr<std::vector<sv1::MeetingFact>> SchedulingClient::MeetingFacts(
   request.set_org_unit_id(std::string(org_id));
   request.set_from(std::string(from));
   request.set_to(std::string(to));
-  auto ctx = rpc::MakeClientContext(caller.token, kCallTimeout);
+  auto ctx = rpc::MakeCallerContext(caller, kCallTimeout);
   auto reader = stub_->StreamMeetingFacts(ctx.get(), request);
   std::vector<sv1::MeetingFact> facts;
   for (sv1::MeetingFact fact; reader->Read(&fact);) facts.push_back(std::move(fact));
@@ -46,7 +46,7 @@ absl::StatusOr<std::string> SchedulingClient::DataVersion(const auth::Claims& ca
   sv1::GetDataVersionRequest request;
   request.set_org_unit_id(std::string(org_id));
   sv1::DataVersion version;
-  grpc::Status s = stub_->GetDataVersion(rpc::MakeClientContext(caller.token, kCallTimeout).get(),
+  grpc::Status s = stub_->GetDataVersion(rpc::MakeCallerContext(caller, kCallTimeout).get(),
                                          request, &version);
   if (!s.ok()) return rpc::FromGrpcStatus(s);
   return version.version();

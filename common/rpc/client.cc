@@ -49,4 +49,13 @@ std::unique_ptr<grpc::ClientContext> MakeClientContext(
   return ctx;
 }
 
+std::unique_ptr<grpc::ClientContext> MakeCallerContext(const auth::Claims& caller,
+                                                       absl::Duration timeout) {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->set_deadline(absl::ToChronoTime(std::min(caller.deadline, absl::Now() + timeout)));
+  if (!caller.token.empty()) ctx->AddMetadata("authorization", absl::StrCat("Bearer ", caller.token));
+  if (!caller.request_id.empty()) ctx->AddMetadata("x-request-id", caller.request_id);
+  return ctx;
+}
+
 }  // namespace chibo::rpc

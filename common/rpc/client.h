@@ -10,6 +10,7 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "common/auth/claims.h"
 
 namespace chibo::rpc {
 
@@ -30,6 +31,12 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target, const std:
 std::unique_ptr<grpc::ClientContext> MakeClientContext(
     const std::string& bearer_token, absl::Duration timeout,
     const grpc::CallbackServerContext* incoming = nullptr);
+
+// A context for a call made on behalf of `caller` (a service calling another
+// while serving it): the caller's token and request id, and the earlier of
+// the caller's own deadline and `timeout`.
+std::unique_ptr<grpc::ClientContext> MakeCallerContext(const auth::Claims& caller,
+                                                       absl::Duration timeout);
 
 }  // namespace chibo::rpc
 

@@ -75,6 +75,8 @@ absl::StatusOr<auth::Claims> CallRunner::Authenticate(grpc::CallbackServerContex
     return absl::PermissionDeniedError(
         "vai trò không được phép gọi phương thức này / role may not call this method");
   }
+  claims->deadline = absl::FromChrono(ctx->deadline());
+  claims->request_id = CallRequestId(ctx);
   return claims;
 }
 
