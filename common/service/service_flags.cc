@@ -20,9 +20,21 @@ ABSL_FLAG(int, db_pool_size, 8, "Database connections");
 ABSL_FLAG(std::string, log_level, "info", "debug (every call) | info | warn | error");
 ABSL_FLAG(std::string, tls_cert_file, "", "Serve TLS with this certificate (PEM)");
 ABSL_FLAG(std::string, tls_key_file, "", "… and this private key (PEM)");
+ABSL_FLAG(std::string, peer_tls_ca_file, "",
+          "Call the other chibo services over TLS, verifying them with this CA (PEM)");
+ABSL_FLAG(std::string, peer_tls_cert_file, "", "... presenting this client certificate (mTLS)");
+ABSL_FLAG(std::string, peer_tls_key_file, "", "... and its private key");
 ABSL_FLAG(std::string, tls_client_ca_file, "", "Require client certificates signed by this CA (mTLS)");
 
 namespace chibo::service {
+
+rpc::ChannelOptions PeerChannelOptions() {
+  rpc::ChannelOptions options;
+  options.tls_ca_file = absl::GetFlag(FLAGS_peer_tls_ca_file);
+  options.tls_cert_file = absl::GetFlag(FLAGS_peer_tls_cert_file);
+  options.tls_key_file = absl::GetFlag(FLAGS_peer_tls_key_file);
+  return options;
+}
 
 std::string Hs256KeyFilePath() {
   std::string path = absl::GetFlag(FLAGS_jwt_hs256_key_file);

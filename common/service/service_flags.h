@@ -14,6 +14,7 @@
 #include "common/cache/cache.h"
 #include "common/cache/redis_pool.h"
 #include "common/db/database.h"
+#include "common/rpc/client.h"
 #include "common/rpc/server.h"
 
 ABSL_DECLARE_FLAG(std::string, listen);
@@ -31,6 +32,9 @@ ABSL_DECLARE_FLAG(std::string, log_level);
 ABSL_DECLARE_FLAG(std::string, tls_cert_file);
 ABSL_DECLARE_FLAG(std::string, tls_key_file);
 ABSL_DECLARE_FLAG(std::string, tls_client_ca_file);
+ABSL_DECLARE_FLAG(std::string, peer_tls_ca_file);
+ABSL_DECLARE_FLAG(std::string, peer_tls_cert_file);
+ABSL_DECLARE_FLAG(std::string, peer_tls_key_file);
 
 namespace chibo::service {
 
@@ -54,6 +58,10 @@ absl::StatusOr<ServiceResources> OpenServiceResources(const std::string& name,
 // database, such as the gateway). Creates the HS256 key file if absent.
 absl::StatusOr<std::unique_ptr<auth::TokenVerifier>> OpenTokenVerifier(
     std::string* hs256_key = nullptr, bool* created_hs256_key = nullptr);
+
+// How to reach the other chibo services: plain, or TLS / mTLS per the
+// --peer_tls_* flags.
+rpc::ChannelOptions PeerChannelOptions();
 
 // The HS256 key file in use: --jwt_hs256_key_file, default <data_dir>/jwt-hs256.key;
 // "none" turns HS256 off (production with a provider's keys).

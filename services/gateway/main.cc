@@ -42,9 +42,12 @@ int main(int argc, char** argv) {
     return 1;
   }
   chibo::gateway::Gateway gateway(
-      {chibo::rpc::MakeChannel(absl::GetFlag(FLAGS_registry_addr), "chibo.registry.v1.RegistryService"),
-       chibo::rpc::MakeChannel(absl::GetFlag(FLAGS_scheduling_addr), "chibo.scheduling.v1.SchedulingService"),
-       chibo::rpc::MakeChannel(absl::GetFlag(FLAGS_supervision_addr), "chibo.supervision.v1.SupervisionService")},
+      {chibo::rpc::MakeChannel(absl::GetFlag(FLAGS_registry_addr), "chibo.registry.v1.RegistryService",
+                            chibo::service::PeerChannelOptions()),
+       chibo::rpc::MakeChannel(absl::GetFlag(FLAGS_scheduling_addr), "chibo.scheduling.v1.SchedulingService",
+                            chibo::service::PeerChannelOptions()),
+       chibo::rpc::MakeChannel(absl::GetFlag(FLAGS_supervision_addr), "chibo.supervision.v1.SupervisionService",
+                            chibo::service::PeerChannelOptions())},
       verifier->get());
   httplib::Server server;
   server.new_task_queue = [] { return new httplib::ThreadPool(16); };

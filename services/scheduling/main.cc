@@ -33,7 +33,8 @@ int main(int argc, char** argv) {
   chibo::concurrency::ThreadPool pool(absl::GetFlag(FLAGS_worker_threads));
   auto tree_cache = service::OpenTreeCache(*resources, "scheduling-tree");
   chibo::clients::RegistryClient registry(
-      chibo::rpc::MakeChannel(absl::GetFlag(FLAGS_registry_addr), "chibo.registry.v1.RegistryService"),
+      chibo::rpc::MakeChannel(absl::GetFlag(FLAGS_registry_addr), "chibo.registry.v1.RegistryService",
+                            chibo::service::PeerChannelOptions()),
       tree_cache.get());
   chibo::scheduling::Scheduling scheduling(resources->database.get(), &registry);
   chibo::rpc::CallRunner runner("chibo.scheduling.v1.SchedulingService",

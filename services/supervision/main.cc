@@ -36,10 +36,12 @@ int main(int argc, char** argv) {
   chibo::concurrency::ThreadPool pool(absl::GetFlag(FLAGS_worker_threads));
   auto tree_cache = service::OpenTreeCache(*resources, "supervision-tree");
   chibo::clients::RegistryClient registry(
-      chibo::rpc::MakeChannel(absl::GetFlag(FLAGS_registry_addr), "chibo.registry.v1.RegistryService"),
+      chibo::rpc::MakeChannel(absl::GetFlag(FLAGS_registry_addr), "chibo.registry.v1.RegistryService",
+                            chibo::service::PeerChannelOptions()),
       tree_cache.get());
   chibo::clients::SchedulingClient scheduling(chibo::rpc::MakeChannel(
-      absl::GetFlag(FLAGS_scheduling_addr), "chibo.scheduling.v1.SchedulingService"));
+      absl::GetFlag(FLAGS_scheduling_addr), "chibo.scheduling.v1.SchedulingService",
+                            chibo::service::PeerChannelOptions()));
   // Reports are cached in the service's cache under keys carrying their data versions.
   chibo::supervision::Supervision supervision(resources->database.get(), resources->cache.get(),
                                               &registry, &scheduling);
