@@ -66,7 +66,12 @@ std::vector<v1::LevelActivity> Levels(const std::vector<const VisitFact*>& visit
     a.set_groups(static_cast<int32_t>(cells_by_group.size()));
     const std::pair<const std::string, std::set<std::string>>* most = nullptr;
     const std::pair<const std::string, std::set<std::string>>* fewest = nullptr;
+    // "The most / fewest by one team" compares teams; supervisors who went
+    // alone are compared only where no team went.
+    const bool any_team = std::any_of(cells_by_group.begin(), cells_by_group.end(),
+                                      [&](const auto& g) { return !lone_names.count(g.first); });
     for (const auto& g : cells_by_group) {  // ordered by id: ties go to the first
+      if (any_team && lone_names.count(g.first)) continue;
       if (!most || g.second.size() > most->second.size()) most = &g;
       if (!fewest || g.second.size() < fewest->second.size()) fewest = &g;
     }

@@ -61,9 +61,9 @@ int main(int argc, char** argv) {
   }
   std::cout << absl::StrFormat(
       "chibo-demo: xong trong %.0f s / done in %.0f s: %d units, %d members, %d exemptions, %d "
-      "meetings (%d recorded), %d teams, %d visits\n",
+      "meetings (%d recorded), %d committee seats, %d teams, %d visits\n",
       summary->seconds, summary->seconds, summary->units, summary->members, summary->exemptions,
-      summary->meetings, summary->recorded, summary->teams, summary->visits);
+      summary->meetings, summary->recorded, summary->committee_members, summary->teams, summary->visits);
   if (auto done = absl::GetFlag(FLAGS_done_file); !done.empty()) {
     std::ofstream(done) << "seed " << options.seed << " scale " << plan_options.scale << " year "
                         << options.year << "\n";

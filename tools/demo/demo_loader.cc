@@ -77,9 +77,10 @@ class Loader {
 
   absl::StatusOr<LoadSummary> Run() {
     const absl::Time start = absl::Now();
-    for (auto step : {&Loader::Units, &Loader::Members, &Loader::Exemptions, &Loader::Series,
-                      &Loader::ThematicMeetings, &Loader::ListAllMeetings, &Loader::RecordMeetings,
-                      &Loader::Teams, &Loader::Visits}) {
+    for (auto step : {&Loader::Units, &Loader::Members, &Loader::Exemptions, &Loader::Committees,
+                      &Loader::Series, &Loader::ThematicMeetings, &Loader::ListAllMeetings,
+                      &Loader::RecordMeetings, &Loader::RecordCommitteeMeetings, &Loader::Teams,
+                      &Loader::Visits, &Loader::FollowerVisits}) {
       if (absl::Status s = (this->*step)(); !s.ok()) return s;
     }
     summary_.seconds = absl::ToDoubleSeconds(absl::Now() - start);
@@ -330,6 +331,119 @@ class Loader {
     return in.empty() ? plan_.members.front().member.id() : in[(k * 7919) % in.size()]->member.id();
   }
 
+  // Each base committee's members (đảng ủy viên), drawn from its own cells,
+  // and the provincial committee members who each follow one cell.
+  absl::Status Committees() {
+    std::map<std::string, std::vector<const PlannedMember*>> members_by_committee;
+    std::map<std::string, std::string> parent;
+    for (const auto& u : plan_.units) parent[u.unit.id()] = u.unit.parent_id();
+    for (const auto& m : plan_.members) {
+      if (!m.exempted_from.empty()) continue;
+      const std::string& committee = parent[m.member.home_cell_id()];
+      members_by_committee[committee].push_back(&m);
+    }
+    std::vector<std::pair<std::string, std::string>> seats;  // committee, member
+    for (const auto& u : plan_.units) {
+      if (u.unit.kind() != rv1::BASE_COMMITTEE) continue;
+      const auto& pool = members_by_committee[u.unit.id()];
+      for (size_t k = 0; k < std::min<size_t>(5, pool.size()); ++k) {
+        seats.emplace_back(u.unit.id(), pool[(k * 7) % pool.size()]->member.id());
+      }
+    }
+    std::set<std::pair<std::string, std::string>> unique(seats.begin(), seats.end());
+    seats.assign(unique.begin(), unique.end());
+    // Provincial committee members following a cell each (seed 000).
+    for (int k = 0; k < 20 && k < static_cast<int>(plan_.members.size()); ++k) {
+      const PlannedMember& m = plan_.members[(k * 1777) % plan_.members.size()];
+      if (!m.exempted_from.empty()) continue;
+      seats.emplace_back("tinh", m.member.id());
+      followers_.push_back(&m);
+    }
+    summary_.committee_members = static_cast<int>(seats.size());
+    return RunParallel(options_.threads, seats.size(), [&](size_t i) {
+      rv1::AssignPositionRequest r;
+      r.set_member_id(seats[i].second);
+      r.set_org_unit_id(seats[i].first);
+      r.set_position(rv1::COMMITTEE_MEMBER);
+      r.set_effective_on(Day(1, 1));
+      r.set_request_id(RequestId("seat", absl::StrCat(seats[i].first, "-", seats[i].second)));
+      rv1::Member out;
+      return Check(registry_->AssignPosition(Ctx().get(), r, &out), seats[i].second);
+    });
+  }
+
+  // Base committees' own monthly meetings, recorded against their members.
+  absl::Status RecordCommitteeMeetings() {
+    const std::string today = time::TodayText();
+    std::vector<std::pair<std::string, const MeetingRef*>> todo;
+    for (const PlannedUnit* c : committees_) {
+      for (const MeetingRef& m : meetings_[c->unit.id()]) {
+        if (m.starts_at.substr(0, 10) < today) todo.emplace_back(c->unit.id(), &m);
+      }
+    }
+    return RunParallel(options_.threads, todo.size(), [&](size_t i) {
+      const auto& [unit, m] = todo[i];
+      auto rng = RngFor(options_.seed, "committee/" + unit + "/" + m->starts_at);
+      rv1::GetRosterRequest rr;
+      rr.set_cell_id(unit);
+      rr.set_date(m->starts_at.substr(0, 10));
+      rv1::Roster roster;
+      if (auto st = Check(registry_->GetRoster(Ctx().get(), rr, &roster), unit); !st.ok()) return st;
+      if (roster.expected() == 0) return absl::OkStatus();
+      sv1::RecordMeetingRequest r;
+      r.set_id(m->id);
+      r.set_actual_start(m->starts_at);
+      r.set_actual_end(time::FormatLocalMinute(*time::ParseLocalMinute(m->starts_at) + 100 + static_cast<int>(rng() % 60)));
+      for (const auto& e : roster.entries()) {
+        if (e.presence() != rv1::EXPECTED) continue;
+        auto* a = r.add_attendance();
+        a->set_member_id(e.member_id());
+        a->set_mark(rng() % 10 == 0 ? sv1::ABSENT_EXCUSED : sv1::PRESENT);
+        if (a->mark() == sv1::ABSENT_EXCUSED) a->set_reason("Đi công tác");
+      }
+      r.set_opinions(2 + static_cast<int>(rng() % 5));
+      r.set_speakers(2);
+      r.set_resolution("Nghị quyết của Đảng ủy");
+      r.set_request_id(RequestId("record-committee", m->id));
+      sv1::Meeting out;
+      return Check(scheduling_->RecordMeeting(Ctx().get(), r, &out), m->id);
+    });
+  }
+
+  // Each provincial committee member following a cell attends it every
+  // quarter, alone, on behalf of the provincial committee.
+  absl::Status FollowerVisits() {
+    std::vector<std::pair<const PlannedMember*, const MeetingRef*>> todo;
+    const std::string today = time::TodayText();
+    for (size_t k = 0; k < followers_.size(); ++k) {
+      const PlannedUnit* cell = cells_[(k * 389) % cells_.size()];
+      pv1::AssignFollowerRequest a;
+      a.mutable_assignment()->set_member_id(followers_[k]->member.id());
+      a.mutable_assignment()->set_cell_id(cell->unit.id());
+      a.mutable_assignment()->set_from_date(Day(1, 1));
+      a.set_request_id(RequestId("follow", followers_[k]->member.id()));
+      pv1::FollowAssignment out;
+      if (auto st = Check(supervision_->AssignFollower(Ctx().get(), a, &out), cell->unit.id()); !st.ok()) return st;
+      for (const MeetingRef& m : meetings_[cell->unit.id()]) {
+        const int month = std::stoi(m.starts_at.substr(5, 2));
+        if (m.kind != sv1::THEMATIC && month % 3 == 1 && m.starts_at.substr(0, 10) < today) {
+          todo.emplace_back(followers_[k], &m);
+        }
+      }
+    }
+    summary_.visits += static_cast<int>(todo.size());
+    return RunParallel(options_.threads, todo.size(), [&](size_t i) {
+      pv1::RecordVisitRequest r;
+      r.mutable_visit()->set_meeting_id(todo[i].second->id);
+      r.mutable_visit()->set_supervisor_member_id(todo[i].first->member.id());
+      r.mutable_visit()->set_owner_org_id("tinh");
+      r.mutable_visit()->set_observations("Đồng chí cấp ủy viên theo dõi chi bộ dự sinh hoạt.");
+      r.set_request_id(RequestId("follow-visit", todo[i].second->id));
+      pv1::Visit out;
+      return Check(supervision_->RecordVisit(Ctx().get(), r, &out), todo[i].second->id);
+    });
+  }
+
   absl::Status Teams() {
     constexpr int kProvinceTeams = 8;
     for (int k = 0; k < kProvinceTeams; ++k) {
@@ -448,6 +562,7 @@ class Loader {
   std::vector<const PlannedUnit*> cells_, committees_;
   std::map<std::string, std::vector<MeetingRef>> meetings_;
   std::vector<std::string> province_teams_;
+  std::vector<const PlannedMember*> followers_;
   std::map<int, std::string> district_teams_;
   LoadSummary summary_;
 };

@@ -28,7 +28,7 @@ struct LoadOptions {
 
 struct LoadSummary {
   int units = 0, members = 0, exemptions = 0, series = 0, thematic_meetings = 0;
-  int meetings = 0, recorded = 0, teams = 0, visits = 0;
+  int meetings = 0, recorded = 0, teams = 0, visits = 0, committee_members = 0;
   double seconds = 0;
 };
 

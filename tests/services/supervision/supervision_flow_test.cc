@@ -354,13 +354,19 @@ TEST_P(SupervisionFlowTest, ACommitteeMemberFollowingACellVisitsAlone) {
   EXPECT_EQ(visit.level(), v1::PROVINCE_LEVEL);
   EXPECT_EQ(visit.supervisor_member_id(), "m6");
   EXPECT_EQ(visit.owner_org_id(), "tinh");
-  // A team and a supervisor together: the most and fewest are per visitor.
+  // The visit counts for the province level; "most / fewest by one team"
+  // still compares the teams.
   v1::ActivityReport a = Activity();
   ASSERT_GE(a.levels_size(), 1);
   EXPECT_EQ(a.levels(0).groups(), 2);
   EXPECT_EQ(a.levels(0).cell_meetings_attended(), 4);
-  EXPECT_EQ(a.levels(0).fewest_cells_by_one().group_name(), "Nguyễn Văn m6");
-  EXPECT_EQ(a.levels(0).fewest_cells_by_one().cells(), 1);
+  EXPECT_EQ(a.levels(0).fewest_cells_by_one().group_name(), "Tổ to-tinh");
+  EXPECT_EQ(a.levels(0).fewest_cells_by_one().cells(), 2);
+  // Where only supervisors went alone, they are compared among themselves.
+  v1::ActivityReport april = Activity("tinh", "2026-04");
+  ASSERT_EQ(april.levels_size(), 1);
+  EXPECT_EQ(april.levels(0).most_cells_by_one().group_name(), "Nguyễn Văn m6");
+  EXPECT_EQ(april.levels(0).most_cells_by_one().cells(), 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, SupervisionFlowTest,
