@@ -28,6 +28,18 @@ ABSL_FLAG(std::string, tls_client_ca_file, "", "Require client certificates sign
 
 namespace chibo::service {
 
+absl::Status CheckPeerTlsFiles() {
+  for (const std::string& file : {absl::GetFlag(FLAGS_peer_tls_ca_file), absl::GetFlag(FLAGS_peer_tls_cert_file),
+                                  absl::GetFlag(FLAGS_peer_tls_key_file)}) {
+    if (file.empty()) continue;
+    if (auto read = auth::ReadFileToString(file); !read.ok()) return read.status();
+  }
+  if (!absl::GetFlag(FLAGS_peer_tls_cert_file).empty() && absl::GetFlag(FLAGS_peer_tls_ca_file).empty()) {
+    return absl::InvalidArgumentError("--peer_tls_cert_file needs --peer_tls_ca_file");
+  }
+  return absl::OkStatus();
+}
+
 rpc::ChannelOptions PeerChannelOptions() {
   rpc::ChannelOptions options;
   options.tls_ca_file = absl::GetFlag(FLAGS_peer_tls_ca_file);
@@ -73,6 +85,7 @@ absl::StatusOr<std::unique_ptr<auth::TokenVerifier>> OpenTokenVerifier(std::stri
 absl::StatusOr<ServiceResources> OpenServiceResources(const std::string& name,
                                                       const std::string& default_listen) {
   ServiceResources r;
+  if (absl::Status s = CheckPeerTlsFiles(); !s.ok()) return s;
   const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);

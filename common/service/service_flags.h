@@ -60,8 +60,10 @@ absl::StatusOr<std::unique_ptr<auth::TokenVerifier>> OpenTokenVerifier(
     std::string* hs256_key = nullptr, bool* created_hs256_key = nullptr);
 
 // How to reach the other chibo services: plain, or TLS / mTLS per the
-// --peer_tls_* flags.
+// --peer_tls_* flags (OpenServiceResources refuses to start when those
+// files cannot be read: CheckPeerTlsFiles).
 rpc::ChannelOptions PeerChannelOptions();
+absl::Status CheckPeerTlsFiles();
 
 // The HS256 key file in use: --jwt_hs256_key_file, default <data_dir>/jwt-hs256.key;
 // "none" turns HS256 off (production with a provider's keys).
