@@ -16,7 +16,7 @@ namespace chibo::auth {
 enum class Role {
   kAdmin,       // quản trị: everything within the scope
   kSecretary,   // bí thư: keeps the roll of the cells in scope
-  kSupervisor,  // người dự sinh hoạt: reads, records visits (later)
+  kSupervisor,  // người dự sinh hoạt: reads, records visits, reviews thematic plans
   kViewer,      // xem: reads without personal data
   kService,     // another chibo service
 };
