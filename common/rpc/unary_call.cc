@@ -76,7 +76,8 @@ absl::StatusOr<auth::Claims> CallRunner::Authenticate(grpc::CallbackServerContex
         "vai trò không được phép gọi phương thức này / role may not call this method");
   }
   claims->deadline = absl::FromChrono(ctx->deadline());
-  claims->request_id = CallRequestId(ctx);
+  // Propagated only when the caller sent one (logs make their own otherwise).
+  claims->request_id = std::string(Metadata(ctx, "x-request-id").substr(0, 128));
   return claims;
 }
 

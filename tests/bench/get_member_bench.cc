@@ -25,7 +25,7 @@
 #include "tools/loadgen/load_generator.h"
 
 ABSL_FLAG(int, seconds, 5, "Measured seconds per round and server");
-ABSL_FLAG(int, rounds, 2, "Alternating rounds (echo, registry, echo, registry, ...)");
+ABSL_FLAG(int, rounds, 4, "Alternating rounds (echo, registry, echo, registry, ...)");
 ABSL_FLAG(int, members, 1000, "Members to create and read");
 ABSL_FLAG(int, in_flight, 64, "Calls in flight");
 ABSL_FLAG(int, channels, 1, "Connections (one HTTP/2 connection, as a service-to-service client holds)");
