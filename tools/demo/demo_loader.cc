@@ -50,13 +50,7 @@ absl::Status RunParallel(int threads, size_t n, const std::function<absl::Status
   return first;
 }
 
-// A generator for one decision, from the seed and what it is about (FNV-1a:
-// stable across runs, unlike absl::Hash, which is salted per process).
-std::mt19937_64 RngFor(uint64_t seed, const std::string& what) {
-  uint64_t h = 14695981039346656037ull ^ seed;
-  for (unsigned char c : what) h = (h ^ c) * 1099511628211ull;
-  return std::mt19937_64(h);
-}
+std::mt19937_64 RngFor(uint64_t seed, const std::string& what) { return DecisionRng(seed, what); }
 
 struct MeetingRef {
   std::string id, starts_at;

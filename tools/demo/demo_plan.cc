@@ -71,6 +71,12 @@ std::vector<int> Split(int total, int parts, std::mt19937_64& rng) {
 
 }  // namespace
 
+std::mt19937_64 DecisionRng(uint64_t seed, const std::string& what) {
+  uint64_t h = 14695981039346656037ull ^ seed;
+  for (unsigned char c : what) h = (h ^ c) * 1099511628211ull;
+  return std::mt19937_64(h);
+}
+
 ProvincePlan PlanProvince(const PlanOptions& options, int year) {
   std::mt19937_64 rng(options.seed);
   auto chance = [&](double p) { return std::uniform_real_distribution<double>(0, 1)(rng) < p; };

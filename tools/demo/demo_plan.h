@@ -6,6 +6,7 @@
 #define CHIBO_TOOLS_DEMO_DEMO_PLAN_H_
 
 #include <cstdint>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,11 @@ struct ProvincePlan {
 
 // Exemptions fall in `year`.
 ProvincePlan PlanProvince(const PlanOptions& options, int year);
+
+// A generator for one decision of the load, from the seed and what it is
+// about ("attend/<cell>/<time>"): the same in every process and thread
+// order (FNV-1a, unlike absl::Hash, which is salted per process).
+std::mt19937_64 DecisionRng(uint64_t seed, const std::string& what);
 
 }  // namespace chibo::demo
 
