@@ -191,7 +191,11 @@ absl::Status Registry::CreateOrgUnit(const auth::Claims& caller,
         note = {"OrgUnit", id, id, "", journal::ToJson(*response)};
         return absl::OkStatus();
       });
-  if (status.ok()) InvalidateAfterWrite(PathCacheKeys(response->id()));
+  if (status.ok()) {
+    std::vector<std::string> keys = PathCacheKeys(response->id());
+    keys.push_back(TreeVersionCacheKey());
+    InvalidateAfterWrite(keys);
+  }
   return status;
 }
 
@@ -203,23 +207,36 @@ absl::Status Registry::GetOrgUnit(const auth::Claims& caller, const v1::GetOrgUn
   if (absl::Status s = v.ToStatus(); !s.ok()) return s;
   if (absl::Status s = CheckScope(caller, request.id()); !s.ok()) return s;
   const std::string as_of = request.as_of().empty() ? time::TodayText() : request.as_of();
-  db::AutocommitSession s(*db_);
-  auto unit = LoadOrgUnit(s, request.id(), as_of);
-  if (!unit.ok()) return unit.status();
-  auto history = s.Query(sql::kSelectParentHistory, {request.id()});
-  if (!history.ok()) return history.status();
-  for (const auto& row : history->rows) {
-    auto* p = unit->add_parent_history();
-    p->set_parent_id(row.Text(0));
-    p->set_valid_from(row.Text(1));
-    p->set_valid_to(row.Text(2));
-  }
-  auto ancestors = s.Query(sql::kSelectAncestorsOn, {request.id(), as_of});
-  if (!ancestors.ok()) return ancestors.status();
-  for (auto it = ancestors->rows.rbegin(); it != ancestors->rows.rend(); ++it) {
-    unit->add_ancestor_ids(it->Text(0));
-  }
-  *response = *std::move(unit);
+  auto tree_version = cache_->GetOrLoad(
+      TreeVersionCacheKey(), [&]() -> absl::StatusOr<std::optional<std::string>> {
+        auto row = db_->QueryOptionalRow(sql::kSelectTreeVersion);
+        if (!row.ok()) return row.status();
+        return (*row)->Text(0);
+      });
+  if (!tree_version.ok()) return tree_version.status();
+  auto bytes = cache_->GetOrLoad(
+      OrgUnitCacheKey(request.id(), as_of, *tree_version),
+      [&]() -> absl::StatusOr<std::optional<std::string>> {
+        db::AutocommitSession s(*db_);
+        auto unit = LoadOrgUnit(s, request.id(), as_of);
+        if (!unit.ok()) return unit.status();  // NOT_FOUND's own words pass through
+        auto history = s.Query(sql::kSelectParentHistory, {request.id()});
+        if (!history.ok()) return history.status();
+        for (const auto& row : history->rows) {
+          auto* p = unit->add_parent_history();
+          p->set_parent_id(row.Text(0));
+          p->set_valid_from(row.Text(1));
+          p->set_valid_to(row.Text(2));
+        }
+        auto ancestors = s.Query(sql::kSelectAncestorsOn, {request.id(), as_of});
+        if (!ancestors.ok()) return ancestors.status();
+        for (auto it = ancestors->rows.rbegin(); it != ancestors->rows.rend(); ++it) {
+          unit->add_ancestor_ids(it->Text(0));
+        }
+        return unit->SerializeAsString();
+      });
+  if (!bytes.ok()) return bytes.status();
+  if (!response->ParseFromString(*bytes)) return absl::InternalError("cached org unit unreadable");
   return absl::OkStatus();
 }
 
@@ -285,7 +302,7 @@ absl::Status Registry::UpdateOrgUnit(const auth::Claims& caller,
   if (absl::Status s = v.ToStatus(); !s.ok()) return s;
   if (absl::Status s = CheckScope(caller, in.id()); !s.ok()) return s;
 
-  return journal::RunJournaledWrite(
+  absl::Status status = journal::RunJournaledWrite(
       *db_, {caller.subject, "UpdateOrgUnit", request.request_id()}, request, response,
       [&](db::Session& s, google::protobuf::Message*, journal::AuditNote& note) -> absl::Status {
         auto row = ReadUnitRow(s, in.id());
@@ -311,6 +328,8 @@ absl::Status Registry::UpdateOrgUnit(const auth::Claims& caller,
                 journal::ToJson(*response)};
         return absl::OkStatus();
       });
+  if (status.ok()) InvalidateAfterWrite({TreeVersionCacheKey()});
+  return status;
 }
 
 absl::Status Registry::CloseOrgUnit(const auth::Claims& caller,
@@ -323,7 +342,7 @@ absl::Status Registry::CloseOrgUnit(const auth::Claims& caller,
   if (absl::Status s = v.ToStatus(); !s.ok()) return s;
   if (absl::Status s = CheckScope(caller, request.id()); !s.ok()) return s;
 
-  return journal::RunJournaledWrite(
+  absl::Status status = journal::RunJournaledWrite(
       *db_, {caller.subject, "CloseOrgUnit", request.request_id()}, request, response,
       [&](db::Session& s, google::protobuf::Message*, journal::AuditNote& note) -> absl::Status {
         auto row = ReadUnitRow(s, request.id());
@@ -358,6 +377,8 @@ absl::Status Registry::CloseOrgUnit(const auth::Claims& caller,
         note = {"OrgUnit", request.id(), request.id(), journal::ToJson(before), journal::ToJson(*response)};
         return absl::OkStatus();
       });
+  if (status.ok()) InvalidateAfterWrite({TreeVersionCacheKey()});
+  return status;
 }
 
 absl::Status Registry::MoveOrgUnit(const auth::Claims& caller, const v1::MoveOrgUnitRequest& request,
@@ -422,6 +443,7 @@ absl::Status Registry::MoveOrgUnit(const auth::Claims& caller, const v1::MoveOrg
     for (const std::string& id : moved) {
       for (std::string& k : PathCacheKeys(id)) keys.push_back(std::move(k));
     }
+    keys.push_back(TreeVersionCacheKey());
     InvalidateAfterWrite(keys);
   }
   return status;

@@ -131,6 +131,11 @@ class Registry {
 // Cache keys, in one place so writers invalidate exactly what readers fill.
 std::string MemberCacheKey(absl::string_view member_id, absl::string_view date);
 std::string PathCacheKey(absl::string_view unit_id, absl::string_view date);
+// GetOrgUnit's answers are cached under the tree's version, itself cached
+// and dropped by every tree write.
+std::string TreeVersionCacheKey();
+std::string OrgUnitCacheKey(absl::string_view unit_id, absl::string_view as_of,
+                            absl::string_view tree_version);
 std::string RosterVersionCacheKey(absl::string_view cell_id);
 std::string RosterCacheKey(absl::string_view cell_id, int64_t version, absl::string_view date);
 std::string RulebookCacheKey(absl::string_view province_id);

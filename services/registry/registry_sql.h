@@ -63,6 +63,10 @@ inline constexpr char kUpdateOrgUnitFields[] =
 inline constexpr char kCloseOrgUnit[] =
     "UPDATE org_units SET closed_on = ?2, close_reason = ?3, version = version + 1, "
     "updated_at = ?4 WHERE id = ?1";
+// Changes with every write to the tree (creation, update, close, move): part
+// of GetOrgUnit's cache key.
+inline constexpr char kSelectTreeVersion[] =
+    "SELECT COALESCE(SUM(version), 0) + COUNT(*) FROM org_units";
 inline constexpr char kBumpOrgUnitVersion[] =
     "UPDATE org_units SET version = version + 1, updated_at = ?2 WHERE id = ?1";
 inline constexpr char kBumpDataVersion[] =

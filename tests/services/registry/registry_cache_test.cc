@@ -1,6 +1,7 @@
 // The registry's reads through the cache with a real redis-server: writes
 // invalidate what they change, and Redis killed mid-loop costs no call.
 #include "common/observability/metrics.h"
+#include "common/time/dates.h"
 #include "gtest/gtest.h"
 #include "tests/services/registry/registry_test_util.h"
 
@@ -57,6 +58,39 @@ TEST_F(RegistryCacheTest, EveryWriteMakesTheNextReadFresh) {
   EXPECT_EQ(RosterOn(*h_, admin_, "cb", "2024-06-01").expected(), 0);
   ASSERT_TRUE(Get(&m).ok());
   EXPECT_EQ(m.status(), v1::EXEMPTED);
+}
+
+TEST_F(RegistryCacheTest, TreeWritesMakeTheNextOrgUnitReadFresh) {
+  auto get = [&](const std::string& id, const std::string& as_of = "") {
+    v1::GetOrgUnitRequest r;
+    r.set_id(id);
+    r.set_as_of(as_of);
+    v1::OrgUnit out;
+    EXPECT_TRUE(h_->stub().GetOrgUnit(RegistryHarness::Ctx(admin_).get(), r, &out).ok()) << id;
+    return out;
+  };
+  EXPECT_EQ(get("cb").name(), "Đơn vị cb");
+  const auto before = h_->cache().stats();
+  EXPECT_EQ(get("cb").name(), "Đơn vị cb");  // from the cache
+  EXPECT_GT(h_->cache().stats().hit_near + h_->cache().stats().hit_redis, before.hit_near + before.hit_redis);
+  v1::UpdateOrgUnitRequest u;
+  u.mutable_org_unit()->set_id("cb");
+  u.mutable_org_unit()->set_name("Chi bộ thôn Nà Pài");
+  u.mutable_update_mask()->add_paths("name");
+  v1::OrgUnit out;
+  ASSERT_TRUE(h_->stub().UpdateOrgUnit(RegistryHarness::Ctx(admin_).get(), u, &out).ok());
+  EXPECT_EQ(get("cb").name(), "Chi bộ thôn Nà Pài");
+  // A new unit, then a move: the moved unit's parent and ancestors change now,
+  // and stay as they were for an earlier date.
+  MakeUnit(*h_, admin_, "huyen-2", v1::DIRECT_COMMITTEE, "tinh");
+  v1::MoveOrgUnitRequest mv;
+  mv.set_id("cb");
+  mv.set_new_parent_id("huyen-2");
+  mv.set_effective_on(time::TodayText());
+  ASSERT_TRUE(h_->stub().MoveOrgUnit(RegistryHarness::Ctx(admin_).get(), mv, &out).ok());
+  EXPECT_EQ(get("cb").parent_id(), "huyen-2");
+  EXPECT_EQ(get("cb").ancestor_ids(1), "huyen-2");
+  EXPECT_NE(get("cb", "2021-01-01").parent_id(), "huyen-2");
 }
 
 TEST_F(RegistryCacheTest, RedisKilledDuringAReadLoopFailsNoCall) {
