@@ -27,8 +27,38 @@ bool IsCommittee(rv1::OrgUnitKind kind) {
   return kind == rv1::BASE_COMMITTEE || kind == rv1::DIRECT_COMMITTEE || kind == rv1::PROVINCE;
 }
 
-RegistryClient::RegistryClient(std::shared_ptr<grpc::Channel> channel, cache::Cache* cache)
-    : stub_(rv1::RegistryService::NewStub(channel)), cache_(cache) {}
+RegistryClient::RegistryClient(std::shared_ptr<grpc::Channel> channel)
+    : stub_(rv1::RegistryService::NewStub(channel)) {}
+
+namespace {
+// Tree versions are decimal counters.
+bool NewerVersion(const std::string& a, const std::string& b) {
+  return a.size() != b.size() ? a.size() > b.size() : a > b;
+}
+}  // namespace
+
+absl::StatusOr<RegistryClient::TreePtr> RegistryClient::Tree(const auth::Claims& caller) {
+  TreePtr held;
+  {
+    absl::MutexLock lock(&mu_);
+    for (const auto& [province, tree] : trees_) {
+      if (tree->Find(caller.scope_org_id) != OrgTree::kNone) held = tree;
+    }
+  }
+  rv1::GetTreeSnapshotRequest request;
+  if (held) request.set_known_version(held->version());
+  rv1::TreeSnapshot snapshot;
+  grpc::Status s = stub_->GetTreeSnapshot(Ctx(caller).get(), request, &snapshot);
+  if (!s.ok()) return rpc::FromGrpcStatus(s);
+  if (snapshot.not_modified() && held) return held;
+  if (snapshot.not_modified()) return absl::InternalError("registry: not_modified for an empty version");
+  auto fresh = std::make_shared<const OrgTree>(std::move(snapshot));
+  absl::MutexLock lock(&mu_);
+  TreePtr& slot = trees_[fresh->province_id()];
+  // Concurrent refreshes may finish out of order: keep the newest.
+  if (!slot || NewerVersion(fresh->version(), slot->version())) slot = fresh;
+  return fresh;
+}
 
 absl::StatusOr<rv1::OrgUnit> RegistryClient::GetOrgUnit(const auth::Claims& caller,
                                                         absl::string_view unit_id,
@@ -44,20 +74,13 @@ absl::StatusOr<rv1::OrgUnit> RegistryClient::GetOrgUnit(const auth::Claims& call
 
 absl::StatusOr<std::vector<std::string>> RegistryClient::Ancestors(const auth::Claims& caller,
                                                                    absl::string_view unit_id) {
-  // The path is the same for every caller; who may see it is checked by the
-  // registry on the load and by CheckScope on every call.
-  const std::string key = absl::StrCat("sch:path:", unit_id, ":", time::TodayText());
-  auto path = cache_->GetOrLoad(key, [&]() -> absl::StatusOr<std::optional<std::string>> {
-    auto unit = GetOrgUnit(caller, unit_id);
-    if (absl::IsNotFound(unit.status())) return std::nullopt;
-    if (!unit.ok()) return unit.status();
-    return absl::StrJoin(unit->ancestor_ids(), "/");
-  });
-  if (absl::IsNotFound(path.status())) {
+  auto tree = Tree(caller);
+  if (!tree.ok()) return tree.status();
+  std::vector<std::string> path = (*tree)->PathOn(unit_id, OrgTree::DayOf(time::Today()));
+  if (path.empty()) {
     return absl::NotFoundError(absl::StrCat("không có tổ chức / no org unit \"", unit_id, "\""));
   }
-  if (!path.ok()) return path.status();
-  return std::vector<std::string>(absl::StrSplit(*path, '/'));
+  return path;
 }
 
 absl::Status RegistryClient::CheckScope(const auth::Claims& caller, absl::string_view unit_id) {
@@ -76,47 +99,28 @@ absl::Status RegistryClient::CheckScope(const auth::Claims& caller, absl::string
 absl::StatusOr<RegistryClient::Units> RegistryClient::Subtree(const auth::Claims& caller,
                                                               absl::string_view org_id,
                                                               absl::string_view date) {
-  const std::string key = absl::StrCat("sch:subtree:", org_id, ":", date);
-  auto bytes = cache_->GetOrLoad(key, [&]() -> absl::StatusOr<std::optional<std::string>> {
-    rv1::ListOrgUnitsResponse all;
-    auto root = GetOrgUnit(caller, org_id, date);
-    if (absl::IsNotFound(root.status())) return std::nullopt;
-    if (!root.ok()) return root.status();
-    root->clear_parent_history();
-    root->clear_ancestor_ids();
-    *all.add_org_units() = *root;
-    rv1::ListOrgUnitsRequest request;
-    request.set_parent_id(std::string(org_id));
-    request.set_subtree(true);
-    request.set_as_of(std::string(date));
-    request.set_page_size(1000);
-    do {
-      rv1::ListOrgUnitsResponse page;
-      grpc::Status s = stub_->ListOrgUnits(Ctx(caller).get(), request, &page);
-      if (!s.ok()) return rpc::FromGrpcStatus(s);
-      for (auto& unit : *page.mutable_org_units()) *all.add_org_units() = std::move(unit);
-      request.set_page_token(page.next_page_token());
-    } while (!request.page_token().empty());
-    return all.SerializeAsString();
-  });
-  if (absl::IsNotFound(bytes.status())) {
+  auto tree = Tree(caller);
+  if (!tree.ok()) return tree.status();
+  const OrgTree& t = **tree;
+  const int root = t.Find(org_id);
+  auto day = OrgTree::ParseDay(date);
+  if (root == OrgTree::kNone || !day) {
     return absl::NotFoundError(absl::StrCat("không có tổ chức / no org unit \"", org_id, "\""));
   }
-  if (!bytes.ok()) return bytes.status();
-  {
-    absl::MutexLock lock(&mu_);
-    auto it = parsed_.find(key);
-    if (it != parsed_.end() && it->second.first == *bytes) return it->second.second;
+  auto units = std::make_shared<std::vector<rv1::OrgUnit>>();
+  // The root first, then every unit open on `date` below it.
+  auto add = [&](int u) {
+    rv1::OrgUnit copy = t.unit(u);
+    copy.clear_parent_history();
+    const int parent = t.ParentOn(u, *day);
+    copy.set_parent_id(parent == OrgTree::kNone ? "" : t.unit(parent).id());
+    units->push_back(std::move(copy));
+  };
+  add(root);
+  for (int u = 0; u < t.size(); ++u) {
+    if (u != root && t.OpenOn(u, *day) && t.UnderOn(root, u, *day)) add(u);
   }
-  rv1::ListOrgUnitsResponse all;
-  if (!all.ParseFromString(*bytes)) return absl::InternalError("corrupt cached subtree");
-  auto units = std::make_shared<const std::vector<rv1::OrgUnit>>(
-      std::make_move_iterator(all.mutable_org_units()->begin()),
-      std::make_move_iterator(all.mutable_org_units()->end()));
-  absl::MutexLock lock(&mu_);
-  if (parsed_.size() > 256) parsed_.clear();  // bounded: one entry per (unit, date) asked
-  parsed_[key] = {*std::move(bytes), units};
-  return units;
+  return Units(std::move(units));
 }
 
 absl::StatusOr<rv1::Member> RegistryClient::GetMember(const auth::Claims& caller,

@@ -1,7 +1,9 @@
 // What the other services ask of the registry, over gRPC with the
 // caller's own token, so the registry's scope rules apply to every answer:
-//   - the ancestors of a unit (to check scope here), cached briefly;
-//   - the units of a subtree on a date, cached briefly;
+//   - the province's effective-dated tree and rulebook (Tree): a local copy,
+//     checked against the registry's tree version on every use and refetched
+//     when it moved — never a timer — so scope checks, subtrees and reports
+//     see a tree write as soon as it is acknowledged;
 //   - the roster of a cell on a date (the registry caches it in Redis under
 //     the cell's data version, so it is never stale).
 #ifndef CHIBO_COMMON_CLIENTS_REGISTRY_CLIENT_H_
@@ -17,15 +19,19 @@
 #include "absl/synchronization/mutex.h"
 #include "chibo/registry/v1/registry.grpc.pb.h"
 #include "common/auth/claims.h"
-#include "common/cache/cache.h"
+#include "common/clients/org_tree.h"
 
 namespace chibo::clients {
 
 class RegistryClient {
  public:
-  // `cache` holds the short-lived copies (its TTL bounds how long a moved
-  // unit may be seen under its old parent here).
-  RegistryClient(std::shared_ptr<grpc::Channel> channel, cache::Cache* cache);
+  explicit RegistryClient(std::shared_ptr<grpc::Channel> channel);
+
+  // The current tree of the caller's province: one small call that answers
+  // "not modified" while the local copy is current, the whole snapshot when
+  // the tree or the rulebook changed since.
+  using TreePtr = std::shared_ptr<const OrgTree>;
+  absl::StatusOr<TreePtr> Tree(const auth::Claims& caller);
 
   // OK when `unit_id` lies in the subtree of the caller's scope today;
   // PERMISSION_DENIED / NOT_FOUND otherwise.
@@ -36,14 +42,13 @@ class RegistryClient {
                                                    absl::string_view unit_id,
                                                    absl::string_view date = "");
 
-  // `org_id` and every unit below it on `date`. Shared and immutable: a
-  // province's subtree is thousands of units, parsed once per cached copy.
+  // `org_id` and every unit below it on `date` (from Tree), parent_id as of
+  // `date`. Shared and immutable.
   using Units = std::shared_ptr<const std::vector<registry::v1::OrgUnit>>;
   absl::StatusOr<Units> Subtree(const auth::Claims& caller, absl::string_view org_id,
                                 absl::string_view date);
 
-  // The unit's ancestors today, root first, ending with the unit (cached
-  // like CheckScope's). Writers bump versions along it.
+  // The unit's ancestors today, root first, ending with the unit (from Tree).
   absl::StatusOr<std::vector<std::string>> Ancestors(const auth::Claims& caller,
                                                      absl::string_view unit_id);
 
@@ -60,10 +65,11 @@ class RegistryClient {
 
  private:
   std::unique_ptr<registry::v1::RegistryService::Stub> stub_;
-  cache::Cache* cache_;
-  // The last parsed subtree per key, reused while the cached bytes are the same.
   absl::Mutex mu_;
-  std::map<std::string, std::pair<std::string, Units>> parsed_ ABSL_GUARDED_BY(mu_);
+  // The copy per province (one, in a usual deployment).
+  std::map<std::string, TreePtr> trees_ ABSL_GUARDED_BY(mu_);
+  // One full snapshot fetch at a time; the others wait and reuse it.
+  absl::Mutex fetch_mu_;
 };
 
 // Unit kinds that hold cell meetings, and those that hold committee meetings.

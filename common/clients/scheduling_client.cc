@@ -1,5 +1,6 @@
 #include "common/clients/scheduling_client.h"
 
+#include "absl/strings/str_format.h"
 #include "common/rpc/client.h"
 #include "common/rpc/status_mapping.h"
 
@@ -25,31 +26,17 @@ absl::StatusOr<sv1::Meeting> SchedulingClient::GetMeeting(const auth::Claims& ca
   return meeting;
 }
 
-absl::StatusOr<std::vector<sv1::MeetingFact>> SchedulingClient::MeetingFacts(
-    const auth::Claims& caller, absl::string_view org_id, absl::string_view from,
-    absl::string_view to) {
-  sv1::StreamMeetingFactsRequest request;
+absl::StatusOr<sv1::MeetingSummary> SchedulingClient::SummarizeMeetings(
+    const auth::Claims& caller, absl::string_view org_id, absl::CivilMonth first, int months) {
+  sv1::SummarizeMeetingsRequest request;
   request.set_org_unit_id(std::string(org_id));
-  request.set_from(std::string(from));
-  request.set_to(std::string(to));
-  auto ctx = rpc::MakeCallerContext(caller, kCallTimeout);
-  auto reader = stub_->StreamMeetingFacts(ctx.get(), request);
-  std::vector<sv1::MeetingFact> facts;
-  for (sv1::MeetingFact fact; reader->Read(&fact);) facts.push_back(std::move(fact));
-  grpc::Status s = reader->Finish();
+  request.set_first_month(absl::StrFormat("%04d-%02d", first.year(), first.month()));
+  request.set_months(months);
+  sv1::MeetingSummary summary;
+  grpc::Status s = stub_->SummarizeMeetings(rpc::MakeCallerContext(caller, kCallTimeout).get(),
+                                            request, &summary);
   if (!s.ok()) return rpc::FromGrpcStatus(s);
-  return facts;
-}
-
-absl::StatusOr<std::string> SchedulingClient::DataVersion(const auth::Claims& caller,
-                                                          absl::string_view org_id) {
-  sv1::GetDataVersionRequest request;
-  request.set_org_unit_id(std::string(org_id));
-  sv1::DataVersion version;
-  grpc::Status s = stub_->GetDataVersion(rpc::MakeCallerContext(caller, kCallTimeout).get(),
-                                         request, &version);
-  if (!s.ok()) return rpc::FromGrpcStatus(s);
-  return version.version();
+  return summary;
 }
 
 }  // namespace chibo::clients

@@ -1,6 +1,6 @@
 // What supervision asks of scheduling, over gRPC with the caller's token:
-// one meeting, the per-meeting facts of a subtree and period, and the
-// subtree's data version (which keys report caches).
+// one meeting, and the meeting summary of a subtree and period (what the
+// compliance report is made of).
 #ifndef CHIBO_COMMON_CLIENTS_SCHEDULING_CLIENT_H_
 #define CHIBO_COMMON_CLIENTS_SCHEDULING_CLIENT_H_
 
@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "chibo/scheduling/v1/scheduling.grpc.pb.h"
 #include "common/auth/claims.h"
 
@@ -21,10 +22,10 @@ class SchedulingClient {
 
   absl::StatusOr<scheduling::v1::Meeting> GetMeeting(const auth::Claims& caller,
                                                      absl::string_view meeting_id);
-  absl::StatusOr<std::vector<scheduling::v1::MeetingFact>> MeetingFacts(
-      const auth::Claims& caller, absl::string_view org_id, absl::string_view from,
-      absl::string_view to);
-  absl::StatusOr<std::string> DataVersion(const auth::Claims& caller, absl::string_view org_id);
+  absl::StatusOr<scheduling::v1::MeetingSummary> SummarizeMeetings(const auth::Claims& caller,
+                                                                   absl::string_view org_id,
+                                                                   absl::CivilMonth first,
+                                                                   int months);
 
  private:
   std::unique_ptr<scheduling::v1::SchedulingService::Stub> stub_;

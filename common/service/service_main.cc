@@ -36,15 +36,6 @@ absl::Status MigrateServiceDatabase(db::Database& database, const std::string& s
   return db::ApplyMigrations(database, service, migrations);
 }
 
-std::unique_ptr<cache::Cache> OpenTreeCache(const ServiceResources& resources,
-                                            const std::string& name) {
-  cache::CacheOptions options;
-  options.name = name;
-  options.ttl = absl::Minutes(1);
-  options.near_ttl = absl::Seconds(30);
-  return std::make_unique<cache::Cache>(resources.redis.get(), options);
-}
-
 int ServeUntilStopped(const ServiceResources& resources, const std::vector<grpc::Service*>& services) {
   auto server = rpc::GrpcServer::Start(resources.server_options, services);
   if (!server.ok()) return StartupFailed(server.status());

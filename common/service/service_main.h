@@ -23,12 +23,6 @@ int StartupFailed(const absl::Status& status);
 absl::Status MigrateServiceDatabase(db::Database& database, const std::string& service,
                                     const std::vector<db::Migration>& migrations);
 
-// The cache for copies of the registry's tree (scope paths, subtrees) other
-// services keep: a minute, so a moved unit is seen under its new parent
-// within that time.
-std::unique_ptr<cache::Cache> OpenTreeCache(const ServiceResources& resources,
-                                            const std::string& name);
-
 // Serves `services` with the resources' server options, starts the monitor
 // port when --monitor_listen is set, logs one "serving" line with the ports,
 // and returns the exit code after SIGTERM or SIGINT (calls in flight finish).

@@ -185,6 +185,7 @@ absl::Status Registry::CreateOrgUnit(const auth::Claims& caller,
             {id, in.kind() == v1::PROVINCE ? db::Param() : db::Param(in.parent_id()),
              in.opened_on()});
         if (!parented.ok()) return parented.status();
+        if (auto st = s.Execute(sql::kBumpTreeVersion); !st.ok()) return st.status();
         auto loaded = LoadOrgUnit(s, id, in.opened_on());
         if (!loaded.ok()) return loaded.status();
         *response = *loaded;
@@ -207,12 +208,9 @@ absl::Status Registry::GetOrgUnit(const auth::Claims& caller, const v1::GetOrgUn
   if (absl::Status s = v.ToStatus(); !s.ok()) return s;
   if (absl::Status s = CheckScope(caller, request.id()); !s.ok()) return s;
   const std::string as_of = request.as_of().empty() ? time::TodayText() : request.as_of();
-  auto tree_version = cache_->GetOrLoad(
-      TreeVersionCacheKey(), [&]() -> absl::StatusOr<std::optional<std::string>> {
-        auto row = db_->QueryOptionalRow(sql::kSelectTreeVersion);
-        if (!row.ok()) return row.status();
-        return (*row)->Text(0);
-      });
+  // The tree's version comes from SQL on every call (one row), never from a
+  // cache: an entry keyed by it cannot outlive a tree write, Redis or not.
+  auto tree_version = TreeVersion();
   if (!tree_version.ok()) return tree_version.status();
   auto bytes = cache_->GetOrLoad(
       OrgUnitCacheKey(request.id(), as_of, *tree_version),
@@ -321,6 +319,7 @@ absl::Status Registry::UpdateOrgUnit(const auth::Claims& caller,
                                updated.code().empty() ? db::Param() : db::Param(updated.code()),
                                static_cast<int64_t>(updated.category()), updated.remote(), Now()});
         if (!done.ok()) return ConflictFromDb(done.status(), "org_unit.code");
+        if (auto st = s.Execute(sql::kBumpTreeVersion); !st.ok()) return st.status();
         auto loaded = LoadOrgUnit(s, in.id(), time::TodayText());
         if (!loaded.ok()) return loaded.status();
         *response = *loaded;
@@ -371,6 +370,7 @@ absl::Status Registry::CloseOrgUnit(const auth::Claims& caller,
         }
         auto done = s.Execute(sql::kCloseOrgUnit, {request.id(), request.closed_on(), request.reason(), Now()});
         if (!done.ok()) return done.status();
+        if (auto st = s.Execute(sql::kBumpTreeVersion); !st.ok()) return st.status();
         auto loaded = LoadOrgUnit(s, request.id(), time::TodayText());
         if (!loaded.ok()) return loaded.status();
         *response = *loaded;
@@ -429,6 +429,7 @@ absl::Status Registry::MoveOrgUnit(const auth::Claims& caller, const v1::MoveOrg
         if (auto st = s.Execute(sql::kEndParentPeriod, {request.id(), on}); !st.ok()) return st.status();
         if (auto st = s.Execute(sql::kInsertParentPeriod, {request.id(), request.new_parent_id(), on}); !st.ok()) return st.status();
         if (auto st = s.Execute(sql::kBumpOrgUnitVersion, {request.id(), Now()}); !st.ok()) return st.status();
+        if (auto st = s.Execute(sql::kBumpTreeVersion); !st.ok()) return st.status();
         auto subtree = s.Query(sql::kSelectSubtreeIds, {request.id(), time::TodayText()});
         if (!subtree.ok()) return subtree.status();
         for (const auto& r : subtree->rows) moved.push_back(r.Text(0));

@@ -94,6 +94,11 @@ class Registry {
                                     const v1::ListRulebookVersionsRequest& request,
                                     v1::ListRulebookVersionsResponse* response);
 
+  // tree_snapshot.cc: the whole tree and rulebook of the caller's province,
+  // for services keeping a local copy; not_modified when known_version is current.
+  absl::Status GetTreeSnapshot(const auth::Claims& caller, const v1::GetTreeSnapshotRequest& request,
+                               v1::TreeSnapshot* response);
+
   // Audit.
   absl::Status ListAuditEntries(const auth::Claims& caller,
                                 const v1::ListAuditEntriesRequest& request,
@@ -117,6 +122,9 @@ class Registry {
                                                           std::vector<std::string>& touched_cells)>
                                body);
 
+  // tree_snapshot.cc: the tree's version, read from SQL (never cached).
+  absl::StatusOr<std::string> TreeVersion();
+
   // org_units.cc
   absl::StatusOr<v1::OrgUnit> LoadOrgUnit(db::Session& s, absl::string_view id,
                                           absl::string_view as_of);
@@ -128,11 +136,16 @@ class Registry {
   cache::Cache* cache_;
 };
 
+// rulebook.cc: the thresholds DOMAIN.md gives (in force before any stored
+// version), and a stored version's row (effective_from, rules_json, version).
+v1::Rules DefaultRules();
+absl::StatusOr<v1::RulebookVersion> RulebookVersionFromRow(absl::string_view province_id,
+                                                           const db::Row& row);
+
 // Cache keys, in one place so writers invalidate exactly what readers fill.
 std::string MemberCacheKey(absl::string_view member_id, absl::string_view date);
 std::string PathCacheKey(absl::string_view unit_id, absl::string_view date);
-// GetOrgUnit's answers are cached under the tree's version, itself cached
-// and dropped by every tree write.
+// GetOrgUnit's answers are cached under the tree's version (read from SQL).
 std::string TreeVersionCacheKey();
 std::string OrgUnitCacheKey(absl::string_view unit_id, absl::string_view as_of,
                             absl::string_view tree_version);

@@ -63,10 +63,16 @@ inline constexpr char kUpdateOrgUnitFields[] =
 inline constexpr char kCloseOrgUnit[] =
     "UPDATE org_units SET closed_on = ?2, close_reason = ?3, version = version + 1, "
     "updated_at = ?4 WHERE id = ?1";
-// Changes with every write to the tree (creation, update, close, move): part
-// of GetOrgUnit's cache key.
-inline constexpr char kSelectTreeVersion[] =
-    "SELECT COALESCE(SUM(version), 0) + COUNT(*) FROM org_units";
+// Moves with every write to the tree or the rulebook (in its transaction).
+inline constexpr char kSelectTreeVersion[] = "SELECT version FROM tree_versions WHERE id = 1";
+inline constexpr char kBumpTreeVersion[] = "UPDATE tree_versions SET version = version + 1 WHERE id = 1";
+// The whole tree of a province, for GetTreeSnapshot.
+inline constexpr char kSelectProvinceUnits[] =
+    "SELECT id, kind, category, name, code, remote, opened_on, closed_on, close_reason, version "
+    "FROM org_units WHERE province_id = ?1 ORDER BY id";
+inline constexpr char kSelectProvinceParents[] =
+    "SELECT p.unit_id, p.parent_id, p.valid_from, p.valid_to FROM org_unit_parents p "
+    "JOIN org_units u ON u.id = p.unit_id WHERE u.province_id = ?1 ORDER BY p.unit_id, p.valid_from";
 inline constexpr char kBumpOrgUnitVersion[] =
     "UPDATE org_units SET version = version + 1, updated_at = ?2 WHERE id = ?1";
 inline constexpr char kBumpDataVersion[] =

@@ -13,7 +13,6 @@
 #include "services/registry/registry_sql.h"
 
 namespace chibo::registry {
-namespace {
 
 // The thresholds DOMAIN.md gives; each province overrides them by date.
 v1::Rules DefaultRules() {
@@ -50,8 +49,8 @@ v1::Rules DefaultRules() {
   return r;
 }
 
-absl::StatusOr<v1::RulebookVersion> VersionFromRow(absl::string_view province_id,
-                                                   const db::Row& row) {
+absl::StatusOr<v1::RulebookVersion> RulebookVersionFromRow(absl::string_view province_id,
+                                                           const db::Row& row) {
   v1::RulebookVersion out;
   out.set_province_id(std::string(province_id));
   out.set_effective_from(row.Text(0));
@@ -63,8 +62,6 @@ absl::StatusOr<v1::RulebookVersion> VersionFromRow(absl::string_view province_id
   out.set_etag(resource::EtagOf(row.Int(2)));
   return out;
 }
-
-}  // namespace
 
 absl::Status Registry::PutRulebook(const auth::Claims& caller,
                                    const v1::PutRulebookRequest& request,
@@ -105,9 +102,10 @@ absl::Status Registry::PutRulebook(const auth::Claims& caller,
                                                      journal::ToJson(request.rules()),
                                                      time::FormatTimestamp(absl::Now())});
         if (!done.ok()) return done.status();
+        if (auto st = s.Execute(sql::kBumpTreeVersion); !st.ok()) return st.status();
         auto row = s.QueryOptionalRow(sql::kSelectRulebookAt, {request.province_id(), request.effective_from()});
         if (!row.ok()) return row.status();
-        auto version = VersionFromRow(request.province_id(), **row);
+        auto version = RulebookVersionFromRow(request.province_id(), **row);
         if (!version.ok()) return version.status();
         *response = *version;
         note = {"Rulebook", absl::StrCat(request.province_id(), "@", request.effective_from()),
@@ -141,7 +139,7 @@ absl::Status Registry::GetRulebook(const auth::Claims& caller,
         auto rows = db_->Query(sql::kSelectRulebookVersions, {request.province_id()});
         if (!rows.ok()) return rows.status();
         for (const auto& row : rows->rows) {
-          auto version = VersionFromRow(request.province_id(), row);
+          auto version = RulebookVersionFromRow(request.province_id(), row);
           if (!version.ok()) return version.status();
           *loaded.add_versions() = *std::move(version);
         }
@@ -174,7 +172,7 @@ absl::Status Registry::ListRulebookVersions(const auth::Claims& caller,
   auto rows = db_->Query(sql::kSelectRulebookVersions, {request.province_id()});
   if (!rows.ok()) return rows.status();
   for (const auto& row : rows->rows) {
-    auto version = VersionFromRow(request.province_id(), row);
+    auto version = RulebookVersionFromRow(request.province_id(), row);
     if (!version.ok()) return version.status();
     *response->add_versions() = *std::move(version);
   }

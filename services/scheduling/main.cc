@@ -31,12 +31,14 @@ int main(int argc, char** argv) {
     return service::StartupFailed(s);
   }
   chibo::concurrency::ThreadPool pool(absl::GetFlag(FLAGS_worker_threads));
-  auto tree_cache = service::OpenTreeCache(*resources, "scheduling-tree");
   chibo::clients::RegistryClient registry(
       chibo::rpc::MakeChannel(absl::GetFlag(FLAGS_registry_addr), "chibo.registry.v1.RegistryService",
-                            chibo::service::PeerChannelOptions()),
-      tree_cache.get());
-  chibo::scheduling::Scheduling scheduling(resources->database.get(), &registry);
+                            chibo::service::PeerChannelOptions()));
+  // Meeting summaries are cached in the service's cache, checked against the
+  // facts' change watermark on every read (docs/reports.md).
+  chibo::scheduling::Scheduling scheduling(resources->database.get(), &registry,
+                                           resources->cache.get());
+  if (absl::Status s = scheduling.FoldUnfoldedCellYears(); !s.ok()) return service::StartupFailed(s);
   chibo::rpc::CallRunner runner("chibo.scheduling.v1.SchedulingService",
                                 resources->verifier.get(), &pool);
   chibo::scheduling::SchedulingGrpcService grpc_service(&scheduling, &runner);

@@ -1,5 +1,6 @@
-// Per-meeting facts of a subtree and period, which reports consume, and the
-// subtree's data version that keys their caches.
+// Per-meeting facts of a subtree and period (for tools and exports; the
+// reports read the folds through SummarizeMeetings), and the subtree's data
+// version.
 #include <unordered_set>
 
 #include "absl/strings/str_cat.h"
@@ -20,16 +21,20 @@ absl::StatusOr<std::vector<v1::MeetingFact>> Scheduling::CollectMeetingFacts(
   if (v.empty() && request.to() < request.from()) v.Add("to", "trước from / before from");
   if (absl::Status s = v.ToStatus(); !s.ok()) return s;
   if (absl::Status s = registry_->CheckScope(caller, request.org_unit_id()); !s.ok()) return s;
-  // The tree as it was at the end of the period.
-  auto units = UnitsOfSubtree(caller, request.org_unit_id(), request.to());
-  if (!units.ok()) return units.status();
-  const std::unordered_set<std::string> in_subtree(units->begin(), units->end());
+  // The tree as it was: a meeting belongs to the unit its cell stood under
+  // on its month's reference day (clients/org_tree.h).
+  auto tree = registry_->Tree(caller);
+  if (!tree.ok()) return tree.status();
+  const int root = (*tree)->Find(request.org_unit_id());
   auto rows = db_->Query(sql::kMeetingFactsInPeriod,
                          {DayStartUnix(request.from()), DayStartUnix(request.to()) + 24 * 3600});
   if (!rows.ok()) return rows.status();
   std::vector<v1::MeetingFact> facts;
   for (const db::Row& r : rows->rows) {
-    if (!in_subtree.count(r.Text(1))) continue;
+    const int u = (*tree)->Find(r.Text(1));
+    if (u == clients::OrgTree::kNone) continue;
+    auto ref = (*tree)->ReferenceDay(u, absl::CivilMonth(*time::ParseDate(r.Text(4).substr(0, 10))));
+    if (!ref || !(*tree)->UnderOn(root, u, *ref)) continue;
     v1::MeetingFact f;
     f.set_meeting_id(r.Text(0));
     f.set_cell_id(r.Text(1));
@@ -56,12 +61,26 @@ absl::Status Scheduling::GetDataVersion(const auth::Claims& caller,
   v.RequireNonEmpty("org_unit_id", request.org_unit_id());
   if (absl::Status s = v.ToStatus(); !s.ok()) return s;
   if (absl::Status s = registry_->CheckScope(caller, request.org_unit_id()); !s.ok()) return s;
-  // Every meeting write bumps its cell's version and each ancestor's, so one
-  // row answers for the whole subtree.
-  auto row = db_->QueryOptionalRow(sql::kSelectUnitVersion, {request.org_unit_id()});
-  if (!row.ok()) return row.status();
+  // Every meeting write bumps its own cell's version row: the subtree's
+  // version is their sum (and count) over the units below it today.
+  auto units = UnitsOfSubtree(caller, request.org_unit_id(), time::TodayText());
+  if (!units.ok()) return units.status();
+  int64_t sum = 0, count = 0;
+  for (size_t at = 0; at < units->size(); at += 500) {
+    std::string q = "SELECT COALESCE(SUM(version), 0), COUNT(*) FROM unit_versions WHERE unit_id IN (";
+    db::Params params;
+    for (size_t k = 0; k < 500 && at + k < units->size(); ++k) {
+      absl::StrAppend(&q, k ? ", ?" : "?", k + 1);
+      params.emplace_back((*units)[at + k]);
+    }
+    q += ")";
+    auto row = db_->QueryOptionalRow(q, params);
+    if (!row.ok()) return row.status();
+    sum += (*row)->Int(0);
+    count += (*row)->Int(1);
+  }
   response->set_org_unit_id(request.org_unit_id());
-  response->set_version(absl::StrCat(row->has_value() ? (*row)->Int(0) : 0));
+  response->set_version(absl::StrCat(sum, ".", count));
   return absl::OkStatus();
 }
 

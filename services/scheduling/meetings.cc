@@ -13,6 +13,7 @@
 #include "common/time/dates.h"
 #include "google/protobuf/util/json_util.h"
 #include "services/scheduling/meeting_rows.h"
+#include "services/scheduling/cell_facts.h"
 #include "services/scheduling/scheduling.h"
 #include "services/scheduling/scheduling_sql.h"
 
@@ -26,17 +27,8 @@ int64_t MinutesBetween(absl::string_view from, absl::string_view to) {
          60;
 }
 
-absl::StatusOr<std::vector<std::string>> Scheduling::WritablePath(const auth::Claims& caller,
-                                                                  absl::string_view cell_id) {
-  if (absl::Status s = registry_->CheckScope(caller, cell_id); !s.ok()) return s;
-  return registry_->Ancestors(caller, cell_id);
-}
-
-absl::Status Scheduling::BumpVersions(db::Session& s, const std::vector<std::string>& path) {
-  for (auto it = path.rbegin(); it != path.rend(); ++it) {
-    if (absl::Status st = s.Execute(sql::kBumpUnitVersion, {*it}).status(); !st.ok()) return st;
-  }
-  return absl::OkStatus();
+absl::Status Scheduling::LockCell(db::Session& s, absl::string_view cell_id) {
+  return s.Execute(sql::kBumpUnitVersion, {cell_id}).status();
 }
 
 absl::Status Scheduling::CheckNoOverlap(db::Session& s, absl::string_view cell_id,
@@ -114,13 +106,12 @@ absl::Status Scheduling::CreateMeeting(const auth::Claims& caller,
   if (!in.series_id().empty()) v.Add("meeting.series_id", "chỉ đọc / output only");
   if (!journal::IsValidRequestId(request.request_id())) v.Add("request_id", "tối đa 128 ký tự / at most 128 printable characters");
   if (absl::Status s = v.ToStatus(); !s.ok()) return s;
-  auto path = WritablePath(caller, in.cell_id());
-  if (!path.ok()) return path.status();
+  if (absl::Status st = registry_->CheckScope(caller, in.cell_id()); !st.ok()) return st;
 
   return journal::RunJournaledWrite(
       *db_, {caller.subject, "CreateMeeting", request.request_id()}, request, response,
       [&](db::Session& s, google::protobuf::Message*, journal::AuditNote& note) -> absl::Status {
-        if (absl::Status st = BumpVersions(s, *path); !st.ok()) return st;
+        if (absl::Status st = LockCell(s, in.cell_id()); !st.ok()) return st;
         const std::string id = in.id().empty() ? resource::NewId("mt") : in.id();
         auto inserted = InsertMeeting(s, id, in.cell_id(), "", "", in.kind(),
                                       in.title().empty() ? DefaultTitle(in.kind()) : in.title(),
@@ -135,6 +126,7 @@ absl::Status Scheduling::CreateMeeting(const auth::Claims& caller,
             !st.ok()) {
           return st;
         }
+        if (absl::Status st = FoldCellYears(s, in.cell_id(), YearsOf({in.starts_at()})); !st.ok()) return st;
         auto loaded = LoadMeeting(s, id);
         if (!loaded.ok()) return loaded.status();
         *response = *loaded;
@@ -245,13 +237,12 @@ absl::Status Scheduling::UpdateMeeting(const auth::Claims& caller,
   if (absl::Status s = v.ToStatus(); !s.ok()) return s;
   auto cell = CellOfMeeting(in.id());
   if (!cell.ok()) return cell.status();
-  auto path = WritablePath(caller, *cell);
-  if (!path.ok()) return path.status();
+  if (absl::Status st = registry_->CheckScope(caller, *cell); !st.ok()) return st;
 
   return journal::RunJournaledWrite(
       *db_, {caller.subject, "UpdateMeeting", request.request_id()}, request, response,
       [&](db::Session& s, google::protobuf::Message*, journal::AuditNote& note) -> absl::Status {
-        if (absl::Status st = BumpVersions(s, *path); !st.ok()) return st;
+        if (absl::Status st = LockCell(s, *cell); !st.ok()) return st;
         auto before = LoadMeeting(s, in.id());
         if (!before.ok()) return before.status();
         if (!EtagIsCurrent(in.etag(), before->etag())) return StaleEtag(in.id());
@@ -284,6 +275,7 @@ absl::Status Scheduling::UpdateMeeting(const auth::Claims& caller,
             return st;
           }
         }
+        if (absl::Status st = FoldCellYears(s, *cell, YearsOf({before->starts_at(), after.starts_at()})); !st.ok()) return st;
         auto loaded = LoadMeeting(s, in.id());
         if (!loaded.ok()) return loaded.status();
         *response = *loaded;
@@ -303,13 +295,12 @@ absl::Status Scheduling::ChangeStatus(const auth::Claims& caller, absl::string_v
   if (absl::Status s = v.ToStatus(); !s.ok()) return s;
   auto cell = CellOfMeeting(request.id());
   if (!cell.ok()) return cell.status();
-  auto path = WritablePath(caller, *cell);
-  if (!path.ok()) return path.status();
+  if (absl::Status st = registry_->CheckScope(caller, *cell); !st.ok()) return st;
 
   return journal::RunJournaledWrite(
       *db_, {caller.subject, std::string(method), request.request_id()}, request, response,
       [&](db::Session& s, google::protobuf::Message*, journal::AuditNote& note) -> absl::Status {
-        if (absl::Status st = BumpVersions(s, *path); !st.ok()) return st;
+        if (absl::Status st = LockCell(s, *cell); !st.ok()) return st;
         auto before = LoadMeeting(s, request.id());
         if (!before.ok()) return before.status();
         if (!EtagIsCurrent(request.etag(), before->etag())) return StaleEtag(request.id());
@@ -326,6 +317,7 @@ absl::Status Scheduling::ChangeStatus(const auth::Claims& caller, absl::string_v
                                to == v1::MINUTES_APPROVED ? before->status_reason() : request.reason(),
                                NowText()});
         if (!done.ok()) return done.status();
+        if (absl::Status st = FoldCellYears(s, *cell, YearsOf({before->starts_at()})); !st.ok()) return st;
         auto loaded = LoadMeeting(s, request.id());
         if (!loaded.ok()) return loaded.status();
         *response = *loaded;

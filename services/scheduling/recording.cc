@@ -11,6 +11,7 @@
 #include "common/journal/journaled_write.h"
 #include "common/time/dates.h"
 #include "services/scheduling/meeting_rows.h"
+#include "services/scheduling/cell_facts.h"
 #include "services/scheduling/scheduling.h"
 #include "services/scheduling/scheduling_sql.h"
 
@@ -129,8 +130,7 @@ absl::Status Scheduling::RecordMeeting(const auth::Claims& caller,
   if (absl::Status s = v.ToStatus(); !s.ok()) return s;
   auto cell = CellOfMeeting(request.id());
   if (!cell.ok()) return cell.status();
-  auto path = WritablePath(caller, *cell);
-  if (!path.ok()) return path.status();
+  if (absl::Status st = registry_->CheckScope(caller, *cell); !st.ok()) return st;
   auto planned = db_->QueryOptionalRow(sql::kSelectMeeting, {request.id()});
   if (!planned.ok()) return planned.status();
   if (!planned->has_value()) return NotFoundMeeting(request.id());
@@ -145,7 +145,7 @@ absl::Status Scheduling::RecordMeeting(const auth::Claims& caller,
   return journal::RunJournaledWrite(
       *db_, {caller.subject, "RecordMeeting", request.request_id()}, request, response,
       [&](db::Session& s, google::protobuf::Message*, journal::AuditNote& note) -> absl::Status {
-        if (absl::Status st = BumpVersions(s, *path); !st.ok()) return st;
+        if (absl::Status st = LockCell(s, *cell); !st.ok()) return st;
         auto before = LoadMeeting(s, request.id());
         if (!before.ok()) return before.status();
         if (!EtagIsCurrent(request.etag(), before->etag())) return StaleEtag(request.id());
@@ -198,6 +198,7 @@ absl::Status Scheduling::RecordMeeting(const auth::Claims& caller,
           auto st = s.Execute(sql::kReviewTask, {tr.task_id(), tr.done(), tr.note(), request.id()});
           if (!st.ok()) return st.status();
         }
+        if (absl::Status st = FoldCellYears(s, *cell, YearsOf({before->starts_at()})); !st.ok()) return st;
         auto loaded = LoadMeeting(s, request.id());
         if (!loaded.ok()) return loaded.status();
         *response = *loaded;

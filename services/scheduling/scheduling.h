@@ -2,12 +2,14 @@
 // plain class that knows nothing of gRPC. Every method validates its request
 // (INVALID_ARGUMENT naming the fields), checks through the registry that the
 // cell lies in the caller's scope, and answers. Writes go through the journal
-// (one transaction, idempotent on request_id, audited), bump the cell's
-// version (serializing writers of one cell on both engines) and invalidate
-// the cache entries they affect.
+// (one transaction, idempotent on request_id, audited), lock the cell's own
+// version row (serializing writers of one cell, never of two cells) and
+// rewrite the cell's fold rows of the years they touch (cell_facts.h), from
+// which SummarizeMeetings computes report figures (docs/reports.md).
 #ifndef CHIBO_SERVICES_SCHEDULING_SCHEDULING_H_
 #define CHIBO_SERVICES_SCHEDULING_SCHEDULING_H_
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -16,8 +18,10 @@
 #include "absl/strings/string_view.h"
 #include "chibo/scheduling/v1/scheduling.pb.h"
 #include "common/auth/claims.h"
-#include "common/db/database.h"
+#include "common/cache/cache.h"
 #include "common/clients/registry_client.h"
+#include "common/db/change_stamp.h"
+#include "common/db/database.h"
 
 namespace chibo::scheduling {
 
@@ -35,7 +39,18 @@ inline constexpr auth::RoleSet kPlanReviewers =
 
 class Scheduling {
  public:
-  Scheduling(db::Database* db, clients::RegistryClient* registry) : db_(db), registry_(registry) {}
+  // `cache` keeps meeting summaries, each checked against the folds'
+  // change stamps on every read.
+  Scheduling(db::Database* db, clients::RegistryClient* registry, cache::Cache* cache);
+
+  // cell_facts.cc: folds every (unit, year) that has meetings but no fold
+  // row yet — once, at start-up after an upgrade.
+  absl::Status FoldUnfoldedCellYears();
+
+  // meeting_summary.cc
+  absl::Status SummarizeMeetings(const auth::Claims& caller,
+                                 const v1::SummarizeMeetingsRequest& request,
+                                 v1::MeetingSummary* response);
 
   // series.cc
   absl::Status CreateSeries(const auth::Claims& caller, const v1::CreateSeriesRequest& request,
@@ -100,14 +115,15 @@ class Scheduling {
   // than `except_id`: FAILED_PRECONDITION naming it.
   absl::Status CheckNoOverlap(db::Session& s, absl::string_view cell_id, int64_t starts_unix,
                               int64_t ends_unix, absl::string_view except_id);
-  // The cell's path (root first, the cell last), checked to be in the
-  // caller's scope: what a write bumps versions along.
-  absl::StatusOr<std::vector<std::string>> WritablePath(const auth::Claims& caller,
-                                                        absl::string_view cell_id);
-  // Bumps the versions of the cell and its ancestors inside the write, the
-  // cell first: writers of one cell queue on its row, and report caches
-  // keyed by any of these versions go stale.
-  absl::Status BumpVersions(db::Session& s, const std::vector<std::string>& path);
+  // The first statement of a write to a cell's meetings: writers of one
+  // cell queue on its own row.
+  absl::Status LockCell(db::Session& s, absl::string_view cell_id);
+  // cell_facts.cc: rewrites the cell's fold row of each of `years` from its
+  // meetings, inside the write.
+  absl::Status FoldCellYears(db::Session& s, absl::string_view cell_id, const std::set<int>& years);
+  // meeting_summary.cc
+  absl::StatusOr<v1::MeetingSummary> BuildSummary(const clients::OrgTree& tree, int root,
+                                                  absl::CivilMonth first, int months);
   absl::Status ChangeStatus(const auth::Claims& caller, absl::string_view method,
                             const v1::ChangeMeetingStatusRequest& request,
                             v1::MeetingStatus to, v1::Meeting* response);
@@ -120,6 +136,9 @@ class Scheduling {
 
   db::Database* db_;
   clients::RegistryClient* registry_;
+  cache::Cache* cache_;
+  db::ChangeStamps fold_stamps_;  // cell_year_facts, by year
+  std::string upsert_fold_sql_;
 };
 
 // Minutes between two local times "YYYY-MM-DDTHH:MM" (both valid).

@@ -32,6 +32,7 @@ CHIBO_RPC(SubmitThematicPlan, ThematicPlanActionRequest, ThematicPlan, kMeetingW
 CHIBO_RPC(ReviewThematicPlan, ReviewThematicPlanRequest, ThematicPlan, kPlanReviewers)
 CHIBO_RPC(ExportCalendar, ExportCalendarRequest, CalendarExport, kReaders)
 CHIBO_RPC(GetDataVersion, GetDataVersionRequest, DataVersion, kReaders)
+CHIBO_RPC(SummarizeMeetings, SummarizeMeetingsRequest, MeetingSummary, kReaders)
 
 #undef CHIBO_RPC
 

@@ -36,6 +36,7 @@ class SchedulingGrpcService final : public v1::SchedulingService::CallbackServic
   CHIBO_SCHEDULING_RPC(ReviewThematicPlan, ReviewThematicPlanRequest, ThematicPlan)
   CHIBO_SCHEDULING_RPC(ExportCalendar, ExportCalendarRequest, CalendarExport)
   CHIBO_SCHEDULING_RPC(GetDataVersion, GetDataVersionRequest, DataVersion)
+  CHIBO_SCHEDULING_RPC(SummarizeMeetings, SummarizeMeetingsRequest, MeetingSummary)
 #undef CHIBO_SCHEDULING_RPC
 
   grpc::ServerWriteReactor<v1::MeetingFact>* StreamMeetingFacts(

@@ -6,6 +6,8 @@
 namespace chibo::scheduling::sql {
 
 // ---------------------------------------------------------------- versions
+// The first statement of every write to a cell's meetings: writers of one
+// cell queue on its own row (no row is shared between cells).
 inline constexpr char kBumpUnitVersion[] =
     "INSERT INTO unit_versions (unit_id, version) VALUES (?1, 1) "
     "ON CONFLICT (unit_id) DO UPDATE SET version = unit_versions.version + 1";
@@ -71,6 +73,29 @@ inline constexpr char kMeetingFactsInPeriod[] =
     "SELECT id, cell_id, kind, status, starts_at, starts_unix, ends_unix, actual_minutes,"
     " expected, present, absent_unexcused, speakers, opinions, self_score FROM meetings"
     " WHERE starts_unix >= ?1 AND starts_unix < ?2 ORDER BY cell_id, starts_unix";
+
+// ---------------------------------------------------------------- folds
+// A unit's meetings of one local year [?2, ?3), what its fold row keeps.
+inline constexpr char kSelectMeetingsToFold[] =
+    "SELECT starts_at, kind, status, actual_minutes, expected, present, absent_unexcused,"
+    " speakers, opinions FROM meetings WHERE cell_id = ?1 AND starts_unix >= ?2"
+    " AND starts_unix < ?3 ORDER BY starts_unix, id";
+// ?5 is the change stamp expression (common/db/change_stamp.h) for year ?2.
+inline constexpr char kUpsertCellYearFactsTemplate[] =
+    "INSERT INTO cell_year_facts (cell_id, year, meetings, facts, stamp)"
+    " VALUES (?1, ?2, ?3, ?4, {{STAMP}}) ON CONFLICT (cell_id, year) DO UPDATE SET"
+    " meetings = excluded.meetings, facts = excluded.facts, stamp = excluded.stamp";
+inline constexpr char kSelectYearFacts[] =
+    "SELECT cell_id, facts FROM cell_year_facts WHERE year = ?1";
+// Followed by "?2, ?3, ...)" for a batch of cell ids.
+inline constexpr char kSelectYearFactsOfCellsPrefix[] =
+    "SELECT cell_id, facts FROM cell_year_facts WHERE year = ?1 AND cell_id IN (";
+// (unit, year) pairs with meetings but no fold row yet (folded at start-up
+// after an upgrade).
+inline constexpr char kSelectUnfoldedCellYears[] =
+    "SELECT DISTINCT m.cell_id, CAST(SUBSTR(m.starts_at, 1, 4) AS INTEGER) FROM meetings m"
+    " LEFT JOIN cell_year_facts f ON f.cell_id = m.cell_id"
+    " AND f.year = CAST(SUBSTR(m.starts_at, 1, 4) AS INTEGER) WHERE f.cell_id IS NULL";
 
 // ---------------------------------------------------------------- records
 inline constexpr char kDeleteAttendance[] = "DELETE FROM meeting_attendance WHERE meeting_id = ?1";

@@ -8,6 +8,7 @@
 #include "common/time/dates.h"
 #include "services/scheduling/meeting_rows.h"
 #include "services/scheduling/recurrence.h"
+#include "services/scheduling/cell_facts.h"
 #include "services/scheduling/scheduling.h"
 #include "services/scheduling/scheduling_sql.h"
 
@@ -112,8 +113,7 @@ absl::Status Scheduling::CreateSeries(const auth::Claims& caller,
     return errors::InvalidArgument("series.first_start",
                                    "không phải một buổi của RRULE / is not an occurrence of the rule");
   }
-  auto path = WritablePath(caller, in.cell_id());
-  if (!path.ok()) return path.status();
+  if (absl::Status st = registry_->CheckScope(caller, in.cell_id()); !st.ok()) return st;
   if (in.id().empty()) in.set_id(resource::NewId("ls"));
   if (in.title().empty()) in.set_title(DefaultTitle(in.kind()));
   in.set_materialized_until(time::FormatDate(until));
@@ -121,7 +121,7 @@ absl::Status Scheduling::CreateSeries(const auth::Claims& caller,
   return journal::RunJournaledWrite(
       *db_, {caller.subject, "CreateSeries", request.request_id()}, request, response,
       [&](db::Session& s, google::protobuf::Message*, journal::AuditNote& note) -> absl::Status {
-        if (absl::Status st = BumpVersions(s, *path); !st.ok()) return st;
+        if (absl::Status st = LockCell(s, in.cell_id()); !st.ok()) return st;
         auto inserted = s.Execute(sql::kInsertSeries,
                                   {in.id(), in.cell_id(), static_cast<int64_t>(in.kind()),
                                    in.title(), in.rrule(), in.first_start(),
@@ -136,6 +136,10 @@ absl::Status Scheduling::CreateSeries(const auth::Claims& caller,
                                           [&](int64_t from, int64_t to, absl::string_view id) {
                                             return CheckNoOverlap(s, in.cell_id(), from, to, id);
                                           });
+            !st.ok()) {
+          return st;
+        }
+        if (absl::Status st = FoldCellYears(s, in.cell_id(), YearsBetween(first_day.year(), until.year()));
             !st.ok()) {
           return st;
         }
@@ -158,14 +162,13 @@ absl::Status Scheduling::ExtendSeries(const auth::Claims& caller,
   db::AutocommitSession read(*db_);
   auto current = ReadSeries(read, request.id());
   if (!current.ok()) return current.status();
-  auto path = WritablePath(caller, current->cell_id());
-  if (!path.ok()) return path.status();
+  if (absl::Status st = registry_->CheckScope(caller, current->cell_id()); !st.ok()) return st;
   const absl::CivilDay until = *time::ParseDate(request.materialize_until());
 
   return journal::RunJournaledWrite(
       *db_, {caller.subject, "ExtendSeries", request.request_id()}, request, response,
       [&](db::Session& s, google::protobuf::Message*, journal::AuditNote& note) -> absl::Status {
-        if (absl::Status st = BumpVersions(s, *path); !st.ok()) return st;
+        if (absl::Status st = LockCell(s, current->cell_id()); !st.ok()) return st;
         auto before = ReadSeries(s, request.id());
         if (!before.ok()) return before.status();
         if (request.materialize_until() > before->materialized_until()) {
@@ -179,6 +182,11 @@ absl::Status Scheduling::ExtendSeries(const auth::Claims& caller,
           auto done = s.Execute(sql::kUpdateSeriesMaterialized,
                                 {request.id(), request.materialize_until(), NowText()});
           if (!done.ok()) return done.status();
+          const int from_year = std::stoi(before->materialized_until().substr(0, 4));
+          if (absl::Status st = FoldCellYears(s, before->cell_id(), YearsBetween(from_year, until.year()));
+              !st.ok()) {
+            return st;
+          }
         }
         auto loaded = ReadSeries(s, request.id());
         if (!loaded.ok()) return loaded.status();

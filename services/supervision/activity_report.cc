@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/cache/checked_value.h"
 #include "common/errors/errors.h"
 #include "common/time/dates.h"
 #include "services/supervision/report_support.h"
@@ -147,41 +148,65 @@ absl::Status Supervision::GetActivityReport(const auth::Claims& caller,
   if (!period.ok()) v.Add("period", std::string(period.status().message()));
   if (absl::Status s = v.ToStatus(); !s.ok()) return s;
   if (absl::Status s = registry_->CheckScope(caller, request.org_unit_id()); !s.ok()) return s;
-  auto units = registry_->Subtree(caller, request.org_unit_id(), period->to());
-  if (!units.ok()) return units.status();
-  auto key = ReportCacheKey(caller, "activity", request.org_unit_id(), *period, (*units)->size());
-  if (!key.ok()) return key.status();
-
-  auto bytes = report_cache_->GetOrLoad(*key, [&]() -> absl::StatusOr<std::optional<std::string>> {
-    const Tree tree = MakeTree(request.org_unit_id(), **units);
-    auto visits = VisitsInPeriod(period->from(), period->to());
-    if (!visits.ok()) return visits.status();
-    auto teams = Teams();
-    if (!teams.ok()) return teams.status();
-    v1::ActivityReport report;
-    report.set_org_unit_id(request.org_unit_id());
-    report.set_name(tree.NameOf(request.org_unit_id()));
-    report.set_period(period->name);
-    report.set_from(period->from());
-    report.set_to(period->to());
-    std::vector<const VisitFact*> all;
-    std::map<std::string, std::vector<const VisitFact*>> by_child;
-    for (const VisitFact& f : *visits) {
-      if (!tree.Contains(f.unit_id)) continue;
-      all.push_back(&f);
-      if (std::string child = tree.ChildOf(f.unit_id); !child.empty()) by_child[child].push_back(&f);
-    }
-    for (auto& level : Levels(all, *teams)) *report.add_levels() = std::move(level);
-    for (const std::string& child : tree.children) {
-      auto* row = report.add_children();
-      row->set_org_unit_id(child);
-      row->set_name(tree.NameOf(child));
-      for (auto& level : Levels(by_child[child], *teams)) *row->add_levels() = std::move(level);
-    }
-    report.set_narrative(ActivityNarrative(report, *period));
-    report.set_data_version(key->substr(key->find(":m") + 1));
-    return report.SerializeAsString();
-  });
+  auto tree = registry_->Tree(caller);
+  if (!tree.ok()) return tree.status();
+  const clients::OrgTree& t = **tree;
+  const int root = t.Find(request.org_unit_id());
+  if (root == clients::OrgTree::kNone) return absl::NotFoundError(request.org_unit_id());
+  auto teams_version = TeamsVersion();
+  if (!teams_version.ok()) return teams_version.status();
+  const std::string year = absl::StrCat(period->first.year());
+  // The key names the tree and rules, the teams and the day; the visits of
+  // the year are checked against their change stamps on every read.
+  const std::string key = absl::StrCat("sup:activity:", request.org_unit_id(), ":", period->name,
+                                       ":t", t.version(), ":g", *teams_version, ":",
+                                       time::TodayText());
+  std::string watermark;
+  auto bytes = cache::GetChecked(
+      *report_cache_, key,
+      [&]() -> absl::StatusOr<std::string> {
+        auto w = visit_stamps_.Watermark(*db_, year);
+        if (w.ok()) watermark = *w;
+        return w;
+      },
+      [&](absl::string_view w) { return visit_stamps_.ChangedSince(*db_, year, w); },
+      [&]() -> absl::StatusOr<std::string> {
+        // Each visit goes where its unit stood on its month's reference day.
+        const clients::PeriodAttribution attr(t, root, period->first, period->months);
+        auto visits = VisitsInPeriod(period->from(), period->to());
+        if (!visits.ok()) return visits.status();
+        auto teams = Teams();
+        if (!teams.ok()) return teams.status();
+        v1::ActivityReport report;
+        report.set_org_unit_id(request.org_unit_id());
+        report.set_name(t.unit(root).name());
+        report.set_period(period->name);
+        report.set_from(period->from());
+        report.set_to(period->to());
+        std::vector<const VisitFact*> all;
+        std::map<int, std::vector<const VisitFact*>> by_child;
+        for (const VisitFact& f : *visits) {
+          const int u = t.Find(f.unit_id);
+          auto day = time::ParseDate(f.date);
+          if (u == clients::OrgTree::kNone || !day.ok()) continue;
+          const int i = attr.MonthIndexOf(*day);
+          if (i < 0) continue;
+          const int child = attr.ChildOf(u, i);
+          if (child == clients::OrgTree::kNone) continue;
+          all.push_back(&f);
+          if (child >= 0) by_child[child].push_back(&f);
+        }
+        for (auto& level : Levels(all, *teams)) *report.add_levels() = std::move(level);
+        for (int child : attr.children()) {
+          auto* row = report.add_children();
+          row->set_org_unit_id(t.unit(child).id());
+          row->set_name(t.unit(child).name());
+          for (auto& level : Levels(by_child[child], *teams)) *row->add_levels() = std::move(level);
+        }
+        report.set_narrative(ActivityNarrative(report, *period));
+        report.set_data_version(absl::StrCat("t", t.version(), ":g", *teams_version, ":v", watermark));
+        return report.SerializeAsString();
+      });
   if (!bytes.ok()) return bytes.status();
   if (!response->ParseFromString(*bytes)) return absl::InternalError("corrupt cached report");
   return absl::OkStatus();

@@ -34,11 +34,9 @@ int main(int argc, char** argv) {
     return service::StartupFailed(s);
   }
   chibo::concurrency::ThreadPool pool(absl::GetFlag(FLAGS_worker_threads));
-  auto tree_cache = service::OpenTreeCache(*resources, "supervision-tree");
   chibo::clients::RegistryClient registry(
       chibo::rpc::MakeChannel(absl::GetFlag(FLAGS_registry_addr), "chibo.registry.v1.RegistryService",
-                            chibo::service::PeerChannelOptions()),
-      tree_cache.get());
+                            chibo::service::PeerChannelOptions()));
   chibo::clients::SchedulingClient scheduling(chibo::rpc::MakeChannel(
       absl::GetFlag(FLAGS_scheduling_addr), "chibo.scheduling.v1.SchedulingService",
                             chibo::service::PeerChannelOptions()));

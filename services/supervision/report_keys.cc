@@ -1,11 +1,29 @@
-// What both reports share at the service level: the report cache key (the
-// data versions the figures come from), the visit versions, and team names.
+// What both reports share at the service level: the visits' change stamps
+// (by which cached activity reports are checked), the statements stamped
+// with them, and team names.
 #include "absl/strings/str_cat.h"
-#include "common/time/dates.h"
 #include "services/supervision/supervision.h"
 #include "services/supervision/supervision_sql.h"
 
 namespace chibo::supervision {
+namespace {
+
+std::string WithStamp(std::string sql, const db::ChangeStamps& stamps, int partition_param) {
+  sql.replace(sql.find("{{STAMP}}"), 9, stamps.StampExpression(partition_param));
+  return sql;
+}
+
+}  // namespace
+
+Supervision::Supervision(db::Database* db, cache::Cache* report_cache,
+                         clients::RegistryClient* registry, clients::SchedulingClient* scheduling)
+    : db_(db),
+      report_cache_(report_cache),
+      registry_(registry),
+      scheduling_(scheduling),
+      visit_stamps_(db->engine(), "visits", "visit_year"),
+      insert_visit_sql_(WithStamp(sql::kInsertVisit, visit_stamps_, 19)),
+      touch_visit_sql_(WithStamp(sql::kTouchVisit, visit_stamps_, 3)) {}
 
 absl::StatusOr<TeamDirectory> Supervision::Teams() {
   auto rows = db_->Query(sql::kSelectTeamNames);
@@ -18,31 +36,10 @@ absl::StatusOr<TeamDirectory> Supervision::Teams() {
   return d;
 }
 
-absl::StatusOr<int64_t> Supervision::VisitVersion(absl::string_view org_id) {
-  auto row = db_->QueryOptionalRow(sql::kSelectUnitVersion, {org_id});
+absl::StatusOr<std::string> Supervision::TeamsVersion() {
+  auto row = db_->QueryOptionalRow(sql::kSelectTeamsVersion);
   if (!row.ok()) return row.status();
-  return row->has_value() ? (*row)->Int(0) : 0;
-}
-
-absl::Status Supervision::BumpVersions(db::Session& s, const std::vector<std::string>& path) {
-  for (auto it = path.rbegin(); it != path.rend(); ++it) {
-    if (absl::Status st = s.Execute(sql::kBumpUnitVersion, {*it}).status(); !st.ok()) return st;
-  }
-  return absl::OkStatus();
-}
-
-absl::StatusOr<std::string> Supervision::ReportCacheKey(const auth::Claims& caller,
-                                                        absl::string_view kind,
-                                                        absl::string_view org_id,
-                                                        const Period& period,
-                                                        size_t unit_count) {
-  auto meetings = scheduling_->DataVersion(caller, org_id);
-  if (!meetings.ok()) return meetings.status();
-  auto visits = VisitVersion(org_id);
-  if (!visits.ok()) return visits.status();
-  // Today is part of the key: months elapsed and overdue meetings depend on it.
-  return absl::StrCat("sup:report:", kind, ":", org_id, ":", period.name, ":m", *meetings, ":v",
-                      *visits, ":u", unit_count, ":", time::TodayText());
+  return (*row)->Text(0);
 }
 
 }  // namespace chibo::supervision

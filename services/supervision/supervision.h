@@ -2,9 +2,11 @@
 // knows nothing of gRPC. Teams and visits live in its own database; meetings
 // come from scheduling and the tree, members and rulebook from the registry,
 // over gRPC with the caller's token (so their scope rules apply too).
-// Reports are computed from those sources and cached in Redis under a key
-// that includes the data versions they were computed from: any write below
-// the organization makes the next read fresh, and no stale figure is served.
+// Reports are computed over the tree as it was in each month (a local copy,
+// checked against the registry's tree version on every use): the activity
+// report from the visits here, the compliance report from scheduling's
+// meeting summary. Cached reports carry the watermark of the data they came
+// from and are checked against it on every read (docs/reports.md).
 #ifndef CHIBO_SERVICES_SUPERVISION_SUPERVISION_H_
 #define CHIBO_SERVICES_SUPERVISION_SUPERVISION_H_
 
@@ -21,6 +23,7 @@
 #include "common/cache/cache.h"
 #include "common/clients/registry_client.h"
 #include "common/clients/scheduling_client.h"
+#include "common/db/change_stamp.h"
 #include "common/db/database.h"
 #include "services/supervision/period.h"
 
@@ -58,8 +61,7 @@ struct TeamDirectory {
 class Supervision {
  public:
   Supervision(db::Database* db, cache::Cache* report_cache, clients::RegistryClient* registry,
-              clients::SchedulingClient* scheduling)
-      : db_(db), report_cache_(report_cache), registry_(registry), scheduling_(scheduling) {}
+              clients::SchedulingClient* scheduling);
 
   // teams.cc
   absl::Status CreateTeam(const auth::Claims& caller, const v1::CreateTeamRequest& request,
@@ -106,20 +108,16 @@ class Supervision {
   // Visits dated in [from, to], every one (filtered by the caller).
   absl::StatusOr<std::vector<VisitFact>> VisitsInPeriod(absl::string_view from,
                                                         absl::string_view to);
-  // The version of the visits at or below `org_id`.
-  absl::StatusOr<int64_t> VisitVersion(absl::string_view org_id);
-  // Bumps the versions of a visited unit and its ancestors (inside a write).
-  absl::Status BumpVersions(db::Session& s, const std::vector<std::string>& path);
   absl::StatusOr<TeamDirectory> Teams();
-  // The cache key of a report: kind, unit, period and the data versions.
-  absl::StatusOr<std::string> ReportCacheKey(const auth::Claims& caller, absl::string_view kind,
-                                             absl::string_view org_id, const Period& period,
-                                             size_t unit_count);
+  // Moves with every team write (their names appear in reports).
+  absl::StatusOr<std::string> TeamsVersion();
 
   db::Database* db_;
   cache::Cache* report_cache_;
   clients::RegistryClient* registry_;
   clients::SchedulingClient* scheduling_;
+  db::ChangeStamps visit_stamps_;  // visits, by visit_year
+  std::string insert_visit_sql_, touch_visit_sql_;
 };
 
 // The grade of a score by the rulebook's cut-offs.

@@ -5,10 +5,6 @@
 
 namespace chibo::supervision::sql {
 
-inline constexpr char kBumpUnitVersion[] =
-    "INSERT INTO unit_versions (unit_id, version) VALUES (?1, 1) "
-    "ON CONFLICT (unit_id) DO UPDATE SET version = unit_versions.version + 1";
-inline constexpr char kSelectUnitVersion[] = "SELECT version FROM unit_versions WHERE unit_id = ?1";
 
 // Teams.
 inline constexpr char kInsertTeam[] =
@@ -37,8 +33,9 @@ inline constexpr char kSelectAllAssignments[] =
 inline constexpr char kInsertVisit[] =
     "INSERT INTO visits (id, meeting_id, team_id, owner_org_id, level, unit_id, unit_kind, remote,"
     " meeting_kind, visit_date, attendees_json, observations, scores_json, score, grade, version,"
-    " created_at, updated_at, supervisor_member_id, supervisor_name)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, 1, ?16, ?16, ?17, ?18)";
+    " created_at, updated_at, supervisor_member_id, supervisor_name, visit_year, stamp)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, 1, ?16, ?16, ?17, ?18,"
+    " ?19, {{STAMP}})";  // {{STAMP}}: the change stamp expression for year ?19
 #define CHIBO_VISIT_COLUMNS                                                                     \
   "id, meeting_id, team_id, level, unit_id, unit_kind, meeting_kind, visit_date, attendees_json," \
   " observations, scores_json, score, grade, version, owner_org_id, remote, supervisor_member_id"
@@ -54,7 +51,10 @@ inline constexpr char kSelectVisitFactsInPeriod[] =
     " FROM visits WHERE visit_date >= ?1 AND visit_date <= ?2 ORDER BY visit_date, id";
 inline constexpr char kSelectTeamNames[] = "SELECT id, name, owner_org_id, owner_name FROM teams";
 inline constexpr char kTouchVisit[] =
-    "UPDATE visits SET version = version + 1, updated_at = ?2 WHERE id = ?1";
+    "UPDATE visits SET version = version + 1, updated_at = ?2, visit_year = ?3, stamp = {{STAMP}}"
+    " WHERE id = ?1";
+// Moves with every team write (names appear in the activity report).
+inline constexpr char kSelectTeamsVersion[] = "SELECT COALESCE(SUM(version), 0) + COUNT(*) FROM teams";
 
 // Recommendations.
 inline constexpr char kInsertRecommendation[] =

@@ -177,8 +177,6 @@ absl::Status Supervision::RecordVisit(const auth::Claims& caller,
     }
   }
   if (absl::Status s = v.ToStatus(); !s.ok()) return s;
-  auto path = registry_->Ancestors(caller, unit->id());
-  if (!path.ok()) return path.status();
   auto rulebook = registry_->GetRulebook(caller, unit->ancestor_ids(0), date);
   if (!rulebook.ok()) return rulebook.status();
   int points = 0, max_points = 0;
@@ -204,14 +202,14 @@ absl::Status Supervision::RecordVisit(const auth::Claims& caller,
                   "\" / this team or supervisor already recorded a visit to this meeting")),
               "DUPLICATE_VISIT", {{"visit_id", (*existing)->Text(0)}});
         }
-        if (absl::Status st = BumpVersions(s, *path); !st.ok()) return st;
         auto done = s.Execute(
-            sql::kInsertVisit,
+            insert_visit_sql_,
             {id, in.meeting_id(), in.team_id(), visitor->owner_org_id,
              static_cast<int64_t>(visitor->level), unit->id(), static_cast<int64_t>(unit->kind()),
              unit->remote(), static_cast<int64_t>(meeting->kind()), date, journal::ToJson(json),
              in.observations(), journal::ToJson(scores_json), static_cast<int64_t>(score),
-             static_cast<int64_t>(grade), Now(), in.supervisor_member_id(), visitor->name});
+             static_cast<int64_t>(grade), Now(), in.supervisor_member_id(), visitor->name,
+             date.substr(0, 4)});
         if (!done.ok()) {
           return absl::IsAlreadyExists(done.status())
                      ? errors::InvalidArgument("visit.id", "đã tồn tại / already exists")
@@ -319,8 +317,6 @@ absl::Status Supervision::UpdateRecommendation(const auth::Claims& caller,
   auto current = ReadVisit(read, request.visit_id());
   if (!current.ok()) return current.status();
   if (absl::Status s = registry_->CheckScope(caller, current->unit_id()); !s.ok()) return s;
-  auto path = registry_->Ancestors(caller, current->unit_id());
-  if (!path.ok()) return path.status();
 
   return journal::RunJournaledWrite(
       *db_, {caller.subject, "UpdateRecommendation", request.request_id()}, request, response,
@@ -340,8 +336,10 @@ absl::Status Supervision::UpdateRecommendation(const auth::Claims& caller,
           return absl::NotFoundError(absl::StrCat("không có kiến nghị / no recommendation \"",
                                                   request.recommendation_id(), "\""));
         }
-        if (auto st = s.Execute(sql::kTouchVisit, {request.visit_id(), Now()}); !st.ok()) return st.status();
-        if (absl::Status st = BumpVersions(s, *path); !st.ok()) return st;
+        if (auto st = s.Execute(touch_visit_sql_, {request.visit_id(), Now(), before->date().substr(0, 4)});
+            !st.ok()) {
+          return st.status();
+        }
         auto loaded = ReadVisit(s, request.visit_id());
         if (!loaded.ok()) return loaded.status();
         *response = *loaded;

@@ -29,14 +29,18 @@ absl::StatusOr<std::unique_ptr<SchedulingHarness>> SchedulingHarness::Start(
   if (auto s = db::ApplyMigrations(*h->database_, "journal", journal::JournalMigrations()); !s.ok()) return s;
   if (auto s = db::ApplyMigrations(*h->database_, "scheduling", migrations::SchedulingMigrations()); !s.ok()) return s;
 
-  cache::CacheOptions tree_options;
-  tree_options.name = "scheduling-tree-test";
-  tree_options.ttl = absl::Minutes(1);
-  h->tree_cache_ = std::make_unique<cache::Cache>(nullptr, tree_options);
+  // Meeting summaries are cached in the registry harness's Redis, as in production.
+  cache::RedisOptions redis_options;
+  redis_options.url = h->registry_->redis()->url();
+  auto pool = cache::RedisPool::Create(redis_options);
+  if (!pool.ok()) return pool.status();
+  h->redis_pool_ = *std::move(pool);
+  cache::CacheOptions cache_options;
+  cache_options.name = "scheduling-test";
+  h->cache_ = std::make_unique<cache::Cache>(h->redis_pool_.get(), cache_options);
   h->registry_client_ = std::make_unique<clients::RegistryClient>(
       rpc::MakeChannel(absl::StrCat("127.0.0.1:", h->registry_->port()),
-                       "chibo.registry.v1.RegistryService"),
-      h->tree_cache_.get());
+                       "chibo.registry.v1.RegistryService"));
 
   auth::VerifierOptions verifier_options;
   verifier_options.hs256_key = h->registry_->key();
@@ -44,7 +48,7 @@ absl::StatusOr<std::unique_ptr<SchedulingHarness>> SchedulingHarness::Start(
   if (!verifier.ok()) return verifier.status();
 
   h->pool_ = std::make_unique<concurrency::ThreadPool>(8);
-  h->scheduling_ = std::make_unique<Scheduling>(h->database_.get(), h->registry_client_.get());
+  h->scheduling_ = std::make_unique<Scheduling>(h->database_.get(), h->registry_client_.get(), h->cache_.get());
   h->verifier_ = *std::move(verifier);
   h->runner_ = std::make_unique<rpc::CallRunner>("chibo.scheduling.v1.SchedulingService",
                                                  h->verifier_.get(), h->pool_.get());
@@ -71,7 +75,8 @@ SchedulingHarness::~SchedulingHarness() {
   scheduling_.reset();
   registry_client_.reset();
   verifier_.reset();
-  tree_cache_.reset();
+  cache_.reset();
+  redis_pool_.reset();
   database_.reset();
   registry_.reset();
   if (!dir_.empty()) chibo::testing::RemoveTree(dir_);

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "chibo/scheduling/v1/scheduling.grpc.pb.h"
+#include "common/cache/redis_pool.h"
 #include "common/clients/registry_client.h"
 #include "services/scheduling/scheduling.h"
 #include "services/scheduling/scheduling_grpc.h"
@@ -34,13 +35,15 @@ class SchedulingHarness {
   v1::SchedulingService::Stub& stub() { return *stub_; }
   std::shared_ptr<grpc::Channel> channel() { return channel_; }
   db::Database& database() { return *database_; }
+  cache::Cache& cache() { return *cache_; }  // meeting summaries
 
  private:
   SchedulingHarness() = default;
   std::string dir_;
   std::unique_ptr<RegistryHarness> registry_;
   std::unique_ptr<db::Database> database_;
-  std::unique_ptr<cache::Cache> tree_cache_;
+  std::unique_ptr<cache::RedisPool> redis_pool_;
+  std::unique_ptr<cache::Cache> cache_;  // meeting summaries
   std::unique_ptr<clients::RegistryClient> registry_client_;
   std::unique_ptr<auth::TokenVerifier> verifier_;
   std::unique_ptr<concurrency::ThreadPool> pool_;

@@ -47,14 +47,9 @@ absl::StatusOr<std::unique_ptr<SupervisionHarness>> SupervisionHarness::Start(
   cache::CacheOptions report_options;
   report_options.name = "supervision-reports-test";
   h->report_cache_ = std::make_unique<cache::Cache>(h->redis_pool_.get(), report_options);
-  cache::CacheOptions tree_options;
-  tree_options.name = "supervision-tree-test";
-  tree_options.ttl = absl::Minutes(1);
-  h->tree_cache_ = std::make_unique<cache::Cache>(nullptr, tree_options);
   h->registry_client_ = std::make_unique<clients::RegistryClient>(
       rpc::MakeChannel(absl::StrCat("127.0.0.1:", h->registry().port()),
-                       "chibo.registry.v1.RegistryService"),
-      h->tree_cache_.get());
+                       "chibo.registry.v1.RegistryService"));
   h->scheduling_client_ = std::make_unique<clients::SchedulingClient>(h->scheduling_->channel());
 
   auth::VerifierOptions verifier_options;
@@ -92,7 +87,6 @@ SupervisionHarness::~SupervisionHarness() {
   verifier_.reset();
   scheduling_client_.reset();
   registry_client_.reset();
-  tree_cache_.reset();
   report_cache_.reset();
   redis_pool_.reset();
   database_.reset();

@@ -42,7 +42,6 @@ class SupervisionHarness {
   std::unique_ptr<db::Database> database_;
   std::unique_ptr<cache::RedisPool> redis_pool_;
   std::unique_ptr<cache::Cache> report_cache_;
-  std::unique_ptr<cache::Cache> tree_cache_;
   std::unique_ptr<clients::RegistryClient> registry_client_;
   std::unique_ptr<clients::SchedulingClient> scheduling_client_;
   std::unique_ptr<auth::TokenVerifier> verifier_;

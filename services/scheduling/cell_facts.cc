@@ -1,0 +1,107 @@
+#include "services/scheduling/cell_facts.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/db/change_stamp.h"
+#include "common/time/dates.h"
+#include "services/scheduling/meeting_rows.h"
+#include "services/scheduling/scheduling.h"
+#include "services/scheduling/scheduling_sql.h"
+
+namespace chibo::scheduling {
+
+void AppendFolded(const FoldedMeeting& m, std::string* out) {
+  absl::StrAppend(out, m.month * 100 + m.day, ",", static_cast<int>(m.kind), ",",
+                  static_cast<int>(m.status), ",", m.actual_minutes, ",", m.expected, ",",
+                  m.present, ",", m.absent_unexcused, ",", m.speakers, ",", m.opinions, ";");
+}
+
+bool ParseFolded(absl::string_view text, std::vector<FoldedMeeting>* out) {
+  for (absl::string_view item : absl::StrSplit(text, ';', absl::SkipEmpty())) {
+    int v[9];
+    int n = 0;
+    for (absl::string_view field : absl::StrSplit(item, ',')) {
+      if (n == 9 || !absl::SimpleAtoi(field, &v[n])) return false;
+      ++n;
+    }
+    if (n != 9) return false;
+    FoldedMeeting m;
+    m.month = v[0] / 100;
+    m.day = v[0] % 100;
+    m.kind = static_cast<v1::MeetingKind>(v[1]);
+    m.status = static_cast<v1::MeetingStatus>(v[2]);
+    m.actual_minutes = v[3];
+    m.expected = v[4];
+    m.present = v[5];
+    m.absent_unexcused = v[6];
+    m.speakers = v[7];
+    m.opinions = v[8];
+    if (m.month < 1 || m.month > 12 || m.day < 1 || m.day > 31) return false;
+    out->push_back(m);
+  }
+  return true;
+}
+
+std::set<int> YearsOf(std::initializer_list<absl::string_view> local_times) {
+  std::set<int> years;
+  for (absl::string_view t : local_times) {
+    int year = 0;
+    if (t.size() >= 4 && absl::SimpleAtoi(t.substr(0, 4), &year)) years.insert(year);
+  }
+  return years;
+}
+
+std::set<int> YearsBetween(int from, int to) {
+  std::set<int> years;
+  for (int y = from; y <= to; ++y) years.insert(y);
+  return years;
+}
+
+absl::Status Scheduling::FoldCellYears(db::Session& s, absl::string_view cell_id,
+                                       const std::set<int>& years) {
+  for (int year : years) {
+    const std::string first = absl::StrCat(year, "-01-01");
+    const std::string next = absl::StrCat(year + 1, "-01-01");
+    auto rows = s.Query(sql::kSelectMeetingsToFold, {cell_id, DayStartUnix(first), DayStartUnix(next)});
+    if (!rows.ok()) return rows.status();
+    std::string facts;
+    facts.reserve(rows->rows.size() * 32);
+    for (const db::Row& r : rows->rows) {
+      const std::string& starts = r.Text(0);  // "YYYY-MM-DDTHH:MM"
+      FoldedMeeting m;
+      m.month = std::stoi(starts.substr(5, 2));
+      m.day = std::stoi(starts.substr(8, 2));
+      m.kind = static_cast<v1::MeetingKind>(r.Int(1));
+      m.status = static_cast<v1::MeetingStatus>(r.Int(2));
+      m.actual_minutes = static_cast<int>(r.Int(3));
+      m.expected = static_cast<int>(r.Int(4));
+      m.present = static_cast<int>(r.Int(5));
+      m.absent_unexcused = static_cast<int>(r.Int(6));
+      m.speakers = static_cast<int>(r.Int(7));
+      m.opinions = static_cast<int>(r.Int(8));
+      AppendFolded(m, &facts);
+    }
+    auto done = s.Execute(upsert_fold_sql_, {cell_id, static_cast<int64_t>(year),
+                                             static_cast<int64_t>(rows->rows.size()), facts});
+    if (!done.ok()) return done.status();
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Scheduling::FoldUnfoldedCellYears() {
+  auto pairs = db_->Query(sql::kSelectUnfoldedCellYears);
+  if (!pairs.ok()) return pairs.status();
+  for (const db::Row& r : pairs->rows) {
+    const std::string cell = r.Text(0);
+    const int year = static_cast<int>(r.Int(1));
+    absl::Status st = db_->InTransaction([&](db::Session& s) -> absl::Status {
+      if (absl::Status lock = LockCell(s, cell); !lock.ok()) return lock;
+      return FoldCellYears(s, cell, {year});
+    });
+    if (!st.ok()) return st;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace chibo::scheduling

@@ -1,0 +1,41 @@
+// The per-cell, per-year fold of meetings (docs/reports.md): what reports
+// need of each meeting of one unit in one year, kept in one row of
+// cell_year_facts and rewritten in every meeting write's transaction.
+//
+// Text form, one meeting per ';'-terminated item, in start order:
+//   MMDD,kind,status,actual_minutes,expected,present,absent_unexcused,speakers,opinions
+// Kept per meeting (not as sums) because each meeting is judged by the
+// rulebook in force on its own date, which may change after it was held.
+#ifndef CHIBO_SERVICES_SCHEDULING_CELL_FACTS_H_
+#define CHIBO_SERVICES_SCHEDULING_CELL_FACTS_H_
+
+#include <initializer_list>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "chibo/scheduling/v1/scheduling.pb.h"
+
+namespace chibo::scheduling {
+
+struct FoldedMeeting {
+  int month = 0, day = 0;
+  v1::MeetingKind kind = v1::MEETING_KIND_UNSPECIFIED;
+  v1::MeetingStatus status = v1::MEETING_STATUS_UNSPECIFIED;
+  int actual_minutes = 0, expected = 0, present = 0, absent_unexcused = 0, speakers = 0,
+      opinions = 0;
+};
+
+void AppendFolded(const FoldedMeeting& m, std::string* out);
+// Appends the meetings of `text` to `out`; false (and nothing trusted) on
+// text this code did not write.
+bool ParseFolded(absl::string_view text, std::vector<FoldedMeeting>* out);
+
+// The years of local times or dates ("YYYY-..."), and the years [from, to].
+std::set<int> YearsOf(std::initializer_list<absl::string_view> local_times);
+std::set<int> YearsBetween(int from, int to);
+
+}  // namespace chibo::scheduling
+
+#endif  // CHIBO_SERVICES_SCHEDULING_CELL_FACTS_H_

@@ -1,0 +1,248 @@
+// Meeting figures of a unit's subtree per child and month (what the
+// compliance report is made of), computed from the per-cell, per-year folds
+// over the tree as it was in each month and judged by the rulebook in force
+// on each meeting's date. Cached, and checked against the folds' change
+// stamps on every read. See docs/reports.md.
+#include <algorithm>
+#include <unordered_map>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/cache/checked_value.h"
+#include "common/errors/errors.h"
+#include "common/time/dates.h"
+#include "services/scheduling/cell_facts.h"
+#include "services/scheduling/scheduling.h"
+#include "services/scheduling/scheduling_sql.h"
+
+namespace chibo::scheduling {
+namespace {
+
+using clients::OrgTree;
+using clients::PeriodAttribution;
+
+// Above this many cells a report reads the year's folds whole; below, by id.
+constexpr size_t kReadByIdBelow = 4000;
+constexpr size_t kIdsPerQuery = 500;
+
+bool IsHeld(v1::MeetingStatus s) { return s == v1::HELD || s == v1::MINUTES_APPROVED; }
+bool IsRegular(v1::MeetingKind k) { return k == v1::REGULAR || k == v1::REGULAR_AND_THEMATIC; }
+bool IsThematic(v1::MeetingKind k) { return k == v1::THEMATIC || k == v1::REGULAR_AND_THEMATIC; }
+
+absl::StatusOr<absl::CivilMonth> ParseMonth(absl::string_view text) {
+  int year = 0, month = 0;
+  if (text.size() != 7 || text[4] != '-' || !absl::SimpleAtoi(text.substr(0, 4), &year) ||
+      !absl::SimpleAtoi(text.substr(5, 2), &month) || year < 1900 || month < 1 || month > 12) {
+    return absl::InvalidArgumentError("YYYY-MM");
+  }
+  return absl::CivilMonth(year, month);
+}
+
+}  // namespace
+
+Scheduling::Scheduling(db::Database* db, clients::RegistryClient* registry, cache::Cache* cache)
+    : db_(db),
+      registry_(registry),
+      cache_(cache),
+      fold_stamps_(db->engine(), "cell_year_facts", "year") {
+  upsert_fold_sql_ = sql::kUpsertCellYearFactsTemplate;
+  upsert_fold_sql_.replace(upsert_fold_sql_.find("{{STAMP}}"), 9, fold_stamps_.StampExpression(2));
+}
+
+absl::Status Scheduling::SummarizeMeetings(const auth::Claims& caller,
+                                           const v1::SummarizeMeetingsRequest& request,
+                                           v1::MeetingSummary* response) {
+  errors::FieldViolations v;
+  v.RequireNonEmpty("org_unit_id", request.org_unit_id());
+  auto first = ParseMonth(request.first_month());
+  if (!first.ok()) v.Add("first_month", "YYYY-MM");
+  if (request.months() < 1 || request.months() > 12) {
+    v.Add("months", "từ 1 đến 12 / 1 to 12");
+  } else if (first.ok() && first->month() + request.months() - 1 > 12) {
+    v.Add("months", "trong một năm / within one year");
+  }
+  if (absl::Status s = v.ToStatus(); !s.ok()) return s;
+  if (absl::Status s = registry_->CheckScope(caller, request.org_unit_id()); !s.ok()) return s;
+  auto tree = registry_->Tree(caller);
+  if (!tree.ok()) return tree.status();
+  const int root = (*tree)->Find(request.org_unit_id());
+  if (root == OrgTree::kNone) return absl::NotFoundError(request.org_unit_id());
+  const std::string year = absl::StrCat(first->year());
+  // The key names the tree and rules it was built on and the day (months
+  // begun and overdue meetings depend on it); the folds are checked below.
+  const std::string key =
+      absl::StrCat("sch:summary:", request.org_unit_id(), ":", request.first_month(), ":",
+                   request.months(), ":", time::TodayText(), ":t", (*tree)->version());
+  std::string watermark;
+  auto bytes = cache::GetChecked(
+      *cache_, key,
+      [&]() -> absl::StatusOr<std::string> {
+        auto w = fold_stamps_.Watermark(*db_, year);
+        if (w.ok()) watermark = *w;
+        return w;
+      },
+      [&](absl::string_view w) { return fold_stamps_.ChangedSince(*db_, year, w); },
+      [&]() -> absl::StatusOr<std::string> {
+        auto summary = BuildSummary(**tree, root, *first, request.months());
+        if (!summary.ok()) return summary.status();
+        summary->set_data_version(absl::StrCat("t", (*tree)->version(), ":f", watermark));
+        return summary->SerializeAsString();
+      });
+  if (!bytes.ok()) return bytes.status();
+  if (!response->ParseFromString(*bytes)) return absl::InternalError("corrupt cached summary");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::MeetingSummary> Scheduling::BuildSummary(const OrgTree& tree, int root,
+                                                            absl::CivilMonth first, int months) {
+  const PeriodAttribution attr(tree, root, first, months);
+  const OrgTree::Day today = OrgTree::DayOf(time::Today());
+  const int quarters = months >= 3 ? months / 3 : 0;
+
+  // Positions: 0 for the root itself, then the root's children by name.
+  std::unordered_map<int, int> pos_of{{OrgTree::kRoot, 0}};
+  for (size_t i = 0; i < attr.children().size(); ++i) pos_of[attr.children()[i]] = static_cast<int>(i) + 1;
+  const int positions = static_cast<int>(attr.children().size()) + 1;
+  std::vector<v1::MeetingFigures> grid(static_cast<size_t>(positions) * months);
+  std::vector<bool> touched(grid.size(), false);
+  auto cell_of = [&](int pos, int i) -> v1::MeetingFigures& {
+    touched[static_cast<size_t>(pos) * months + i] = true;
+    return grid[static_cast<size_t>(pos) * months + i];
+  };
+  // Distinct cells per (position or "*", group): groups are the quarters,
+  // then the whole period. "*" is position `positions`.
+  const int groups = quarters + 1;
+  struct Distinct {
+    std::vector<char> counted, thematic;  // per unit
+    int cells = 0, with_thematic = 0;
+  };
+  std::vector<Distinct> distinct(static_cast<size_t>(positions + 1) * groups);
+  auto mark = [&](int pos, int i, int u, bool thematic) {
+    for (int g : {quarters > 0 ? i / 3 : -1, quarters}) {
+      if (g < 0) continue;
+      for (int p : {pos, positions}) {
+        Distinct& d = distinct[static_cast<size_t>(p) * groups + g];
+        if (d.counted.empty()) d.counted.assign(tree.size(), 0), d.thematic.assign(tree.size(), 0);
+        if (!thematic && !d.counted[u]) d.counted[u] = 1, ++d.cells;
+        if (thematic && !d.thematic[u]) d.thematic[u] = 1, ++d.with_thematic;
+      }
+    }
+  };
+
+  // Cells and expected meetings, month by month, where each cell stood.
+  std::vector<int> cells;
+  for (int u : attr.units()) {
+    if (!clients::IsCell(tree.unit(u).kind())) continue;
+    cells.push_back(u);
+    for (int i = 0; i < months; ++i) {
+      const int child = attr.ChildOf(u, i);
+      if (child == OrgTree::kNone) continue;
+      const int pos = pos_of.at(child);
+      v1::MeetingFigures& f = cell_of(pos, i);
+      f.set_cells(f.cells() + 1);
+      const OrgTree::Day ref = attr.ReferenceDayOf(u, i);
+      if (ref <= today) {
+        f.set_regular_expected(f.regular_expected() +
+                               std::max(1, tree.RulesOn(ref).regular_meetings_per_month()));
+      }
+      mark(pos, i, u, false);
+    }
+  }
+
+  // The meetings, from one fold row per cell.
+  auto fold = [&](const db::Row& row) -> absl::Status {
+    const int u = tree.Find(row.Text(0));
+    if (u == OrgTree::kNone || !clients::IsCell(tree.unit(u).kind())) return absl::OkStatus();
+    std::vector<FoldedMeeting> meetings;
+    if (!ParseFolded(row.Text(1), &meetings)) {
+      return absl::InternalError(absl::StrCat("unreadable fold row of ", row.Text(0)));
+    }
+    for (const FoldedMeeting& m : meetings) {
+      const int i = m.month - first.month();
+      if (i < 0 || i >= months) continue;
+      const int child = attr.ChildOf(u, i);
+      if (child == OrgTree::kNone) continue;
+      const int pos = pos_of.at(child);
+      v1::MeetingFigures& f = cell_of(pos, i);
+      const OrgTree::Day day = OrgTree::DayOf(absl::CivilDay(first.year(), m.month, m.day));
+      if (m.status == v1::PLANNED && day < today) f.set_unrecorded_past(f.unrecorded_past() + 1);
+      if (!IsHeld(m.status)) continue;
+      // Judged by the rules in force on the meeting's own date.
+      const registry::v1::Rules& rules = tree.RulesOn(day);
+      f.set_meetings_held(f.meetings_held() + 1);
+      if (IsRegular(m.kind)) f.set_regular_held(f.regular_held() + 1);
+      if (IsThematic(m.kind)) {
+        f.set_thematic_held(f.thematic_held() + 1);
+        mark(pos, i, u, true);
+      }
+      const int minimum = m.kind == v1::REGULAR_AND_THEMATIC ? rules.combined_min_minutes()
+                                                             : rules.regular_min_minutes();
+      if (m.actual_minutes < minimum) f.set_under_minimum(f.under_minimum() + 1);
+      f.set_opinions(f.opinions() + m.opinions);
+      f.set_minutes(f.minutes() + m.actual_minutes);
+      if (m.expected > 0) {
+        f.set_rated(f.rated() + 1);
+        f.set_rate_sum(f.rate_sum() + static_cast<double>(m.present) / m.expected);
+        if (m.present * 100 >= rules.report_high_attendance_percent() * m.expected) {
+          f.set_high_attendance(f.high_attendance() + 1);
+        }
+      }
+    }
+    return absl::OkStatus();
+  };
+  const std::string year = absl::StrCat(first.year());
+  if (cells.size() >= kReadByIdBelow) {
+    auto rows = db_->Query(sql::kSelectYearFacts, {year});
+    if (!rows.ok()) return rows.status();
+    for (const db::Row& r : rows->rows) {
+      if (absl::Status s = fold(r); !s.ok()) return s;
+    }
+  } else {
+    for (size_t at = 0; at < cells.size(); at += kIdsPerQuery) {
+      const size_t n = std::min(kIdsPerQuery, cells.size() - at);
+      std::string q = sql::kSelectYearFactsOfCellsPrefix;
+      db::Params params{year};
+      for (size_t k = 0; k < n; ++k) {
+        absl::StrAppend(&q, k ? ", ?" : "?", k + 2);
+        params.emplace_back(tree.unit(cells[at + k]).id());
+      }
+      q += ")";
+      auto rows = db_->Query(q, params);
+      if (!rows.ok()) return rows.status();
+      for (const db::Row& r : rows->rows) {
+        if (absl::Status s = fold(r); !s.ok()) return s;
+      }
+    }
+  }
+
+  v1::MeetingSummary out;
+  auto child_id = [&](int pos) { return pos == 0 ? std::string() : tree.unit(attr.children()[pos - 1]).id(); };
+  for (int pos = 0; pos < positions; ++pos) {
+    for (int i = 0; i < months; ++i) {
+      if (!touched[static_cast<size_t>(pos) * months + i]) continue;
+      v1::MeetingSummaryRow* row = out.add_rows();
+      row->set_child_id(child_id(pos));
+      row->set_month(absl::StrFormat("%04d-%02d", (first + i).year(), (first + i).month()));
+      *row->mutable_figures() = grid[static_cast<size_t>(pos) * months + i];
+    }
+  }
+  for (int p = 0; p <= positions; ++p) {
+    for (int g = 0; g < groups; ++g) {
+      const Distinct& d = distinct[static_cast<size_t>(p) * groups + g];
+      if (d.counted.empty() && p != positions) continue;
+      v1::CellCounts* c = out.add_cell_counts();
+      c->set_child_id(p == positions ? "*" : child_id(p));
+      const absl::CivilMonth from = g < quarters ? first + 3 * g : first;
+      c->set_first_month(absl::StrFormat("%04d-%02d", from.year(), from.month()));
+      c->set_months(g < quarters ? 3 : months);
+      c->set_cells(d.cells);
+      c->set_cells_with_thematic(d.with_thematic);
+    }
+  }
+  for (int child : attr.children()) out.add_child_ids(tree.unit(child).id());
+  out.set_org_unit_id(tree.unit(root).id());
+  return out;
+}
+
+}  // namespace chibo::scheduling

@@ -1,0 +1,348 @@
+// Reports stay right whatever changed (docs/reports.md), on SQLite and on
+// PostgreSQL, with a real Redis caching them: the tree as it was in each
+// month (a cell that moved, opened or closed), the rules in force on each
+// meeting's date, and every kind of write — a meeting, a visit, a tree
+// change, a rulebook change — showing in the very next read, also when the
+// write was made while Redis was paused.
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/time/dates.h"
+#include "gtest/gtest.h"
+#include "tests/services/scheduling/scheduling_test_util.h"
+#include "tests/services/supervision/supervision_harness.h"
+#include "tests/support/postgres_cluster.h"
+
+namespace chibo::supervision::testing {
+namespace {
+
+namespace sv1 = ::chibo::scheduling::v1;
+namespace rv1 = ::chibo::registry::v1;
+using scheduling::testing::Ctx;
+using scheduling::testing::MakeUnit;
+using scheduling::testing::Mark;
+using scheduling::testing::MeetingOn;
+
+enum class Engine { kSqlite, kPostgres };
+
+class ReportFreshnessTest : public ::testing::TestWithParam<Engine> {
+ protected:
+  static void SetUpTestSuite() {
+    auto pg = chibo::testing::PostgresCluster::Start();
+    ASSERT_TRUE(pg.ok()) << pg.status();
+    postgres_ = pg->release();
+  }
+  static void TearDownTestSuite() {
+    delete postgres_;
+    postgres_ = nullptr;
+  }
+
+  // tinh → huyen-a → xa-a1 → cb-1 (m1..m4), cb-2 (m5);
+  // tinh → huyen-b → cb-b (m6), xa-b1 (no cells yet). Every cell meets
+  // monthly through 2026.
+  void SetUp() override {
+    SupervisionHarnessOptions options;
+    if (GetParam() == Engine::kPostgres) {
+      static int n = 0;
+      const int run = ++n;
+      options.create_database = [run](const std::string& name) {
+        return postgres_->CreateDatabase(absl::StrCat("fresh_", name, "_", run));
+      };
+    }
+    auto h = SupervisionHarness::Start(options);
+    ASSERT_TRUE(h.ok()) << h.status();
+    h_ = *std::move(h);
+    admin_ = h_->registry().Token(auth::Role::kAdmin, "tinh");
+    supervisor_ = h_->registry().Token(auth::Role::kSupervisor, "tinh", "to-truong");
+    scheduling::testing::BuildTree(h_->scheduling(), admin_);
+    MakeUnit(h_->registry(), admin_, "xa-b1", rv1::BASE_COMMITTEE, "huyen-b", "2020-01-01",
+             rv1::COMMUNE_WARD);
+    Series("cb-1", "FREQ=MONTHLY;BYDAY=TU;BYMONTHDAY=3,4,5,6,7,8,9", "2026-01-06T08:00");
+    Series("cb-2", "FREQ=MONTHLY;BYDAY=2TU", "2026-01-13T08:00");
+    Series("cb-b", "FREQ=MONTHLY;BYDAY=1MO", "2026-01-05T14:00");
+    v1::CreateTeamRequest team;
+    team.mutable_team()->set_id("to-tinh");
+    team.mutable_team()->set_name("Tổ 1 cấp tỉnh");
+    team.mutable_team()->set_owner_org_id("tinh");
+    team.mutable_team()->set_leader_member_id("m6");
+    v1::Team created;
+    ASSERT_TRUE(h_->stub().CreateTeam(Ctx(admin_).get(), team, &created).ok());
+  }
+
+  void Series(const std::string& cell, const std::string& rrule, const std::string& first) {
+    sv1::CreateSeriesRequest r;
+    r.mutable_series()->set_cell_id(cell);
+    r.mutable_series()->set_kind(sv1::REGULAR);
+    r.mutable_series()->set_rrule(rrule);
+    r.mutable_series()->set_first_start(first);
+    r.mutable_series()->set_duration_minutes(120);
+    r.set_materialize_until("2026-12-31");
+    sv1::MeetingSeries out;
+    grpc::Status s = h_->scheduling().stub().CreateSeries(Ctx(admin_).get(), r, &out);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+
+  sv1::Meeting On(const std::string& cell, const std::string& date) {
+    return MeetingOn(h_->scheduling(), admin_, cell, date);
+  }
+
+  void Record(const sv1::Meeting& m, const std::vector<std::string>& present, int minutes) {
+    sv1::RecordMeetingRequest r;
+    r.set_id(m.id());
+    r.set_actual_start(m.starts_at());
+    absl::CivilMinute start = *chibo::time::ParseLocalMinute(m.starts_at());
+    r.set_actual_end(chibo::time::FormatLocalMinute(start + minutes));
+    for (const auto& id : present) *r.add_attendance() = Mark(id, sv1::PRESENT);
+    r.set_speakers(1);
+    r.set_opinions(3);
+    sv1::Meeting out;
+    grpc::Status s = h_->scheduling().stub().RecordMeeting(Ctx(admin_).get(), r, &out);
+    ASSERT_TRUE(s.ok()) << m.starts_at() << ": " << s.error_message();
+  }
+
+  void Visit(const sv1::Meeting& m) {
+    v1::RecordVisitRequest r;
+    r.mutable_visit()->set_team_id("to-tinh");
+    r.mutable_visit()->set_meeting_id(m.id());
+    r.mutable_visit()->set_observations("Đúng quy trình");
+    v1::Visit out;
+    grpc::Status s = h_->stub().RecordVisit(Ctx(supervisor_).get(), r, &out);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+
+  v1::ComplianceReport Compliance(const std::string& org, const std::string& period) {
+    v1::ReportRequest r;
+    r.set_org_unit_id(org);
+    r.set_period(period);
+    v1::ComplianceReport out;
+    grpc::Status s = h_->stub().GetComplianceReport(Ctx(admin_).get(), r, &out);
+    EXPECT_TRUE(s.ok()) << org << " " << period << ": " << s.error_message();
+    return out;
+  }
+
+  v1::ActivityReport Activity(const std::string& org, const std::string& period) {
+    v1::ReportRequest r;
+    r.set_org_unit_id(org);
+    r.set_period(period);
+    v1::ActivityReport out;
+    grpc::Status s = h_->stub().GetActivityReport(Ctx(admin_).get(), r, &out);
+    EXPECT_TRUE(s.ok()) << org << " " << period << ": " << s.error_message();
+    return out;
+  }
+
+  rv1::OrgUnit Unit(const std::string& id) {
+    rv1::GetOrgUnitRequest r;
+    r.set_id(id);
+    rv1::OrgUnit out;
+    EXPECT_TRUE(h_->registry().stub().GetOrgUnit(Ctx(admin_).get(), r, &out).ok());
+    return out;
+  }
+
+  void Move(const std::string& id, const std::string& parent, const std::string& on) {
+    rv1::MoveOrgUnitRequest r;
+    r.set_id(id);
+    r.set_new_parent_id(parent);
+    r.set_effective_on(on);
+    rv1::OrgUnit out;
+    grpc::Status s = h_->registry().stub().MoveOrgUnit(Ctx(admin_).get(), r, &out);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+
+  void Rename(const std::string& id, const std::string& name) {
+    rv1::UpdateOrgUnitRequest r;
+    r.mutable_org_unit()->set_id(id);
+    r.mutable_org_unit()->set_name(name);
+    r.mutable_update_mask()->add_paths("name");
+    rv1::OrgUnit out;
+    grpc::Status s = h_->registry().stub().UpdateOrgUnit(Ctx(admin_).get(), r, &out);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+
+  static const v1::ComplianceRow* Child(const v1::ComplianceReport& r, const std::string& id) {
+    for (const auto& c : r.children()) {
+      if (c.org_unit_id() == id) return &c;
+    }
+    return nullptr;
+  }
+
+  static chibo::testing::PostgresCluster* postgres_;
+  std::unique_ptr<SupervisionHarness> h_;
+  std::string admin_, supervisor_;
+};
+
+chibo::testing::PostgresCluster* ReportFreshnessTest::postgres_ = nullptr;
+
+TEST_P(ReportFreshnessTest, AWriteBelowAMovedCellReachesItsFormerParentForTheEarlierPeriod) {
+  // cb-2 leaves huyen-a for huyen-b on 1 April.
+  Move("cb-2", "xa-b1", "2026-04-01");
+  const v1::ComplianceReport a_q1 = Compliance("huyen-a", "2026-Q1");
+  const v1::ComplianceReport b_q1 = Compliance("huyen-b", "2026-Q1");
+  EXPECT_EQ(a_q1.totals().cells(), 2);
+  EXPECT_EQ(a_q1.totals().regular_held(), 0);
+  EXPECT_TRUE(Activity("huyen-a", "2026-Q1").levels().empty());
+
+  // Its March meeting is recorded, and visited, after the move.
+  Record(On("cb-2", "2026-03-10"), {"m5"}, 120);
+  Visit(On("cb-2", "2026-03-10"));
+  EXPECT_EQ(Compliance("huyen-a", "2026-Q1").totals().regular_held(), 1);
+  EXPECT_EQ(Compliance("huyen-b", "2026-Q1").totals().regular_held(), b_q1.totals().regular_held());
+  const v1::ActivityReport a_activity = Activity("huyen-a", "2026-Q1");
+  ASSERT_EQ(a_activity.levels_size(), 1);
+  EXPECT_EQ(a_activity.levels(0).cells_attended(), 1);
+  EXPECT_TRUE(Activity("huyen-b", "2026-Q1").levels().empty());
+
+  // From April on, its meetings are huyen-b's.
+  Record(On("cb-2", "2026-04-14"), {"m5"}, 120);
+  Visit(On("cb-2", "2026-04-14"));
+  EXPECT_EQ(Compliance("huyen-a", "2026-Q2").totals().regular_held(), 0);
+  EXPECT_EQ(Compliance("huyen-b", "2026-Q2").totals().regular_held(), 1);
+  EXPECT_EQ(Activity("huyen-b", "2026-Q2").levels(0).cells_attended(), 1);
+  EXPECT_TRUE(Activity("huyen-a", "2026-Q2").levels().empty());
+  // The year: one visited cell each side, where cb-2 stood each time.
+  EXPECT_EQ(Activity("huyen-a", "2026").levels(0).cells_attended(), 1);
+  EXPECT_EQ(Activity("huyen-b", "2026").levels(0).cells_attended(), 1);
+}
+
+TEST_P(ReportFreshnessTest, MonthRowsFollowTheTreeOfEachMonth) {
+  Move("cb-2", "xa-b1", "2026-04-01");
+  const v1::ComplianceReport a = Compliance("huyen-a", "2026-H1");
+  ASSERT_EQ(a.months_size(), 6);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(a.months(i).expected(), 2) << a.months(i).month();
+  for (int i = 3; i < 6; ++i) EXPECT_EQ(a.months(i).expected(), 1) << a.months(i).month();
+  EXPECT_EQ(a.totals().cells(), 2);  // cb-1 all along, cb-2 in Q1
+  EXPECT_EQ(a.totals().regular_expected(), 9);
+  ASSERT_EQ(a.quarters_size(), 2);
+  EXPECT_EQ(a.quarters(0).cells(), 2);
+  EXPECT_EQ(a.quarters(1).cells(), 1);
+
+  const v1::ComplianceReport province = Compliance("tinh", "2026-H1");
+  EXPECT_EQ(province.totals().cells(), 3);
+  EXPECT_EQ(province.totals().regular_expected(), 18);
+  ASSERT_NE(Child(province, "huyen-a"), nullptr);
+  ASSERT_NE(Child(province, "huyen-b"), nullptr);
+  EXPECT_EQ(Child(province, "huyen-a")->figures().regular_expected(), 9);
+  EXPECT_EQ(Child(province, "huyen-b")->figures().regular_expected(), 9);
+  // A cell that stood under both children in the period counts in each.
+  EXPECT_EQ(Child(province, "huyen-a")->figures().cells(), 2);
+  EXPECT_EQ(Child(province, "huyen-b")->figures().cells(), 2);
+}
+
+TEST_P(ReportFreshnessTest, ACellOpenedInAprilIsNotExpectedInTheFirstQuarter) {
+  const v1::ComplianceReport q2_before = Compliance("huyen-a", "2026-Q2");
+  EXPECT_EQ(q2_before.totals().cells(), 2);
+  MakeUnit(h_->registry(), admin_, "cb-3", rv1::SUBORDINATE_CELL, "xa-a1", "2026-04-01",
+           rv1::RESIDENTIAL);
+  // Opened mid-May: it counts from May, under the unit it opened under.
+  MakeUnit(h_->registry(), admin_, "cb-4", rv1::SUBORDINATE_CELL, "xa-a1", "2026-05-15",
+           rv1::RESIDENTIAL);
+  const v1::ComplianceReport q1 = Compliance("huyen-a", "2026-Q1");
+  EXPECT_EQ(q1.totals().cells(), 2);
+  EXPECT_EQ(q1.totals().regular_expected(), 6);
+  const v1::ComplianceReport q2 = Compliance("huyen-a", "2026-Q2");  // the next read
+  EXPECT_EQ(q2.totals().cells(), 4);
+  EXPECT_EQ(q2.totals().regular_expected(), 2 * 3 + 3 + 2);
+  ASSERT_EQ(q2.months_size(), 3);
+  EXPECT_EQ(q2.months(0).expected(), 3);
+  EXPECT_EQ(q2.months(1).expected(), 4);
+}
+
+TEST_P(ReportFreshnessTest, ACellClosedOnTheFirstOfMayKeepsItsMeetingsOfJanuaryToApril) {
+  for (const char* day : {"2026-01-13", "2026-02-10", "2026-03-10", "2026-04-14"}) {
+    Record(On("cb-2", day), {"m5"}, 120);
+  }
+  const v1::ComplianceReport before = Compliance("huyen-a", "2026");
+  EXPECT_EQ(before.totals().regular_expected(), 24);
+  EXPECT_EQ(before.totals().regular_held(), 4);
+  // Its only member moves to cb-1 on 1 May; the cell closes that day.
+  rv1::Member moved;
+  ASSERT_TRUE(h_->registry()
+                  .stub()
+                  .TransferMember(Ctx(admin_).get(), registry::testing::Lifecycle("m5", "2026-05-01", "cb-1"), &moved)
+                  .ok());
+  rv1::CloseOrgUnitRequest close;
+  close.set_id("cb-2");
+  close.set_closed_on("2026-05-01");
+  close.set_reason("Sáp nhập thôn");
+  rv1::OrgUnit closed;
+  grpc::Status s = h_->registry().stub().CloseOrgUnit(Ctx(admin_).get(), close, &closed);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+
+  const v1::ComplianceReport after = Compliance("huyen-a", "2026");  // the next read
+  EXPECT_EQ(after.totals().cells(), 2);
+  EXPECT_EQ(after.totals().regular_expected(), 12 + 4);
+  EXPECT_EQ(after.totals().regular_held(), 4);
+  EXPECT_EQ(after.months(3).expected(), 2);  // April
+  EXPECT_EQ(after.months(4).expected(), 1);  // May
+  // Its planned meetings after closing are nobody's overdue ones.
+  EXPECT_EQ(after.totals().unrecorded_past_meetings(), before.totals().unrecorded_past_meetings() - 7);
+  EXPECT_NE(after.data_version(), before.data_version());
+}
+
+TEST_P(ReportFreshnessTest, ARenameShowsInTheNextReadAlsoWhenMadeWhileRedisWasPaused) {
+  const v1::ComplianceReport before = Compliance("tinh", "2026-H1");
+  ASSERT_NE(Child(before, "huyen-a"), nullptr);
+  EXPECT_EQ(Child(before, "huyen-a")->name(), "Đơn vị huyen-a");
+  EXPECT_EQ(Activity("tinh", "2026-H1").children(0).name(), "Đơn vị huyen-a");
+  Rename("huyen-a", "Đảng bộ huyện Ba Bể");
+  EXPECT_EQ(Child(Compliance("tinh", "2026-H1"), "huyen-a")->name(), "Đảng bộ huyện Ba Bể");
+
+  h_->registry().redis()->Pause();  // SIGSTOP: invalidations cannot be sent
+  Rename("huyen-a", "Đảng bộ huyện Chợ Đồn");
+  Rename("huyen-b", "Đảng bộ huyện Na Rì");
+  h_->registry().redis()->Resume();
+  const absl::Time resumed = absl::Now();
+  const v1::ComplianceReport compliance = Compliance("tinh", "2026-H1");
+  const v1::ActivityReport activity = Activity("tinh", "2026-H1");
+  EXPECT_LT(absl::Now() - resumed, absl::Seconds(1));
+  EXPECT_EQ(Child(compliance, "huyen-a")->name(), "Đảng bộ huyện Chợ Đồn");
+  EXPECT_EQ(Child(compliance, "huyen-b")->name(), "Đảng bộ huyện Na Rì");
+  for (const auto& child : activity.children()) {
+    if (child.org_unit_id() == "huyen-a") EXPECT_EQ(child.name(), "Đảng bộ huyện Chợ Đồn");
+  }
+  EXPECT_EQ(Unit("huyen-a").name(), "Đảng bộ huyện Chợ Đồn");
+}
+
+TEST_P(ReportFreshnessTest, ARulebookChangeRejudgesOnlyTheDatesItCovers) {
+  for (const char* day : {"2026-01-06", "2026-02-03", "2026-03-03", "2026-04-07", "2026-05-05",
+                          "2026-06-09"}) {
+    Record(On("cb-1", day), {"m1", "m2", "m3", "m4"}, 120);
+  }
+  EXPECT_EQ(Compliance("huyen-a", "2026-Q1").totals().meetings_under_minimum(), 0);
+  EXPECT_EQ(Compliance("huyen-a", "2026-Q2").totals().meetings_under_minimum(), 0);
+  const v1::ComplianceReport h1_before = Compliance("huyen-a", "2026-H1");
+  EXPECT_EQ(h1_before.totals().meetings_under_minimum(), 0);
+  EXPECT_DOUBLE_EQ(h1_before.totals().high_attendance_share(), 1.0);
+
+  // From 1 April a regular meeting must last 130 minutes, and "high
+  // attendance" means every member.
+  rv1::GetRulebookRequest get;
+  get.set_province_id("tinh");
+  get.set_on_date("2026-04-01");
+  rv1::RulebookVersion current;
+  ASSERT_TRUE(h_->registry().stub().GetRulebook(Ctx(admin_).get(), get, &current).ok());
+  rv1::PutRulebookRequest put;
+  put.set_province_id("tinh");
+  put.set_effective_from("2026-04-01");
+  *put.mutable_rules() = current.rules();
+  put.mutable_rules()->set_regular_min_minutes(130);
+  put.mutable_rules()->set_report_high_attendance_percent(100);
+  rv1::RulebookVersion stored;
+  grpc::Status s = h_->registry().stub().PutRulebook(Ctx(admin_).get(), put, &stored);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+
+  EXPECT_EQ(Compliance("huyen-a", "2026-Q1").totals().meetings_under_minimum(), 0);
+  EXPECT_EQ(Compliance("huyen-a", "2026-Q2").totals().meetings_under_minimum(), 3);
+  const v1::ComplianceReport h1 = Compliance("huyen-a", "2026-H1");
+  EXPECT_EQ(h1.totals().meetings_under_minimum(), 3);
+  // 4 of 4 present everywhere: still at the mark, before and after.
+  EXPECT_DOUBLE_EQ(h1.totals().high_attendance_share(), 1.0);
+  EXPECT_NE(h1.data_version(), h1_before.data_version());
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, ReportFreshnessTest,
+                         ::testing::Values(Engine::kSqlite, Engine::kPostgres),
+                         [](const auto& info) {
+                           return info.param == Engine::kSqlite ? "SQLite" : "PostgreSQL";
+                         });
+
+}  // namespace
+}  // namespace chibo::supervision::testing
