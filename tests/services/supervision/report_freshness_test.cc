@@ -5,6 +5,9 @@
 // change, a rulebook change — showing in the very next read, also when the
 // write was made while Redis was paused.
 #include "absl/strings/str_cat.h"
+#include <thread>
+
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/time/dates.h"
 #include "gtest/gtest.h"
@@ -336,6 +339,57 @@ TEST_P(ReportFreshnessTest, ARulebookChangeRejudgesOnlyTheDatesItCovers) {
   // 4 of 4 present everywhere: still at the mark, before and after.
   EXPECT_DOUBLE_EQ(h1.totals().high_attendance_share(), 1.0);
   EXPECT_NE(h1.data_version(), h1_before.data_version());
+}
+
+// No row is shared between writers of different cells: while a transaction
+// holding everything a write to cb-1 locks stays open, a meeting of cb-b
+// (another district of the same province) records at once, and one of cb-1
+// waits. On SQLite every writer queues by design (one writer at a time).
+TEST_P(ReportFreshnessTest, WritersInDifferentCellsDoNotWaitOnEachOther) {
+  if (GetParam() == Engine::kSqlite) GTEST_SKIP() << "SQLite runs one writer at a time";
+  Record(On("cb-1", "2026-01-06"), {"m1", "m2", "m3", "m4"}, 120);
+  Record(On("cb-b", "2026-01-05"), {"m6"}, 120);
+  absl::Notification locked, release;
+  std::thread holder([&] {
+    absl::Status s = h_->scheduling().database().InTransaction([&](db::Session& tx) -> absl::Status {
+      // What a write to cb-1 locks: its version row and its fold rows.
+      auto a = tx.Execute("UPDATE unit_versions SET version = version + 1 WHERE unit_id = 'cb-1'");
+      if (!a.ok()) return a.status();
+      auto b = tx.Execute("UPDATE cell_year_facts SET meetings = meetings WHERE cell_id = 'cb-1'");
+      if (!b.ok()) return b.status();
+      locked.Notify();
+      release.WaitForNotificationWithTimeout(absl::Seconds(30));
+      return absl::OkStatus();
+    });
+    EXPECT_TRUE(s.ok()) << s;
+  });
+  ASSERT_TRUE(locked.WaitForNotificationWithTimeout(absl::Seconds(10)));
+  auto record = [&](const sv1::Meeting& m, const std::string& member, absl::Duration deadline) {
+    sv1::RecordMeetingRequest r;
+    r.set_id(m.id());
+    r.set_actual_start(m.starts_at());
+    r.set_actual_end(m.ends_at());
+    *r.add_attendance() = Mark(member, sv1::PRESENT);
+    if (member == "m1") {
+      for (const char* id : {"m2", "m3", "m4"}) *r.add_attendance() = Mark(id, sv1::PRESENT);
+    }
+    auto ctx = Ctx(admin_);
+    ctx->set_deadline(absl::ToChronoTime(absl::Now() + deadline));
+    sv1::Meeting out;
+    return h_->scheduling().stub().RecordMeeting(ctx.get(), r, &out);
+  };
+  const sv1::Meeting other = On("cb-b", "2026-02-02");
+  const sv1::Meeting same = On("cb-1", "2026-02-03");
+  const absl::Time start = absl::Now();
+  grpc::Status s = record(other, "m6", absl::Seconds(5));
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(2));
+  // The same cell's writer does wait (so the test can tell).
+  EXPECT_EQ(record(same, "m1", absl::Milliseconds(1500)).error_code(),
+            grpc::StatusCode::DEADLINE_EXCEEDED);
+  release.Notify();
+  holder.join();
+  EXPECT_EQ(Compliance("huyen-b", "2026-Q1").totals().regular_held(), 2);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, ReportFreshnessTest,
