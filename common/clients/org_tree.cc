@@ -96,7 +96,7 @@ const rv1::Rules& OrgTree::RulesOn(Day d) const {
 }
 
 PeriodAttribution::PeriodAttribution(const OrgTree& tree, int root, absl::CivilMonth first,
-                                     int months)
+                                     int months, const std::vector<int>* only)
     : first_(first), months_(months) {
   const int n = tree.size();
   slots_.assign(static_cast<size_t>(n) * months, OrgTree::kNone);
@@ -135,6 +135,11 @@ PeriodAttribution::PeriodAttribution(const OrgTree& tree, int root, absl::CivilM
     }
     return result == OrgTree::kRoot && u != root ? u : result;
   };
+  std::vector<char> wanted;
+  if (only) {
+    wanted.assign(n, 0);
+    for (int u : *only) wanted[u] = 1;
+  }
   for (int i = 0; i < months; ++i) {
     const absl::CivilMonth m = first + i;
     const OrgTree::Day first_day = OrgTree::DayOf(absl::CivilDay(m));
@@ -142,6 +147,14 @@ PeriodAttribution::PeriodAttribution(const OrgTree& tree, int root, absl::CivilM
     for (int u = 0; u < n; ++u) {
       auto ref = tree.ReferenceDay(u, m);
       if (!ref) continue;
+      if (only && !wanted[u]) {
+        // Only the children are wanted of the other units.
+        if (u != root && tree.ParentOn(u, *ref) == root && !child_seen[u]) {
+          child_seen[u] = true;
+          children_.push_back(u);
+        }
+        continue;
+      }
       const int child = child_on(u, *ref, *ref == first_day);
       if (child == OrgTree::kNone) continue;
       slots_[static_cast<size_t>(u) * months + i] = child;

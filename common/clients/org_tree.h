@@ -88,7 +88,10 @@ class OrgTree {
 // child's index), to the root itself (kRoot), or nowhere (kNone).
 class PeriodAttribution {
  public:
-  PeriodAttribution(const OrgTree& tree, int root, absl::CivilMonth first, int months);
+  // With `only`, attributes just those units (the others read kNone); the
+  // children are found either way.
+  PeriodAttribution(const OrgTree& tree, int root, absl::CivilMonth first, int months,
+                    const std::vector<int>* only = nullptr);
 
   int months() const { return months_; }
   absl::CivilMonth month(int i) const { return first_ + i; }

@@ -22,21 +22,22 @@ absl::Status Registry::GetTreeSnapshot(const auth::Claims& caller,
   if (request.known_version().size() > 32) {
     return errors::InvalidArgument("known_version", "tối đa 32 ký tự / at most 32 characters");
   }
+  // The version first, then the rows: rows read later can only be newer, so
+  // a copy labelled with this version is never older than it claims. The
+  // check that is asked on every use of a copy costs this one row.
+  auto version = TreeVersion();
+  if (!version.ok()) return version.status();
+  response->set_version(*version);
+  if (request.known_version() == *version) {
+    response->set_not_modified(true);
+    return absl::OkStatus();
+  }
   // Any caller inside a province may read its tree (units are no personal
   // data; GetRulebook is open to them the same way).
   auto path = AncestorPath(caller.scope_org_id);
   if (!path.ok()) return path.status();
   const std::string& province_id = path->front();
-  // The version first, then the rows: rows read later can only be newer, so
-  // a copy labelled with this version is never older than it claims.
-  auto version = TreeVersion();
-  if (!version.ok()) return version.status();
-  response->set_version(*version);
   response->set_province_id(province_id);
-  if (request.known_version() == *version) {
-    response->set_not_modified(true);
-    return absl::OkStatus();
-  }
   auto units = db_->Query(sql::kSelectProvinceUnits, {province_id});
   if (!units.ok()) return units.status();
   auto parents = db_->Query(sql::kSelectProvinceParents, {province_id});

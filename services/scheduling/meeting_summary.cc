@@ -240,8 +240,12 @@ absl::StatusOr<v1::MeetingSummary> Scheduling::BuildSummary(const OrgTree& tree,
       c->set_cells_with_thematic(d.with_thematic);
     }
   }
-  for (int child : attr.children()) out.add_child_ids(tree.unit(child).id());
+  for (int child : attr.children()) {
+    out.add_child_ids(tree.unit(child).id());
+    out.add_child_names(tree.unit(child).name());
+  }
   out.set_org_unit_id(tree.unit(root).id());
+  out.set_name(tree.unit(root).name());
   return out;
 }
 

@@ -172,9 +172,13 @@ absl::Status Supervision::GetActivityReport(const auth::Claims& caller,
       [&](absl::string_view w) { return visit_stamps_.ChangedSince(*db_, year, w); },
       [&]() -> absl::StatusOr<std::string> {
         // Each visit goes where its unit stood on its month's reference day.
-        const clients::PeriodAttribution attr(t, root, period->first, period->months);
         auto visits = VisitsInPeriod(period->from(), period->to());
         if (!visits.ok()) return visits.status();
+        std::vector<int> visited;
+        for (const VisitFact& f : *visits) {
+          if (const int u = t.Find(f.unit_id); u != clients::OrgTree::kNone) visited.push_back(u);
+        }
+        const clients::PeriodAttribution attr(t, root, period->first, period->months, &visited);
         auto teams = Teams();
         if (!teams.ok()) return teams.status();
         v1::ActivityReport report;

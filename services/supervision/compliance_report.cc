@@ -66,12 +66,6 @@ absl::Status Supervision::GetComplianceReport(const auth::Claims& caller,
   auto summary = scheduling_->SummarizeMeetings(caller, request.org_unit_id(), period->first,
                                                 period->months);
   if (!summary.ok()) return summary.status();
-  auto tree = registry_->Tree(caller);
-  if (!tree.ok()) return tree.status();
-  auto name_of = [&](const std::string& id) {
-    const int u = (*tree)->Find(id);
-    return u == clients::OrgTree::kNone ? id : (*tree)->unit(u).name();
-  };
 
   // Distinct cells: per child (and "*") over the period and each quarter.
   std::map<std::pair<std::string, std::string>, const sv1::CellCounts*> counts;
@@ -93,7 +87,7 @@ absl::Status Supervision::GetComplianceReport(const auth::Claims& caller,
 
   v1::ComplianceReport& report = *response;
   report.set_org_unit_id(request.org_unit_id());
-  report.set_name(name_of(request.org_unit_id()));
+  report.set_name(summary->name());
   report.set_period(period->name);
   report.set_from(period->from());
   report.set_to(period->to());
@@ -124,10 +118,11 @@ absl::Status Supervision::GetComplianceReport(const auth::Claims& caller,
       row->set_cells_with_thematic(c ? c->cells_with_thematic() : 0);
     }
   }
-  for (const std::string& child : summary->child_ids()) {
+  for (int i = 0; i < summary->child_ids_size(); ++i) {
+    const std::string& child = summary->child_ids(i);
     auto* row = report.add_children();
     row->set_org_unit_id(child);
-    row->set_name(name_of(child));
+    row->set_name(summary->child_names(i));
     const sv1::CellCounts* c = count(child, "");
     *row->mutable_figures() = Figures(by_child[child], c ? c->cells() : 0);
   }
