@@ -128,6 +128,10 @@ Cache::Stats Cache::stats() const {
   s.invalidations_sent = counters_->invalidations_sent.value();
   s.invalidations_received = counters_->invalidations_received.value();
   s.invalidation_failures = counters_->invalidation_failures.value();
+  {
+    absl::MutexLock lock(&pending_mu_);
+    s.invalidations_pending = static_cast<int64_t>(pending_.size());
+  }
   return s;
 }
 
@@ -194,7 +198,7 @@ absl::StatusOr<std::string> Cache::Lead(std::string_view key, Loader loader, Fli
   const uint64_t near_epoch = near_epoch_.load();
   const bool near_ok = near_enabled_.load();
 
-  bool redis_up = redis_ != nullptr;
+  bool redis_up = redis_ != nullptr && RedisTrustedFor(key);
   if (redis_up) {
     absl::StatusOr<Reply> got = redis_->Command({"GET", std::string(key)});
     if (!got.ok()) {
@@ -221,6 +225,8 @@ absl::StatusOr<std::string> Cache::Lead(std::string_view key, Loader loader, Fli
   }
 
   (redis_up || redis_ == nullptr ? counters_->miss : counters_->bypass).Add();
+  // An invalidation of this key may be pending; then nothing goes to Redis.
+  if (redis_up && !RedisTrustedFor(key)) redis_up = false;
   absl::StatusOr<std::optional<std::string>> loaded = loader();
   if (!loaded.ok()) {
     counters_->load_errors.Add();
@@ -318,9 +324,11 @@ void Cache::Invalidate(const std::vector<std::string>& keys) {
   for (const std::string& key : keys) {
     commands.push_back({"PUBLISH", options_.invalidation_channel, key});
   }
+  if (any_pending_.load()) RetryPending();
   absl::StatusOr<std::vector<Reply>> replies = redis_->Pipeline(commands);
   if (!replies.ok()) {
     counters_->invalidation_failures.Add();
+    AddPending(keys);
     if (observability::LogEnabled(LogLevel::kDebug)) {
       Log(LogLevel::kDebug, "cache invalidation not sent to redis",
           {{"cache", options_.name}, {"error", std::string(replies.status().message())}});
@@ -329,6 +337,58 @@ void Cache::Invalidate(const std::vector<std::string>& keys) {
   // A load that started after the first drop may have read the old value
   // from Redis before our DEL: void it too.
   DropLocal(keys);
+}
+
+bool Cache::RedisTrustedFor(std::string_view key) {
+  if (!any_pending_.load(std::memory_order_acquire)) return true;
+  absl::MutexLock lock(&pending_mu_);
+  if (pending_overflow_ || absl::Now() < distrust_until_) return false;
+  return !pending_.contains(Sv(key));
+}
+
+void Cache::AddPending(const std::vector<std::string>& keys) {
+  absl::MutexLock lock(&pending_mu_);
+  for (const std::string& key : keys) {
+    if (pending_.size() >= options_.max_pending) {
+      pending_overflow_ = true;
+      break;
+    }
+    pending_.insert(key);
+  }
+  any_pending_.store(true, std::memory_order_release);
+}
+
+void Cache::RetryPending() {
+  std::vector<std::string> keys;
+  bool overflow;
+  {
+    absl::MutexLock lock(&pending_mu_);
+    keys.assign(pending_.begin(), pending_.end());
+    overflow = pending_overflow_;
+  }
+  if (!keys.empty()) {
+    std::vector<std::vector<std::string>> commands;
+    for (size_t at = 0; at < keys.size(); at += 500) {
+      std::vector<std::string> del{"DEL"};
+      for (size_t i = at; i < std::min(keys.size(), at + 500); ++i) del.push_back(keys[i]);
+      commands.push_back(std::move(del));
+    }
+    for (const std::string& key : keys) commands.push_back({"PUBLISH", options_.invalidation_channel, key});
+    if (!redis_->Pipeline(commands).ok()) return;  // still unreachable: keep them
+  } else if (overflow) {
+    if (!redis_->Command({"PING"}).ok()) return;
+  }
+  absl::MutexLock lock(&pending_mu_);
+  for (const std::string& key : keys) pending_.erase(key);
+  if (overflow) {
+    // Keys were lost: trust Redis again only once every entry written
+    // before the failed invalidations has expired.
+    pending_overflow_ = false;
+    distrust_until_ = absl::Now() + options_.ttl * (1.0 + options_.ttl_jitter);
+  }
+  if (pending_.empty() && !pending_overflow_ && absl::Now() >= distrust_until_) {
+    any_pending_.store(false, std::memory_order_release);
+  }
 }
 
 absl::Duration Cache::JitteredTtl() {
@@ -418,6 +478,8 @@ void Cache::SubscriberLoop() {
           if (now > subscribe_deadline) return;
           continue;
         }
+        // Redis answers again: send what could not be sent.
+        if (any_pending_.load()) RetryPending();
         if (now - last_rx > kSubscriberDeadAfter) return;
         if (now - last_ping >= kSubscriberPingEvery) {
           const char* ping[] = {"PING"};

@@ -33,6 +33,15 @@
 //    the near-cache is empty and bypassed. With no Redis at all (redis ==
 //    nullptr) every write is local, so the near-cache is always trusted.
 //
+//  * An invalidation that cannot reach Redis (down, paused, backing off) is
+//    not lost: its keys stay pending here, are never read from or written to
+//    Redis by this process meanwhile (the loader answers), and are DELeted
+//    and PUBLISHed again as soon as Redis answers (the subscriber thread
+//    retries every poll). More than max_pending keys: Redis is not trusted
+//    at all by this process until one full TTL after it answered again.
+//    Another replica may read the old value from Redis until the retry
+//    lands (normally well under a second after Redis is back).
+//
 // Residual window, by design: if another replica's DEL lands between this
 // replica's loader reading SQL and its Redis SET, and the pub/sub message only
 // arrives after this load has finished, Redis keeps the old value until its
@@ -50,6 +59,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -74,6 +84,7 @@ struct CacheOptions {
   absl::Duration near_ttl = absl::Seconds(30);
   size_t near_capacity = 100000;
   std::string invalidation_channel = "chibo:invalidate";
+  size_t max_pending = 100000;  // invalidations kept for retry while Redis is unreachable
 };
 
 class Cache {
@@ -94,6 +105,7 @@ class Cache {
     int64_t invalidations_sent = 0;    // keys passed to Invalidate()
     int64_t invalidations_received = 0;  // keys heard on the channel
     int64_t invalidation_failures = 0;   // Invalidate() calls whose DEL/PUBLISH failed
+    int64_t invalidations_pending = 0;   // keys waiting to be sent again (now)
   };
 
   // `redis` may be nullptr (no Redis configured: near-cache only, always
@@ -157,6 +169,12 @@ class Cache {
 
   absl::Duration JitteredTtl();
 
+  // Keys whose invalidation has not reached Redis yet (see above).
+  bool RedisTrustedFor(std::string_view key);
+  void AddPending(const std::vector<std::string>& keys);
+  // Sends the pending invalidations again; keeps them if Redis still fails.
+  void RetryPending();
+
   RedisPool* const redis_;
   const RedisOptions subscriber_options_;
   const CacheOptions options_;
@@ -167,6 +185,12 @@ class Cache {
   // and only store if it is unchanged (checked under the shard lock).
   std::atomic<bool> near_enabled_{false};
   std::atomic<uint64_t> near_epoch_{0};
+
+  mutable absl::Mutex pending_mu_;
+  absl::flat_hash_set<std::string> pending_ ABSL_GUARDED_BY(pending_mu_);
+  bool pending_overflow_ ABSL_GUARDED_BY(pending_mu_) = false;
+  absl::Time distrust_until_ ABSL_GUARDED_BY(pending_mu_) = absl::InfinitePast();
+  std::atomic<bool> any_pending_{false};
 
   absl::Mutex flights_mu_;
   absl::flat_hash_map<std::string, std::shared_ptr<Flight>> flights_ ABSL_GUARDED_BY(flights_mu_);

@@ -32,8 +32,8 @@ absl::StatusOr<std::string> GetChecked(
   }
   // Still stale: Redis kept it (its DEL failed) or the data keeps moving.
   // Answer from the store, uncached.
-  auto fresh = build();
-  return fresh;
+  if (auto w = watermark(); !w.ok()) return w.status();
+  return build();
 }
 
 }  // namespace chibo::cache

@@ -36,6 +36,8 @@ class OrgTree {
   static constexpr int kMaxDepth = 64;
 
   explicit OrgTree(registry::v1::TreeSnapshot snapshot);
+  OrgTree(const OrgTree&) = delete;  // holds pointers into its own snapshot
+  OrgTree& operator=(const OrgTree&) = delete;
 
   const std::string& version() const { return snapshot_.version(); }
   const std::string& province_id() const { return snapshot_.province_id(); }

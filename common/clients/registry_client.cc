@@ -38,24 +38,40 @@ bool NewerVersion(const std::string& a, const std::string& b) {
 }  // namespace
 
 absl::StatusOr<RegistryClient::TreePtr> RegistryClient::Tree(const auth::Claims& caller) {
-  TreePtr held;
-  {
+  auto held_copy = [&]() -> TreePtr {
     absl::MutexLock lock(&mu_);
     for (const auto& [province, tree] : trees_) {
-      if (tree->Find(caller.scope_org_id) != OrgTree::kNone) held = tree;
+      if (tree->Find(caller.scope_org_id) != OrgTree::kNone) return tree;
     }
-  }
+    return nullptr;
+  };
+  TreePtr held = held_copy();
   rv1::GetTreeSnapshotRequest request;
-  if (held) request.set_known_version(held->version());
   rv1::TreeSnapshot snapshot;
+  if (held) {
+    // The check every use makes: one row read in the registry.
+    request.set_known_version(held->version());
+    request.set_version_only(true);
+    grpc::Status s = stub_->GetTreeSnapshot(Ctx(caller).get(), request, &snapshot);
+    if (!s.ok()) return rpc::FromGrpcStatus(s);
+    if (snapshot.not_modified()) return held;
+  }
+  // The tree moved (or there is no copy yet): one full fetch at a time; a
+  // caller that waited takes the copy fetched meanwhile if it is as new as
+  // the version it saw.
+  absl::MutexLock fetching(&fetch_mu_);
+  if (TreePtr now = held_copy(); now && held && !snapshot.version().empty() &&
+                                 !NewerVersion(snapshot.version(), now->version())) {
+    return now;
+  }
+  request.set_version_only(false);
+  request.clear_known_version();
+  snapshot.Clear();
   grpc::Status s = stub_->GetTreeSnapshot(Ctx(caller).get(), request, &snapshot);
   if (!s.ok()) return rpc::FromGrpcStatus(s);
-  if (snapshot.not_modified() && held) return held;
-  if (snapshot.not_modified()) return absl::InternalError("registry: not_modified for an empty version");
   auto fresh = std::make_shared<const OrgTree>(std::move(snapshot));
   absl::MutexLock lock(&mu_);
   TreePtr& slot = trees_[fresh->province_id()];
-  // Concurrent refreshes may finish out of order: keep the newest.
   if (!slot || NewerVersion(fresh->version(), slot->version())) slot = fresh;
   return fresh;
 }
@@ -84,9 +100,18 @@ absl::StatusOr<std::vector<std::string>> RegistryClient::Ancestors(const auth::C
 }
 
 absl::Status RegistryClient::CheckScope(const auth::Claims& caller, absl::string_view unit_id) {
-  auto path = Ancestors(caller, unit_id);
-  if (!path.ok()) return path.status();
-  for (const std::string& id : *path) {
+  auto tree = Tree(caller);
+  if (!tree.ok()) return tree.status();
+  return CheckScopeIn(**tree, caller, unit_id);
+}
+
+absl::Status RegistryClient::CheckScopeIn(const OrgTree& tree, const auth::Claims& caller,
+                                          absl::string_view unit_id) {
+  const std::vector<std::string> path = tree.PathOn(unit_id, OrgTree::DayOf(time::Today()));
+  if (path.empty()) {
+    return absl::NotFoundError(absl::StrCat("không có tổ chức / no org unit \"", unit_id, "\""));
+  }
+  for (const std::string& id : path) {
     if (id == caller.scope_org_id) return absl::OkStatus();
   }
   return errors::WithErrorInfo(

@@ -36,6 +36,9 @@ class RegistryClient {
   // OK when `unit_id` lies in the subtree of the caller's scope today;
   // PERMISSION_DENIED / NOT_FOUND otherwise.
   absl::Status CheckScope(const auth::Claims& caller, absl::string_view unit_id);
+  // The same against a tree already in hand (one Tree() call per request).
+  static absl::Status CheckScopeIn(const OrgTree& tree, const auth::Claims& caller,
+                                   absl::string_view unit_id);
 
   // The unit itself (as of `date`, or today when empty).
   absl::StatusOr<registry::v1::OrgUnit> GetOrgUnit(const auth::Claims& caller,
@@ -69,7 +72,7 @@ class RegistryClient {
   // The copy per province (one, in a usual deployment).
   std::map<std::string, TreePtr> trees_ ABSL_GUARDED_BY(mu_);
   // One full snapshot fetch at a time; the others wait and reuse it.
-  absl::Mutex fetch_mu_;
+  absl::Mutex fetch_mu_ ABSL_ACQUIRED_BEFORE(mu_);
 };
 
 // Unit kinds that hold cell meetings, and those that hold committee meetings.

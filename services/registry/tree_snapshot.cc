@@ -1,6 +1,7 @@
 // The whole effective-dated tree and rulebook of a province, for services
 // that keep a local copy (common/clients/org_tree.h), and the version that
 // says whether their copy is current. See docs/reports.md.
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "common/errors/errors.h"
 #include "common/resource/resource.h"
@@ -32,6 +33,7 @@ absl::Status Registry::GetTreeSnapshot(const auth::Claims& caller,
     response->set_not_modified(true);
     return absl::OkStatus();
   }
+  if (request.version_only()) return absl::OkStatus();
   // Any caller inside a province may read its tree (units are no personal
   // data; GetRulebook is open to them the same way).
   auto path = AncestorPath(caller.scope_org_id);
@@ -42,8 +44,11 @@ absl::Status Registry::GetTreeSnapshot(const auth::Claims& caller,
   if (!units.ok()) return units.status();
   auto parents = db_->Query(sql::kSelectProvinceParents, {province_id});
   if (!parents.ok()) return parents.status();
+  // Parent periods by unit (in valid_from order), matched by id, whatever
+  // the database's collation.
+  absl::flat_hash_map<std::string, std::vector<const db::Row*>> parents_of;
+  for (const db::Row& pr : parents->rows) parents_of[pr.Text(0)].push_back(&pr);
   response->mutable_units()->Reserve(static_cast<int>(units->rows.size()));
-  size_t p = 0;  // both are ordered by unit id
   for (const db::Row& r : units->rows) {
     v1::OrgUnit* u = response->add_units();
     u->set_id(r.Text(0));
@@ -56,9 +61,10 @@ absl::Status Registry::GetTreeSnapshot(const auth::Claims& caller,
     u->set_closed_on(r.Text(7));
     u->set_close_reason(r.Text(8));
     u->set_etag(resource::EtagOf(r.Int(9)));
-    while (p < parents->rows.size() && parents->rows[p].Text(0) < u->id()) ++p;
-    for (; p < parents->rows.size() && parents->rows[p].Text(0) == u->id(); ++p) {
-      const db::Row& pr = parents->rows[p];
+    auto it = parents_of.find(u->id());
+    if (it == parents_of.end()) continue;
+    for (const db::Row* row : it->second) {
+      const db::Row& pr = *row;
       v1::ParentPeriod* period = u->add_parent_history();
       period->set_parent_id(pr.Text(1));
       period->set_valid_from(pr.Text(2));

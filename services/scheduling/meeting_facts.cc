@@ -80,7 +80,10 @@ absl::Status Scheduling::GetDataVersion(const auth::Claims& caller,
     count += (*row)->Int(1);
   }
   response->set_org_unit_id(request.org_unit_id());
-  response->set_version(absl::StrCat(sum, ".", count));
+  // The tree's version too: a move changes what "below" means.
+  auto tree = registry_->Tree(caller);
+  if (!tree.ok()) return tree.status();
+  response->set_version(absl::StrCat("t", (*tree)->version(), ":", sum, ".", count));
   return absl::OkStatus();
 }
 

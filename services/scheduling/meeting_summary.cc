@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -63,9 +64,11 @@ absl::Status Scheduling::SummarizeMeetings(const auth::Claims& caller,
     v.Add("months", "trong một năm / within one year");
   }
   if (absl::Status s = v.ToStatus(); !s.ok()) return s;
-  if (absl::Status s = registry_->CheckScope(caller, request.org_unit_id()); !s.ok()) return s;
   auto tree = registry_->Tree(caller);
   if (!tree.ok()) return tree.status();
+  if (absl::Status s = clients::RegistryClient::CheckScopeIn(**tree, caller, request.org_unit_id()); !s.ok()) {
+    return s;
+  }
   const int root = (*tree)->Find(request.org_unit_id());
   if (root == OrgTree::kNone) return absl::NotFoundError(request.org_unit_id());
   const std::string year = absl::StrCat(first->year());
@@ -111,21 +114,37 @@ absl::StatusOr<v1::MeetingSummary> Scheduling::BuildSummary(const OrgTree& tree,
     return grid[static_cast<size_t>(pos) * months + i];
   };
   // Distinct cells per (position or "*", group): groups are the quarters,
-  // then the whole period. "*" is position `positions`.
+  // then the whole period. "*" is position `positions`. A cell usually
+  // stands under one position all period: its first one is kept per unit,
+  // any other in a small set.
   const int groups = quarters + 1;
-  struct Distinct {
-    std::vector<char> counted, thematic;  // per unit
+  struct Counts {
     int cells = 0, with_thematic = 0;
   };
-  std::vector<Distinct> distinct(static_cast<size_t>(positions + 1) * groups);
+  std::vector<Counts> counts(static_cast<size_t>(positions + 1) * groups);
+  struct Seen {
+    std::vector<int> first_pos;  // per unit, -1 = none yet
+    absl::flat_hash_set<int64_t> more;  // (pos, unit) beyond the first
+    bool Insert(int pos, int u) {
+      if (first_pos[u] == pos) return false;
+      if (first_pos[u] < 0) {
+        first_pos[u] = pos;
+        return true;
+      }
+      return more.insert(static_cast<int64_t>(pos) << 32 | static_cast<uint32_t>(u)).second;
+    }
+  };
+  // [(group * 2 + thematic) * 2 + is "*"]
+  std::vector<Seen> counted(4 * groups);
+  for (Seen& s : counted) s.first_pos.assign(tree.size(), -1);
   auto mark = [&](int pos, int i, int u, bool thematic) {
     for (int g : {quarters > 0 ? i / 3 : -1, quarters}) {
       if (g < 0) continue;
       for (int p : {pos, positions}) {
-        Distinct& d = distinct[static_cast<size_t>(p) * groups + g];
-        if (d.counted.empty()) d.counted.assign(tree.size(), 0), d.thematic.assign(tree.size(), 0);
-        if (!thematic && !d.counted[u]) d.counted[u] = 1, ++d.cells;
-        if (thematic && !d.thematic[u]) d.thematic[u] = 1, ++d.with_thematic;
+        Seen& seen = counted[(g * 2 + (thematic ? 1 : 0)) * 2 + (p == positions ? 1 : 0)];
+        if (!seen.Insert(p, u)) continue;
+        Counts& c = counts[static_cast<size_t>(p) * groups + g];
+        ++(thematic ? c.with_thematic : c.cells);
       }
     }
   };
@@ -229,8 +248,8 @@ absl::StatusOr<v1::MeetingSummary> Scheduling::BuildSummary(const OrgTree& tree,
   }
   for (int p = 0; p <= positions; ++p) {
     for (int g = 0; g < groups; ++g) {
-      const Distinct& d = distinct[static_cast<size_t>(p) * groups + g];
-      if (d.counted.empty() && p != positions) continue;
+      const Counts& d = counts[static_cast<size_t>(p) * groups + g];
+      if (d.cells == 0 && d.with_thematic == 0 && p != positions) continue;
       v1::CellCounts* c = out.add_cell_counts();
       c->set_child_id(p == positions ? "*" : child_id(p));
       const absl::CivilMonth from = g < quarters ? first + 3 * g : first;

@@ -147,10 +147,12 @@ absl::Status Supervision::GetActivityReport(const auth::Claims& caller,
   auto period = ParsePeriod(request.period());
   if (!period.ok()) v.Add("period", std::string(period.status().message()));
   if (absl::Status s = v.ToStatus(); !s.ok()) return s;
-  if (absl::Status s = registry_->CheckScope(caller, request.org_unit_id()); !s.ok()) return s;
   auto tree = registry_->Tree(caller);
   if (!tree.ok()) return tree.status();
   const clients::OrgTree& t = **tree;
+  if (absl::Status s = clients::RegistryClient::CheckScopeIn(t, caller, request.org_unit_id()); !s.ok()) {
+    return s;
+  }
   const int root = t.Find(request.org_unit_id());
   if (root == clients::OrgTree::kNone) return absl::NotFoundError(request.org_unit_id());
   auto teams_version = TeamsVersion();

@@ -272,6 +272,47 @@ TEST_F(CacheTest, InvalidationReachesOtherReplicas) {
   EXPECT_EQ(*Get(*replica_a, "t:shared", store), "v2");
 }
 
+// The write of issue 7: made while Redis could not be reached, its
+// invalidation is kept and sent when Redis is back; meanwhile this process
+// never serves the old value from Redis, and no replica does once it lands.
+TEST_F(CacheTest, AnInvalidationThatCannotBeSentIsSentWhenRedisIsBack) {
+  auto writer = NewCache();
+  auto other = NewCache();
+  FakeStore store("old name");
+  ASSERT_EQ(*Get(*writer, "t:member", store), "old name");
+  ASSERT_EQ(*Get(*other, "t:member", store), "old name");  // from Redis
+  server_->Pause();  // SIGSTOP: commands time out
+  store.Set("new name");
+  writer->Invalidate({"t:member"});
+  EXPECT_EQ(writer->stats().invalidations_pending, 1);
+  server_->Resume();
+  // The writer never takes the old value from Redis, even before the retry.
+  EXPECT_EQ(*Get(*writer, "t:member", store), "new name");
+  // The retry lands within a second: Redis and the other replica follow.
+  EXPECT_TRUE(Eventually([&] { return writer->stats().invalidations_pending == 0; }, absl::Seconds(1)));
+  EXPECT_TRUE(Eventually([&] { return *Get(*other, "t:member", store) == "new name"; }, absl::Seconds(1)));
+  EXPECT_EQ(Redis({"EXISTS", "t:member"}).integer == 0 || Redis({"GET", "t:member"}).str == "vnew name", true);
+}
+
+TEST_F(CacheTest, TooManyUnsentInvalidationsStopTrustingRedisForATtl) {
+  CacheOptions options;
+  options.max_pending = 2;
+  options.ttl = absl::Seconds(2);
+  options.ttl_jitter = 0;
+  auto cache = NewCache(options);
+  FakeStore store("v1");
+  ASSERT_EQ(*Get(*cache, "t:a", store), "v1");
+  server_->Pause();
+  store.Set("v2");
+  cache->Invalidate({"t:a", "t:b", "t:c"});  // one more than can be kept
+  server_->Resume();
+  ASSERT_TRUE(Eventually([&] { return cache->stats().invalidations_pending == 0; }, absl::Seconds(2)));
+  // Redis still holds v1 for t:a (its key may have been the one not kept),
+  // but this cache does not read Redis until a TTL has passed.
+  (void)Redis({"SET", "t:a", "vv1"});
+  EXPECT_EQ(*Get(*cache, "t:a", store), "v2");
+}
+
 TEST_F(CacheTest, InvalidationDuringLoadIsNotOverwrittenByTheLoad) {
   auto cache = NewCache();
   absl::Notification loader_started;

@@ -1,0 +1,292 @@
+// Benchmark: RecordMeeting on PostgreSQL at 16 in flight, against pgbench
+// running a custom script that does the same rows in one transaction — the
+// cell's version row, the meeting update, its attendance rows, the cell's
+// fold row (read the cell's year, upsert the fold), the audit entry and the
+// idempotency record — on the same cluster, in the same run, alternating
+// rounds. Real chibo-registry and chibo-scheduling processes, a throwaway
+// PostgreSQL cluster and redis-server, all started here on free ports.
+//
+// 64 cells (4 members each, a monthly series each): client t of 16 records
+// only meetings of cells ≡ t (mod 16), as pgbench's client t does, so neither
+// side has two writers in one cell. Goal (issue 7): ≥ 0.5× pgbench.
+//
+//   record_meeting_bench [--rounds=3] [--seconds=8] [--in_flight=16]
+#include <algorithm>
+#include <atomic>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "chibo/registry/v1/registry.grpc.pb.h"
+#include "chibo/scheduling/v1/scheduling.grpc.pb.h"
+#include "common/auth/tokens.h"
+#include "common/rpc/client.h"
+#include "tests/support/postgres_cluster.h"
+#include "tests/support/redis_server.h"
+#include "tests/support/subprocess.h"
+
+ABSL_FLAG(int, rounds, 3, "Alternating rounds of each");
+ABSL_FLAG(int, seconds, 8, "Length of a round");
+ABSL_FLAG(int, in_flight, 16, "Calls (pgbench clients) in flight");
+
+namespace rv1 = ::chibo::registry::v1;
+namespace sv1 = ::chibo::scheduling::v1;
+using chibo::testing::ChildProcess;
+
+namespace {
+
+constexpr int kCells = 64;
+
+void Die(const std::string& what) {
+  std::cerr << "record_meeting_bench: " << what << "\n";
+  std::exit(1);
+}
+
+double Percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))];
+}
+
+std::string MinMedMax(const std::vector<double>& v) {
+  return absl::StrFormat("%.0f / %.0f / %.0f", Percentile(v, 0), Percentile(v, 0.5), Percentile(v, 1));
+}
+
+std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token) {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->AddMetadata("authorization", "Bearer " + token);
+  ctx->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+  return ctx;
+}
+
+std::unique_ptr<ChildProcess> StartService(const std::string& dir, const std::string& service,
+                                           int port, std::vector<std::string> extra) {
+  std::vector<std::string> argv = {absl::StrCat(CHIBO_BINARY_DIR, "/services/", service, "/chibo-", service),
+                                   absl::StrCat("--listen=127.0.0.1:", port),
+                                   "--data_dir=" + dir + "/" + service, "--log_level=warn"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  auto p = ChildProcess::Start(argv, dir + "/" + service + ".log");
+  if (!p.ok()) Die(std::string(p.status().message()));
+  auto channel = chibo::rpc::MakeChannel(absl::StrCat("127.0.0.1:", port), "grpc.health.v1.Health");
+  if (!channel->WaitForConnected(absl::ToChronoTime(absl::Now() + absl::Seconds(30)))) {
+    Die(service + " did not start; see " + dir);
+  }
+  return *std::move(p);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  const int in_flight = absl::GetFlag(FLAGS_in_flight);
+  const std::string dir = chibo::testing::MakeTempDir("chibo-record-bench-");
+  auto pg = chibo::testing::PostgresCluster::Start();
+  if (!pg.ok()) Die(std::string(pg.status().message()));
+  auto redis = chibo::testing::RedisServer::Start();
+  if (!redis.ok()) Die(std::string(redis.status().message()));
+  auto registry_url = (*pg)->CreateDatabase("bench_registry");
+  auto scheduling_url = (*pg)->CreateDatabase("bench_scheduling");
+  if (!registry_url.ok() || !scheduling_url.ok()) Die("cannot create databases");
+  const std::string key_file = dir + "/jwt-hs256.key";
+  auto key = chibo::auth::LoadOrCreateHs256Key(key_file);
+  if (!key.ok()) Die("key");
+  const int registry_port = chibo::testing::PickFreePort();
+  const int scheduling_port = chibo::testing::PickFreePort();
+  const std::vector<std::string> common = {"--redis_url=" + (*redis)->url(), "--jwt_hs256_key_file=" + key_file,
+                                           "--worker_threads=32", "--db_pool_size=16"};
+  auto with = [&](std::vector<std::string> a) {
+    a.insert(a.end(), common.begin(), common.end());
+    return a;
+  };
+  auto registry = StartService(dir, "registry", registry_port, with({"--database_url=" + *registry_url}));
+  auto scheduling = StartService(dir, "scheduling", scheduling_port,
+                                 with({"--database_url=" + *scheduling_url,
+                                       absl::StrCat("--registry_addr=127.0.0.1:", registry_port)}));
+
+  chibo::auth::Claims claims;
+  claims.subject = "bench";
+  claims.roles = {chibo::auth::Role::kAdmin};
+  claims.scope_org_id = "tinh";
+  claims.audience = "chibo";
+  claims.expires_at = absl::Now() + absl::Hours(2);
+  const std::string token = *chibo::auth::TokenIssuer(*key).Issue(claims);
+  auto reg = rv1::RegistryService::NewStub(chibo::rpc::MakeChannel(
+      absl::StrCat("127.0.0.1:", registry_port), "chibo.registry.v1.RegistryService"));
+  auto sch = sv1::SchedulingService::NewStub(chibo::rpc::MakeChannel(
+      absl::StrCat("127.0.0.1:", scheduling_port), "chibo.scheduling.v1.SchedulingService"));
+
+  // tinh → 4 districts → 4 base committees each → 4 cells each.
+  auto unit = [&](const std::string& id, rv1::OrgUnitKind kind, const std::string& parent) {
+    rv1::CreateOrgUnitRequest r;
+    r.mutable_org_unit()->set_id(id);
+    r.mutable_org_unit()->set_kind(kind);
+    r.mutable_org_unit()->set_category(rv1::RESIDENTIAL);
+    r.mutable_org_unit()->set_name("Đơn vị " + id);
+    r.mutable_org_unit()->set_parent_id(parent);
+    r.mutable_org_unit()->set_opened_on("2020-01-01");
+    rv1::OrgUnit out;
+    grpc::Status s = reg->CreateOrgUnit(Ctx(token).get(), r, &out);
+    if (!s.ok()) Die(id + ": " + s.error_message());
+  };
+  unit("tinh", rv1::PROVINCE, "");
+  std::vector<std::string> cells;
+  for (int d = 0; d < 4; ++d) {
+    const std::string district = absl::StrCat("huyen-", d);
+    unit(district, rv1::DIRECT_COMMITTEE, "tinh");
+    for (int b = 0; b < 4; ++b) {
+      const std::string base = absl::StrCat("xa-", d, "-", b);
+      unit(base, rv1::BASE_COMMITTEE, district);
+      for (int c = 0; c < 4; ++c) {
+        cells.push_back(absl::StrCat("cb-", d, "-", b, "-", c));
+        unit(cells.back(), rv1::SUBORDINATE_CELL, base);
+      }
+    }
+  }
+  std::map<std::string, std::vector<std::string>> members;
+  for (int c = 0; c < kCells; ++c) {
+    for (int m = 0; m < 4; ++m) {
+      rv1::CreateMemberRequest r;
+      const std::string id = absl::StrCat("dv-", c, "-", m);
+      r.mutable_member()->set_id(id);
+      r.mutable_member()->set_card_number(absl::StrCat("BK-", c, "-", m));
+      r.mutable_member()->set_full_name("Đảng viên " + id);
+      r.mutable_member()->set_home_cell_id(cells[c]);
+      r.mutable_member()->set_admitted_on("2015-01-01");
+      r.mutable_member()->set_official_on("2016-01-01");
+      rv1::Member out;
+      grpc::Status s = reg->CreateMember(Ctx(token).get(), r, &out);
+      if (!s.ok()) Die(id + ": " + s.error_message());
+      members[cells[c]].push_back(id);
+    }
+    sv1::CreateSeriesRequest r;
+    r.mutable_series()->set_cell_id(cells[c]);
+    r.mutable_series()->set_kind(sv1::REGULAR);
+    r.mutable_series()->set_rrule("FREQ=MONTHLY;BYDAY=2TU");
+    r.mutable_series()->set_first_start("2025-01-14T08:00");
+    r.mutable_series()->set_duration_minutes(120);
+    r.set_materialize_until("2025-12-31");
+    sv1::MeetingSeries out;
+    grpc::Status s = sch->CreateSeries(Ctx(token).get(), r, &out);
+    if (!s.ok()) Die("series: " + s.error_message());
+  }
+  // Meeting n is the (n / 64)-th meeting of cell n % 64.
+  std::vector<sv1::Meeting> meetings;
+  std::vector<std::vector<sv1::Meeting>> by_cell(kCells);
+  for (int c = 0; c < kCells; ++c) {
+    sv1::ListMeetingsRequest r;
+    r.set_org_unit_id(cells[c]);
+    r.set_from("2025-01-01");
+    r.set_to("2025-12-31");
+    sv1::ListMeetingsResponse out;
+    if (!sch->ListMeetings(Ctx(token).get(), r, &out).ok() || out.meetings_size() != 12) Die("meetings");
+    by_cell[c].assign(out.meetings().begin(), out.meetings().end());
+  }
+  std::string values;
+  for (int n = 0; n < 12 * kCells; ++n) {
+    meetings.push_back(by_cell[n % kCells][n / kCells]);
+    absl::StrAppend(&values, n ? "," : "", "(", n, ",'", meetings.back().id(), "','", cells[n % kCells], "')");
+  }
+  // The pgbench side's lookup table, in the scheduling database.
+  auto made = (*pg)->RunSql(absl::StrCat("CREATE TABLE bench_meetings (n INT PRIMARY KEY, id TEXT, cell TEXT);"
+                                         "INSERT INTO bench_meetings VALUES ", values, ";"),
+                            "bench_scheduling");
+  if (!made.ok()) Die(std::string(made.status().message()));
+  const int per_client = 12 * kCells / in_flight;
+  const std::string script = dir + "/record.sql";
+  std::ofstream(script) << absl::StrFormat(R"sql(\set n :client_id %% %d + %d * random(0, %d)
+SELECT id AS mid, cell AS cid FROM bench_meetings WHERE n = :n \gset
+BEGIN;
+INSERT INTO unit_versions (unit_id, version) VALUES (:'cid', 1) ON CONFLICT (unit_id) DO UPDATE SET version = unit_versions.version + 1;
+SELECT id, status, version FROM meetings WHERE id = :'mid';
+UPDATE meetings SET status = 2, actual_start = '2025-01-14T08:00', actual_end = '2025-01-14T10:00', actual_minutes = 120, guests_json = '[]', speakers = 1, opinions = opinions + 1, resolution = '', self_score = 0, roster_total = 4, expected = 4, present = 4, absent_excused = 0, absent_unexcused = 0, version = version + 1, updated_at = '2026-12-01T00:00:00Z' WHERE id = :'mid';
+DELETE FROM meeting_attendance WHERE meeting_id = :'mid';
+INSERT INTO meeting_attendance (meeting_id, member_id, mark, reason, member_name, expected) VALUES (:'mid', 'a', 1, '', 'Đảng viên a', 1), (:'mid', 'b', 1, '', 'Đảng viên b', 1), (:'mid', 'c', 1, '', 'Đảng viên c', 1), (:'mid', 'd', 1, '', 'Đảng viên d', 1);
+DELETE FROM meeting_tasks WHERE meeting_id = :'mid';
+SELECT starts_at, kind, status, actual_minutes, expected, present, absent_unexcused, speakers, opinions FROM meetings WHERE cell_id = :'cid' AND starts_unix >= 1735664400 AND starts_unix < 1767200400 ORDER BY starts_unix, id;
+INSERT INTO cell_year_facts (cell_id, year, meetings, facts, stamp) VALUES (:'cid', 2025, 12, '0114,1,2,120,4,4,0,1,3;0211,1,1,0,0,0,0,0,0;0311,1,1,0,0,0,0,0,0;0408,1,1,0,0,0,0,0,0;0513,1,1,0,0,0,0,0,0;0610,1,1,0,0,0,0,0,0;0708,1,1,0,0,0,0,0,0;0812,1,1,0,0,0,0,0,0;0909,1,1,0,0,0,0,0,0;1014,1,1,0,0,0,0,0,0;1111,1,1,0,0,0,0,0,0;1209,1,1,0,0,0,0,0,0;', CAST(CAST(pg_current_xact_id() AS TEXT) AS BIGINT)) ON CONFLICT (cell_id, year) DO UPDATE SET meetings = excluded.meetings, facts = excluded.facts, stamp = excluded.stamp;
+INSERT INTO journal_audit (at, actor, method, resource_type, resource_id, org_unit_id, request_id, before_json, after_json) VALUES ('2026-12-01T00:00:00Z', 'bench', 'RecordMeeting', 'Meeting', :'mid', :'cid', '', '{"id":"x","status":"PLANNED"}', '{"id":"x","status":"HELD","expected":4,"present":4}');
+INSERT INTO journal_idempotency (request_key, fingerprint, response, created_at) VALUES (md5(random()::text || :client_id), '0123456789abcdef', 'Cg50ZXN0', '2026-12-01T00:00:00Z');
+END;
+)sql", in_flight, in_flight, per_client - 1);
+
+  std::vector<double> chibo_rates, chibo_p50, chibo_p99, pgbench_rates;
+  const absl::Duration length = absl::Seconds(absl::GetFlag(FLAGS_seconds));
+  for (int round = 0; round < absl::GetFlag(FLAGS_rounds); ++round) {
+    // chibo: in_flight threads, each on its own cells.
+    std::atomic<int64_t> calls{0}, errors{0};
+    std::vector<std::vector<double>> latencies(in_flight);
+    std::vector<std::thread> threads;
+    const absl::Time end = absl::Now() + length;
+    for (int t = 0; t < in_flight; ++t) {
+      threads.emplace_back([&, t] {
+        for (int64_t k = 0; absl::Now() < end; ++k) {
+          const sv1::Meeting& m = meetings[t + in_flight * (k % per_client)];
+          sv1::RecordMeetingRequest r;
+          r.set_id(m.id());
+          r.set_actual_start(m.starts_at());
+          r.set_actual_end(m.ends_at());
+          for (const std::string& id : members[m.cell_id()]) {
+            auto* a = r.add_attendance();
+            a->set_member_id(id);
+            a->set_mark(sv1::PRESENT);
+          }
+          r.set_speakers(1);
+          r.set_opinions(static_cast<int32_t>(k % 7));
+          sv1::Meeting out;
+          const absl::Time start = absl::Now();
+          grpc::Status s = sch->RecordMeeting(Ctx(token).get(), r, &out);
+          latencies[t].push_back(absl::ToDoubleMilliseconds(absl::Now() - start));
+          (s.ok() ? calls : errors)++;
+          if (!s.ok() && errors.load() < 3) std::cerr << "RecordMeeting: " << s.error_message() << "\n";
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    std::vector<double> all;
+    for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+    chibo_rates.push_back(calls.load() / absl::ToDoubleSeconds(length));
+    chibo_p50.push_back(Percentile(all, 0.5));
+    chibo_p99.push_back(Percentile(all, 0.99));
+    if (errors.load() > 0) std::cerr << "round " << round << ": " << errors.load() << " errors\n";
+
+    auto bench = chibo::testing::RunCommand(
+        {"/usr/lib/postgresql/15/bin/pgbench", "-n", "-h", "127.0.0.1", "-p", absl::StrCat((*pg)->port()),
+         "-U", "postgres", "-c", absl::StrCat(in_flight), "-j", "2", "-T",
+         absl::StrCat(absl::GetFlag(FLAGS_seconds)), "-f", script, "bench_scheduling"},
+        absl::Seconds(absl::GetFlag(FLAGS_seconds) + 60));
+    if (!bench.ok() || !bench->ok()) Die("pgbench: " + (bench.ok() ? bench->output : std::string(bench.status().message())));
+    double tps = 0;
+    for (absl::string_view line : absl::StrSplit(bench->output, '\n')) {
+      if (absl::StartsWith(line, "tps = ")) {
+        (void)absl::SimpleAtod(line.substr(6, line.find(' ', 6) - 6), &tps);
+      }
+    }
+    pgbench_rates.push_back(tps);
+    std::cerr << absl::StrFormat("round %d: RecordMeeting %.0f/s, pgbench %.0f tps\n", round,
+                                 chibo_rates.back(), tps);
+  }
+  const double ratio = Percentile(chibo_rates, 0.5) / Percentile(pgbench_rates, 0.5);
+  std::cout << absl::StrFormat(
+      "%d rounds of %d s, %d in flight, PostgreSQL 15, min / median / max\n\n"
+      "| | per second | p50 ms (median round) | p99 ms (median round) |\n|---|---|---|---|\n"
+      "| RecordMeeting (gRPC → scheduling → registry roster, one transaction) | %s | %.1f | %.1f |\n"
+      "| pgbench, the same rows in one transaction | %s | | |\n\nratio (medians) %.2f — goal ≥ 0.5: %s\n",
+      absl::GetFlag(FLAGS_rounds), absl::GetFlag(FLAGS_seconds), in_flight, MinMedMax(chibo_rates),
+      Percentile(chibo_p50, 0.5), Percentile(chibo_p99, 0.5), MinMedMax(pgbench_rates), ratio,
+      ratio >= 0.5 ? "MET" : "NOT MET");
+  scheduling.reset();
+  registry.reset();
+  redis->reset();
+  pg->reset();
+  chibo::testing::RemoveTree(dir);
+  return ratio >= 0.5 ? 0 : 2;
+}
