@@ -194,15 +194,24 @@ absl::Status Scheduling::ListMeetings(const auth::Claims& caller,
     auto units = UnitsOfSubtree(caller, request.org_unit_id(), request.to());
     if (!units.ok()) return units.status();
     const std::set<std::string> in_subtree(units->begin(), units->end());
-    auto rows = db_->Query(sql::kListMeetingsInPeriod,
-                           {from, to, static_cast<int64_t>(request.status())});
-    if (!rows.ok()) return rows.status();
-    int64_t skipped = 0;
-    for (const db::Row& r : rows->rows) {
-      if (!in_subtree.count(r.Text(1))) continue;
-      if (skipped++ < *offset) continue;
-      page.push_back(MeetingFromRow(r));
-      if (static_cast<int>(page.size()) > size) break;
+    // In batches: the subtree's meetings are found without holding the
+    // province's year in memory.
+    constexpr int64_t kBatch = 2000;
+    int64_t skipped = 0, last_unix = from - 1;
+    std::string last_id;
+    for (bool more_rows = true; more_rows && static_cast<int>(page.size()) <= size;) {
+      auto rows = db_->Query(sql::kListMeetingsInPeriodAfter,
+                             {from, to, static_cast<int64_t>(request.status()), last_unix, last_id, kBatch});
+      if (!rows.ok()) return rows.status();
+      more_rows = static_cast<int64_t>(rows->rows.size()) == kBatch;
+      for (const db::Row& r : rows->rows) {
+        last_unix = r.Int(24);
+        last_id = r.Text(0);
+        if (!in_subtree.count(r.Text(1))) continue;
+        if (skipped++ < *offset) continue;
+        page.push_back(MeetingFromRow(r));
+        if (static_cast<int>(page.size()) > size) break;
+      }
     }
   }
   if (static_cast<int>(page.size()) > size) {

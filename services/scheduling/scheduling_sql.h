@@ -66,13 +66,17 @@ inline constexpr char kListMeetingsOfCell[] =
     " AND starts_unix < ?3 AND (?4 = 0 OR status = ?4) ORDER BY starts_unix, id LIMIT ?5 OFFSET ?6";
 // Meetings of any cell starting in [?1, ?2), by cell (the subtree filter is
 // applied by the caller against the registry's tree).
-inline constexpr char kListMeetingsInPeriod[] =
-    "SELECT " CHIBO_MEETING_COLUMNS " FROM meetings WHERE starts_unix >= ?1 AND starts_unix < ?2"
-    " AND (?3 = 0 OR status = ?3) ORDER BY starts_unix, id";
-inline constexpr char kMeetingFactsInPeriod[] =
+// Read in batches of ?6 after the key (?4 starts_unix, ?5 id), so a
+// province's year is never in memory at once; starts_unix comes last.
+inline constexpr char kListMeetingsInPeriodAfter[] =
+    "SELECT " CHIBO_MEETING_COLUMNS ", starts_unix FROM meetings WHERE starts_unix >= ?1"
+    " AND starts_unix < ?2 AND (?3 = 0 OR status = ?3)"
+    " AND (starts_unix > ?4 OR (starts_unix = ?4 AND id > ?5)) ORDER BY starts_unix, id LIMIT ?6";
+inline constexpr char kMeetingFactsInPeriodAfter[] =
     "SELECT id, cell_id, kind, status, starts_at, starts_unix, ends_unix, actual_minutes,"
     " expected, present, absent_unexcused, speakers, opinions, self_score FROM meetings"
-    " WHERE starts_unix >= ?1 AND starts_unix < ?2 ORDER BY cell_id, starts_unix";
+    " WHERE starts_unix >= ?1 AND starts_unix < ?2"
+    " AND (starts_unix > ?3 OR (starts_unix = ?3 AND id > ?4)) ORDER BY starts_unix, id LIMIT ?5";
 
 // ---------------------------------------------------------------- folds
 // A unit's meetings of one local year [?2, ?3), what its fold row keeps.

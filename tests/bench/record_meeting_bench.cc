@@ -205,16 +205,16 @@ int main(int argc, char** argv) {
   std::ofstream(script) << absl::StrFormat(R"sql(\set n :client_id %% %d + %d * random(0, %d)
 SELECT id AS mid, cell AS cid FROM bench_meetings WHERE n = :n \gset
 BEGIN;
-INSERT INTO unit_versions (unit_id, version) VALUES (:'cid', 1) ON CONFLICT (unit_id) DO UPDATE SET version = unit_versions.version + 1;
-SELECT id, status, version FROM meetings WHERE id = :'mid';
-UPDATE meetings SET status = 2, actual_start = '2025-01-14T08:00', actual_end = '2025-01-14T10:00', actual_minutes = 120, guests_json = '[]', speakers = 1, opinions = opinions + 1, resolution = '', self_score = 0, roster_total = 4, expected = 4, present = 4, absent_excused = 0, absent_unexcused = 0, version = version + 1, updated_at = '2026-12-01T00:00:00Z' WHERE id = :'mid';
-DELETE FROM meeting_attendance WHERE meeting_id = :'mid';
-INSERT INTO meeting_attendance (meeting_id, member_id, mark, reason, member_name, expected) VALUES (:'mid', 'a', 1, '', 'Đảng viên a', 1), (:'mid', 'b', 1, '', 'Đảng viên b', 1), (:'mid', 'c', 1, '', 'Đảng viên c', 1), (:'mid', 'd', 1, '', 'Đảng viên d', 1);
-DELETE FROM meeting_tasks WHERE meeting_id = :'mid';
-SELECT starts_at, kind, status, actual_minutes, expected, present, absent_unexcused, speakers, opinions FROM meetings WHERE cell_id = :'cid' AND starts_unix >= 1735664400 AND starts_unix < 1767200400 ORDER BY starts_unix, id;
-INSERT INTO cell_year_facts (cell_id, year, meetings, facts, stamp) VALUES (:'cid', 2025, 12, '0114,1,2,120,4,4,0,1,3;0211,1,1,0,0,0,0,0,0;0311,1,1,0,0,0,0,0,0;0408,1,1,0,0,0,0,0,0;0513,1,1,0,0,0,0,0,0;0610,1,1,0,0,0,0,0,0;0708,1,1,0,0,0,0,0,0;0812,1,1,0,0,0,0,0,0;0909,1,1,0,0,0,0,0,0;1014,1,1,0,0,0,0,0,0;1111,1,1,0,0,0,0,0,0;1209,1,1,0,0,0,0,0,0;', CAST(CAST(pg_current_xact_id() AS TEXT) AS BIGINT)) ON CONFLICT (cell_id, year) DO UPDATE SET meetings = excluded.meetings, facts = excluded.facts, stamp = excluded.stamp;
-INSERT INTO journal_audit (at, actor, method, resource_type, resource_id, org_unit_id, request_id, before_json, after_json) VALUES ('2026-12-01T00:00:00Z', 'bench', 'RecordMeeting', 'Meeting', :'mid', :'cid', '', '{"id":"x","status":"PLANNED"}', '{"id":"x","status":"HELD","expected":4,"present":4}');
-INSERT INTO journal_idempotency (request_key, fingerprint, response, created_at) VALUES (md5(random()::text || :client_id), '0123456789abcdef', 'Cg50ZXN0', '2026-12-01T00:00:00Z');
+INSERT INTO unit_versions (unit_id, version) VALUES (:cid, 1) ON CONFLICT (unit_id) DO UPDATE SET version = unit_versions.version + 1;
+SELECT id, status, version FROM meetings WHERE id = :mid;
+UPDATE meetings SET status = 2, actual_start = '2025-01-14T08:00', actual_end = '2025-01-14T10:00', actual_minutes = 120, guests_json = '[]', speakers = 1, opinions = opinions + 1, resolution = '', self_score = 0, roster_total = 4, expected = 4, present = 4, absent_excused = 0, absent_unexcused = 0, version = version + 1, updated_at = '2026-12-01T00:00:00Z' WHERE id = :mid;
+DELETE FROM meeting_attendance WHERE meeting_id = :mid;
+INSERT INTO meeting_attendance (meeting_id, member_id, mark, reason, member_name, expected) VALUES (:mid, 'a', 1, '', 'Đảng viên a', 1), (:mid, 'b', 1, '', 'Đảng viên b', 1), (:mid, 'c', 1, '', 'Đảng viên c', 1), (:mid, 'd', 1, '', 'Đảng viên d', 1);
+DELETE FROM meeting_tasks WHERE meeting_id = :mid;
+SELECT starts_at, kind, status, actual_minutes, expected, present, absent_unexcused, speakers, opinions FROM meetings WHERE cell_id = :cid AND starts_unix >= 1735664400 AND starts_unix < 1767200400 ORDER BY starts_unix, id;
+INSERT INTO cell_year_facts (cell_id, year, meetings, facts, stamp) VALUES (:cid, 2025, 12, '0114,1,2,120,4,4,0,1,3;0211,1,1,0,0,0,0,0,0;0311,1,1,0,0,0,0,0,0;0408,1,1,0,0,0,0,0,0;0513,1,1,0,0,0,0,0,0;0610,1,1,0,0,0,0,0,0;0708,1,1,0,0,0,0,0,0;0812,1,1,0,0,0,0,0,0;0909,1,1,0,0,0,0,0,0;1014,1,1,0,0,0,0,0,0;1111,1,1,0,0,0,0,0,0;1209,1,1,0,0,0,0,0,0;', CAST(CAST(pg_current_xact_id() AS TEXT) AS BIGINT)) ON CONFLICT (cell_id, year) DO UPDATE SET meetings = excluded.meetings, facts = excluded.facts, stamp = excluded.stamp;
+INSERT INTO journal_audit (at, actor, method, resource_type, resource_id, org_unit_id, request_id, before_json, after_json) VALUES ('2026-12-01T00:00:00Z', 'bench', 'RecordMeeting', 'Meeting', :mid, :cid, '', '{"id":"x","status":"PLANNED"}', '{"id":"x","status":"HELD","expected":4,"present":4}');
+INSERT INTO journal_idempotency (request_key, fingerprint, response, created_at) VALUES (md5(random()::text || CAST(:client_id AS TEXT)), '0123456789abcdef', 'Cg50ZXN0', '2026-12-01T00:00:00Z');
 END;
 )sql", in_flight, in_flight, per_client - 1);
 
@@ -260,7 +260,7 @@ END;
 
     auto bench = chibo::testing::RunCommand(
         {"/usr/lib/postgresql/15/bin/pgbench", "-n", "-h", "127.0.0.1", "-p", absl::StrCat((*pg)->port()),
-         "-U", "postgres", "-c", absl::StrCat(in_flight), "-j", "2", "-T",
+         "-U", "postgres", "-M", "prepared", "-c", absl::StrCat(in_flight), "-j", "2", "-T",
          absl::StrCat(absl::GetFlag(FLAGS_seconds)), "-f", script, "bench_scheduling"},
         absl::Seconds(absl::GetFlag(FLAGS_seconds) + 60));
     if (!bench.ok() || !bench->ok()) Die("pgbench: " + (bench.ok() ? bench->output : std::string(bench.status().message())));
