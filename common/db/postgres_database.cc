@@ -18,6 +18,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
@@ -116,9 +117,29 @@ class PgConnection {
     for (size_t i = 0; i < params.size(); ++i) {
       values[i] = params[i].is_null() ? nullptr : params[i].value()->c_str();
     }
-    Result res(PQexecParams(conn_, rewritten.c_str(), static_cast<int>(params.size()),
-                            /*paramTypes=*/nullptr, values.data(), /*paramLengths=*/nullptr,
-                            /*paramFormats=*/nullptr, /*resultFormat=*/0));
+    // Statements are prepared once per connection (parsed and planned once,
+    // like pgbench -M prepared); a connection keeps at most kMaxPrepared.
+    Result res;
+    auto prepared = prepared_.find(rewritten);
+    if (prepared == prepared_.end() && prepared_.size() < kMaxPrepared) {
+      const std::string name = absl::StrCat("chibo_", prepared_.size());
+      Result made(PQprepare(conn_, name.c_str(), rewritten.c_str(), static_cast<int>(params.size()),
+                            /*paramTypes=*/nullptr));
+      if (made && PQresultStatus(made.get()) == PGRES_COMMAND_OK) {
+        prepared = prepared_.emplace(rewritten, name).first;
+      } else {
+        return PgError(conn_, made.get(), sql);
+      }
+    }
+    if (prepared != prepared_.end()) {
+      res.reset(PQexecPrepared(conn_, prepared->second.c_str(), static_cast<int>(params.size()),
+                               values.data(), /*paramLengths=*/nullptr, /*paramFormats=*/nullptr,
+                               /*resultFormat=*/0));
+    } else {
+      res.reset(PQexecParams(conn_, rewritten.c_str(), static_cast<int>(params.size()),
+                             /*paramTypes=*/nullptr, values.data(), /*paramLengths=*/nullptr,
+                             /*paramFormats=*/nullptr, /*resultFormat=*/0));
+    }
     const ExecStatusType status = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
       if (status == PGRES_EMPTY_QUERY) return absl::InternalError("empty SQL statement");
@@ -172,7 +193,11 @@ class PgConnection {
   void Close() {
     if (conn_ != nullptr) PQfinish(conn_);
     conn_ = nullptr;
+    prepared_.clear();  // prepared statements die with their connection
   }
+
+  static constexpr size_t kMaxPrepared = 512;
+  absl::flat_hash_map<std::string, std::string> prepared_;  // SQL → statement name
 
   const std::string url_;
   PGconn* conn_ = nullptr;

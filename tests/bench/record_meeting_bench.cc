@@ -240,7 +240,7 @@ END;
             a->set_mark(sv1::PRESENT);
           }
           r.set_speakers(1);
-          r.set_opinions(static_cast<int32_t>(k % 7));
+          r.set_opinions(static_cast<int32_t>(1 + k % 7));
           sv1::Meeting out;
           const absl::Time start = absl::Now();
           grpc::Status s = sch->RecordMeeting(Ctx(token).get(), r, &out);
