@@ -128,13 +128,13 @@ absl::Status Scheduling::RecordMeeting(const auth::Claims& caller,
   FieldViolations v;
   CheckRecordShape(request, v);
   if (absl::Status s = v.ToStatus(); !s.ok()) return s;
-  auto cell = CellOfMeeting(request.id());
-  if (!cell.ok()) return cell.status();
-  if (absl::Status st = registry_->CheckScope(caller, *cell); !st.ok()) return st;
   auto planned = db_->QueryOptionalRow(sql::kSelectMeeting, {request.id()});
   if (!planned.ok()) return planned.status();
   if (!planned->has_value()) return NotFoundMeeting(request.id());
-  const std::string date = MeetingFromRow(**planned).starts_at().substr(0, 10);
+  const v1::Meeting planned_meeting = MeetingFromRow(**planned);
+  const std::string* const cell = &planned_meeting.cell_id();
+  if (absl::Status st = registry_->CheckScope(caller, *cell); !st.ok()) return st;
+  const std::string date = planned_meeting.starts_at().substr(0, 10);
   auto roster = registry_->GetRoster(caller, *cell, date);
   if (!roster.ok()) return roster.status();
   std::map<std::string, std::string> names;
@@ -168,12 +168,21 @@ absl::Status Scheduling::RecordMeeting(const auth::Claims& caller,
              static_cast<int64_t>(counts->absent_unexcused), NowText()});
         if (!updated.ok()) return updated.status();
         if (auto st = s.Execute(sql::kDeleteAttendance, {request.id()}); !st.ok()) return st.status();
-        for (const auto& a : request.attendance()) {
-          auto st = s.Execute(sql::kInsertAttendance,
-                              {request.id(), a.member_id(), static_cast<int64_t>(a.mark()),
-                               a.reason(), names[a.member_id()],
-                               expected_ids.count(a.member_id()) > 0});
-          if (!st.ok()) return st.status();
+        // The roll call in one statement.
+        if (request.attendance_size() > 0) {
+          std::string insert = sql::kInsertAttendancePrefix;
+          db::Params params;
+          params.reserve(6 * request.attendance_size());
+          for (int i = 0; i < request.attendance_size(); ++i) {
+            const auto& a = request.attendance(i);
+            const int p = 6 * i;
+            absl::StrAppend(&insert, i ? ", " : "", "(?", p + 1, ", ?", p + 2, ", ?", p + 3, ", ?", p + 4,
+                            ", ?", p + 5, ", ?", p + 6, ")");
+            params.insert(params.end(), {request.id(), a.member_id(), static_cast<int64_t>(a.mark()),
+                                         a.reason(), names[a.member_id()],
+                                         expected_ids.count(a.member_id()) > 0});
+          }
+          if (auto st = s.Execute(insert, params); !st.ok()) return st.status();
         }
         if (auto st = s.Execute(sql::kDeleteTasks, {request.id()}); !st.ok()) return st.status();
         for (int i = 0; i < request.tasks_size(); ++i) {

@@ -103,9 +103,11 @@ inline constexpr char kSelectUnfoldedCellYears[] =
 
 // ---------------------------------------------------------------- records
 inline constexpr char kDeleteAttendance[] = "DELETE FROM meeting_attendance WHERE meeting_id = ?1";
-inline constexpr char kInsertAttendance[] =
+// Followed by one "(?, ?, ?, ?, ?, ?)" per member (meeting, member, mark,
+// reason, name, expected).
+inline constexpr char kInsertAttendancePrefix[] =
     "INSERT INTO meeting_attendance (meeting_id, member_id, mark, reason, member_name, expected)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+    " VALUES ";
 inline constexpr char kSelectAttendance[] =
     "SELECT member_id, mark, reason, member_name FROM meeting_attendance WHERE meeting_id = ?1"
     " ORDER BY member_name, member_id";
