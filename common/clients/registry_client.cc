@@ -38,12 +38,15 @@ bool NewerVersion(const std::string& a, const std::string& b) {
 }  // namespace
 
 absl::StatusOr<RegistryClient::TreePtr> RegistryClient::Tree(const auth::Claims& caller) {
+  // The copy holding the caller's scope; else any copy (a scope no copy
+  // knows is either newer than them all, which the version check tells, or
+  // no unit at all — which must not cost a full fetch on every call).
   auto held_copy = [&]() -> TreePtr {
     absl::MutexLock lock(&mu_);
     for (const auto& [province, tree] : trees_) {
       if (tree->Find(caller.scope_org_id) != OrgTree::kNone) return tree;
     }
-    return nullptr;
+    return trees_.empty() ? nullptr : trees_.begin()->second;
   };
   TreePtr held = held_copy();
   rv1::GetTreeSnapshotRequest request;
