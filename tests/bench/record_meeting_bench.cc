@@ -46,6 +46,23 @@ namespace {
 
 constexpr int kCells = 64;
 
+// What the bench started, stopped by static destruction on any exit (a
+// failed step exits through Die and still leaves nothing running).
+struct Started {
+  std::unique_ptr<chibo::testing::PostgresCluster> pg;
+  std::unique_ptr<chibo::testing::RedisServer> redis;
+  std::unique_ptr<ChildProcess> registry, scheduling;
+  std::string dir;
+  ~Started() {
+    scheduling.reset();
+    registry.reset();
+    redis.reset();
+    pg.reset();
+    if (!dir.empty()) chibo::testing::RemoveTree(dir);
+  }
+};
+Started started;
+
 void Die(const std::string& what) {
   std::cerr << "record_meeting_bench: " << what << "\n";
   std::exit(1);
@@ -88,27 +105,29 @@ std::unique_ptr<ChildProcess> StartService(const std::string& dir, const std::st
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   const int in_flight = absl::GetFlag(FLAGS_in_flight);
-  const std::string dir = chibo::testing::MakeTempDir("chibo-record-bench-");
-  auto pg = chibo::testing::PostgresCluster::Start();
-  if (!pg.ok()) Die(std::string(pg.status().message()));
-  auto redis = chibo::testing::RedisServer::Start();
-  if (!redis.ok()) Die(std::string(redis.status().message()));
-  auto registry_url = (*pg)->CreateDatabase("bench_registry");
-  auto scheduling_url = (*pg)->CreateDatabase("bench_scheduling");
+  const std::string dir = started.dir = chibo::testing::MakeTempDir("chibo-record-bench-");
+  auto pg_or = chibo::testing::PostgresCluster::Start();
+  if (!pg_or.ok()) Die(std::string(pg_or.status().message()));
+  auto& pg = started.pg = *std::move(pg_or);
+  auto redis_or = chibo::testing::RedisServer::Start();
+  if (!redis_or.ok()) Die(std::string(redis_or.status().message()));
+  auto& redis = started.redis = *std::move(redis_or);
+  auto registry_url = pg->CreateDatabase("bench_registry");
+  auto scheduling_url = pg->CreateDatabase("bench_scheduling");
   if (!registry_url.ok() || !scheduling_url.ok()) Die("cannot create databases");
   const std::string key_file = dir + "/jwt-hs256.key";
   auto key = chibo::auth::LoadOrCreateHs256Key(key_file);
   if (!key.ok()) Die("key");
   const int registry_port = chibo::testing::PickFreePort();
   const int scheduling_port = chibo::testing::PickFreePort();
-  const std::vector<std::string> common = {"--redis_url=" + (*redis)->url(), "--jwt_hs256_key_file=" + key_file,
+  const std::vector<std::string> common = {"--redis_url=" + redis->url(), "--jwt_hs256_key_file=" + key_file,
                                            "--worker_threads=32", "--db_pool_size=16"};
   auto with = [&](std::vector<std::string> a) {
     a.insert(a.end(), common.begin(), common.end());
     return a;
   };
-  auto registry = StartService(dir, "registry", registry_port, with({"--database_url=" + *registry_url}));
-  auto scheduling = StartService(dir, "scheduling", scheduling_port,
+  started.registry = StartService(dir, "registry", registry_port, with({"--database_url=" + *registry_url}));
+  started.scheduling = StartService(dir, "scheduling", scheduling_port,
                                  with({"--database_url=" + *scheduling_url,
                                        absl::StrCat("--registry_addr=127.0.0.1:", registry_port)}));
 
@@ -196,7 +215,7 @@ int main(int argc, char** argv) {
     absl::StrAppend(&values, n ? "," : "", "(", n, ",'", meetings.back().id(), "','", cells[n % kCells], "')");
   }
   // The pgbench side's lookup table, in the scheduling database.
-  auto made = (*pg)->RunSql(absl::StrCat("CREATE TABLE bench_meetings (n INT PRIMARY KEY, id TEXT, cell TEXT);"
+  auto made = pg->RunSql(absl::StrCat("CREATE TABLE bench_meetings (n INT PRIMARY KEY, id TEXT, cell TEXT);"
                                          "INSERT INTO bench_meetings VALUES ", values, ";"),
                             "bench_scheduling");
   if (!made.ok()) Die(std::string(made.status().message()));
@@ -259,7 +278,7 @@ END;
     if (errors.load() > 0) std::cerr << "round " << round << ": " << errors.load() << " errors\n";
 
     auto bench = chibo::testing::RunCommand(
-        {"/usr/lib/postgresql/15/bin/pgbench", "-n", "-h", "127.0.0.1", "-p", absl::StrCat((*pg)->port()),
+        {"/usr/lib/postgresql/15/bin/pgbench", "-n", "-h", "127.0.0.1", "-p", absl::StrCat(pg->port()),
          "-U", "postgres", "-M", "prepared", "-c", absl::StrCat(in_flight), "-j", "2", "-T",
          absl::StrCat(absl::GetFlag(FLAGS_seconds)), "-f", script, "bench_scheduling"},
         absl::Seconds(absl::GetFlag(FLAGS_seconds) + 60));
@@ -283,10 +302,5 @@ END;
       absl::GetFlag(FLAGS_rounds), absl::GetFlag(FLAGS_seconds), in_flight, MinMedMax(chibo_rates),
       Percentile(chibo_p50, 0.5), Percentile(chibo_p99, 0.5), MinMedMax(pgbench_rates), ratio,
       ratio >= 0.5 ? "MET" : "NOT MET");
-  scheduling.reset();
-  registry.reset();
-  redis->reset();
-  pg->reset();
-  chibo::testing::RemoveTree(dir);
-  return ratio >= 0.5 ? 0 : 2;
+  return ratio >= 0.5 ? 0 : 2;  // `started` stops everything
 }
