@@ -52,12 +52,6 @@ std::set<int> YearsOf(std::initializer_list<absl::string_view> local_times) {
   return years;
 }
 
-std::set<int> YearsBetween(int from, int to) {
-  std::set<int> years;
-  for (int y = from; y <= to; ++y) years.insert(y);
-  return years;
-}
-
 absl::Status Scheduling::FoldCellYears(db::Session& s, absl::string_view cell_id,
                                        const std::set<int>& years) {
   for (int year : years) {
@@ -87,6 +81,20 @@ absl::Status Scheduling::FoldCellYears(db::Session& s, absl::string_view cell_id
     if (!done.ok()) return done.status();
   }
   return absl::OkStatus();
+}
+
+absl::Status Scheduling::FoldCellYearsWithMeetings(db::Session& s, absl::string_view cell_id,
+                                                    int from, int to) {
+  auto rows = s.Query(sql::kSelectYearsWithMeetings,
+                      {cell_id, DayStartUnix(absl::StrCat(from, "-01-01")),
+                       DayStartUnix(absl::StrCat(to + 1, "-01-01"))});
+  if (!rows.ok()) return rows.status();
+  std::set<int> years;
+  for (const db::Row& r : rows->rows) {
+    int year = 0;
+    if (absl::SimpleAtoi(r.Text(0), &year)) years.insert(year);
+  }
+  return FoldCellYears(s, cell_id, years);
 }
 
 absl::Status Scheduling::FoldUnfoldedCellYears() {

@@ -32,9 +32,8 @@ void AppendFolded(const FoldedMeeting& m, std::string* out);
 // text this code did not write.
 bool ParseFolded(absl::string_view text, std::vector<FoldedMeeting>* out);
 
-// The years of local times or dates ("YYYY-..."), and the years [from, to].
+// The years of local times or dates ("YYYY-...").
 std::set<int> YearsOf(std::initializer_list<absl::string_view> local_times);
-std::set<int> YearsBetween(int from, int to);
 
 }  // namespace chibo::scheduling
 

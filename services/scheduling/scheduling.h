@@ -121,6 +121,9 @@ class Scheduling {
   // cell_facts.cc: rewrites the cell's fold row of each of `years` from its
   // meetings, inside the write.
   absl::Status FoldCellYears(db::Session& s, absl::string_view cell_id, const std::set<int>& years);
+  // The same for the years from `from` to `to` in which the cell has
+  // meetings (a series' materialized span).
+  absl::Status FoldCellYearsWithMeetings(db::Session& s, absl::string_view cell_id, int from, int to);
   // meeting_summary.cc
   absl::StatusOr<v1::MeetingSummary> BuildSummary(const clients::OrgTree& tree, int root,
                                                   absl::CivilMonth first, int months);

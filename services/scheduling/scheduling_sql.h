@@ -84,6 +84,10 @@ inline constexpr char kSelectMeetingsToFold[] =
     "SELECT starts_at, kind, status, actual_minutes, expected, present, absent_unexcused,"
     " speakers, opinions FROM meetings WHERE cell_id = ?1 AND starts_unix >= ?2"
     " AND starts_unix < ?3 ORDER BY starts_unix, id";
+// The local years [?2, ?3) in which unit ?1 has meetings.
+inline constexpr char kSelectYearsWithMeetings[] =
+    "SELECT DISTINCT SUBSTR(starts_at, 1, 4) FROM meetings WHERE cell_id = ?1"
+    " AND starts_unix >= ?2 AND starts_unix < ?3";
 // ?5 is the change stamp expression (common/db/change_stamp.h) for year ?2.
 inline constexpr char kUpsertCellYearFactsTemplate[] =
     "INSERT INTO cell_year_facts (cell_id, year, meetings, facts, stamp)"

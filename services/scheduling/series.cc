@@ -139,7 +139,7 @@ absl::Status Scheduling::CreateSeries(const auth::Claims& caller,
             !st.ok()) {
           return st;
         }
-        if (absl::Status st = FoldCellYears(s, in.cell_id(), YearsBetween(first_day.year(), until.year()));
+        if (absl::Status st = FoldCellYearsWithMeetings(s, in.cell_id(), first_day.year(), until.year());
             !st.ok()) {
           return st;
         }
@@ -183,7 +183,7 @@ absl::Status Scheduling::ExtendSeries(const auth::Claims& caller,
                                 {request.id(), request.materialize_until(), NowText()});
           if (!done.ok()) return done.status();
           const int from_year = std::stoi(before->materialized_until().substr(0, 4));
-          if (absl::Status st = FoldCellYears(s, before->cell_id(), YearsBetween(from_year, until.year()));
+          if (absl::Status st = FoldCellYearsWithMeetings(s, before->cell_id(), from_year, until.year());
               !st.ok()) {
             return st;
           }
