@@ -78,6 +78,14 @@ bool OrgTree::UnderOn(int root, int u, Day d) const {
   return false;
 }
 
+std::vector<int> OrgTree::SubtreeOn(int root, Day d) const {
+  std::vector<int> out{root};
+  for (int u = 0; u < size(); ++u) {
+    if (u != root && OpenOn(u, d) && UnderOn(root, u, d)) out.push_back(u);
+  }
+  return out;
+}
+
 std::optional<OrgTree::Day> OrgTree::ReferenceDay(int u, absl::CivilMonth month) const {
   const Day first = DayOf(absl::CivilDay(month));
   const Day next = DayOf(absl::CivilDay(month + 1));
@@ -107,16 +115,12 @@ PeriodAttribution::PeriodAttribution(const OrgTree& tree, int root, absl::CivilM
   // The root's child that `u` lies under on `d` (kRoot for the root itself,
   // kNone outside), memoized for the month's first day, which most units use.
   auto child_on = [&](int u, OrgTree::Day d, bool use_memo) {
+    if (u == root) return OrgTree::kRoot;
     chain.clear();
     int result = OrgTree::kNone;
-    int x = u;
-    for (int depth = 0; depth < OrgTree::kMaxDepth; ++depth) {
+    for (int x = u, depth = 0; depth < OrgTree::kMaxDepth; ++depth) {
       if (use_memo && memo[x] != kUnset) {
         result = memo[x];
-        break;
-      }
-      if (x == root) {
-        result = OrgTree::kRoot;
         break;
       }
       chain.push_back(x);
@@ -128,12 +132,11 @@ PeriodAttribution::PeriodAttribution(const OrgTree& tree, int root, absl::CivilM
       }
       x = p;
     }
-    // Every unit on the chain lies under the same child (or nowhere); the
-    // root's own entry is kRoot, a child's is itself.
+    // Every unit on the chain lies under the same child (or nowhere).
     if (use_memo) {
-      for (int c : chain) memo[c] = result == OrgTree::kRoot && c != root ? c : result;
+      for (int c : chain) memo[c] = result;
     }
-    return result == OrgTree::kRoot && u != root ? u : result;
+    return result;
   };
   std::vector<char> wanted;
   if (only) {

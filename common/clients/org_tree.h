@@ -54,6 +54,8 @@ class OrgTree {
   std::vector<std::string> PathOn(absl::string_view id, Day d) const;
   // Whether `u` lies in the subtree of `root` (itself included) on `d`.
   bool UnderOn(int root, int u, Day d) const;
+  // `root`, then every unit open on `d` in its subtree.
+  std::vector<int> SubtreeOn(int root, Day d) const;
   // The unit the cell's month goes by (see above), or nullopt.
   std::optional<Day> ReferenceDay(int u, absl::CivilMonth month) const;
   // The rules in force on `d`.

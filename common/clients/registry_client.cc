@@ -136,17 +136,12 @@ absl::StatusOr<RegistryClient::Units> RegistryClient::Subtree(const auth::Claims
     return absl::NotFoundError(absl::StrCat("không có tổ chức / no org unit \"", org_id, "\""));
   }
   auto units = std::make_shared<std::vector<rv1::OrgUnit>>();
-  // The root first, then every unit open on `date` below it.
-  auto add = [&](int u) {
+  for (int u : t.SubtreeOn(root, *day)) {
     rv1::OrgUnit copy = t.unit(u);
     copy.clear_parent_history();
     const int parent = t.ParentOn(u, *day);
     copy.set_parent_id(parent == OrgTree::kNone ? "" : t.unit(parent).id());
     units->push_back(std::move(copy));
-  };
-  add(root);
-  for (int u = 0; u < t.size(); ++u) {
-    if (u != root && t.OpenOn(u, *day) && t.UnderOn(root, u, *day)) add(u);
   }
   return Units(std::move(units));
 }

@@ -1,5 +1,9 @@
 #include "common/db/change_stamp.h"
 
+#include <string_view>
+
+#include "common/base/check.h"
+
 #include "absl/strings/strip.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -29,12 +33,17 @@ ChangeStamps::ChangeStamps(Engine engine, std::string table, std::string partiti
   }
 }
 
-std::string ChangeStamps::StampExpression(int partition_param) const {
-  if (engine_ == Engine::kSqlite) {
-    return absl::StrCat("(SELECT COALESCE(MAX(stamp), 0) + 1 FROM ", table_, " WHERE ",
-                        partition_column_, " = ?", partition_param, ")");
-  }
-  return "CAST(CAST(pg_current_xact_id() AS TEXT) AS BIGINT)";
+std::string ChangeStamps::Stamped(std::string sql, int partition_param) const {
+  const std::string expression =
+      engine_ == Engine::kSqlite
+          ? absl::StrCat("(SELECT COALESCE(MAX(stamp), 0) + 1 FROM ", table_, " WHERE ",
+                         partition_column_, " = ?", partition_param, ")")
+          : std::string("CAST(CAST(pg_current_xact_id() AS TEXT) AS BIGINT)");
+  constexpr std::string_view kPlaceholder = "{{STAMP}}";
+  const size_t at = sql.find(kPlaceholder);
+  CHIBO_CHECK(at != std::string::npos, sql.c_str());  // a statement without {{STAMP}}: a bug
+  sql.replace(at, kPlaceholder.size(), expression);
+  return sql;
 }
 
 absl::StatusOr<std::string> ChangeStamps::Watermark(Database& db,

@@ -30,9 +30,10 @@ class ChangeStamps {
  public:
   ChangeStamps(Engine engine, std::string table, std::string partition_column);
 
-  // The SQL expression a write assigns to `stamp`, for a row of the
-  // partition bound to parameter ?`partition_param`.
-  std::string StampExpression(int partition_param) const;
+  // A write's SQL with its `{{STAMP}}` replaced by the expression it
+  // assigns to `stamp`, for a row of the partition bound to parameter
+  // ?`partition_param`.
+  std::string Stamped(std::string sql, int partition_param) const;
   // Taken before reading the partition: everything committed by then is
   // covered (reads after it see at least that).
   absl::StatusOr<std::string> Watermark(Database& db, absl::string_view partition) const;

@@ -192,11 +192,7 @@ absl::Status Registry::CreateOrgUnit(const auth::Claims& caller,
         note = {"OrgUnit", id, id, "", journal::ToJson(*response)};
         return absl::OkStatus();
       });
-  if (status.ok()) {
-    std::vector<std::string> keys = PathCacheKeys(response->id());
-    keys.push_back(TreeVersionCacheKey());
-    InvalidateAfterWrite(keys);
-  }
+  if (status.ok()) InvalidateAfterWrite(PathCacheKeys(response->id()));
   return status;
 }
 
@@ -327,7 +323,7 @@ absl::Status Registry::UpdateOrgUnit(const auth::Claims& caller,
                 journal::ToJson(*response)};
         return absl::OkStatus();
       });
-  if (status.ok()) InvalidateAfterWrite({TreeVersionCacheKey()});
+  // GetOrgUnit's entries are keyed by the tree version the write moved.
   return status;
 }
 
@@ -377,7 +373,7 @@ absl::Status Registry::CloseOrgUnit(const auth::Claims& caller,
         note = {"OrgUnit", request.id(), request.id(), journal::ToJson(before), journal::ToJson(*response)};
         return absl::OkStatus();
       });
-  if (status.ok()) InvalidateAfterWrite({TreeVersionCacheKey()});
+  // GetOrgUnit's entries are keyed by the tree version the write moved.
   return status;
 }
 
@@ -444,7 +440,6 @@ absl::Status Registry::MoveOrgUnit(const auth::Claims& caller, const v1::MoveOrg
     for (const std::string& id : moved) {
       for (std::string& k : PathCacheKeys(id)) keys.push_back(std::move(k));
     }
-    keys.push_back(TreeVersionCacheKey());
     InvalidateAfterWrite(keys);
   }
   return status;

@@ -145,8 +145,8 @@ absl::StatusOr<v1::RulebookVersion> RulebookVersionFromRow(absl::string_view pro
 // Cache keys, in one place so writers invalidate exactly what readers fill.
 std::string MemberCacheKey(absl::string_view member_id, absl::string_view date);
 std::string PathCacheKey(absl::string_view unit_id, absl::string_view date);
-// GetOrgUnit's answers are cached under the tree's version (read from SQL).
-std::string TreeVersionCacheKey();
+// GetOrgUnit's answers are cached under the tree's version (read from SQL),
+// so a tree write needs no invalidation of them.
 std::string OrgUnitCacheKey(absl::string_view unit_id, absl::string_view as_of,
                             absl::string_view tree_version);
 std::string RosterVersionCacheKey(absl::string_view cell_id);

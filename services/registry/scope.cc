@@ -19,7 +19,6 @@ std::string MemberCacheKey(absl::string_view member_id, absl::string_view date) 
 std::string PathCacheKey(absl::string_view unit_id, absl::string_view date) {
   return absl::StrCat("reg:path:", unit_id, ":", date);
 }
-std::string TreeVersionCacheKey() { return "reg:treev"; }
 std::string OrgUnitCacheKey(absl::string_view unit_id, absl::string_view as_of,
                             absl::string_view tree_version) {
   return absl::StrCat("reg:unit:", unit_id, ":", as_of, ":", tree_version);

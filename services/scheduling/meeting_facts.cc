@@ -1,8 +1,6 @@
 // Per-meeting facts of a subtree and period (for tools and exports; the
 // reports read the folds through SummarizeMeetings), and the subtree's data
 // version.
-#include <unordered_set>
-
 #include "absl/strings/str_cat.h"
 #include "common/errors/errors.h"
 #include "common/time/dates.h"

@@ -46,10 +46,8 @@ Scheduling::Scheduling(db::Database* db, clients::RegistryClient* registry, cach
     : db_(db),
       registry_(registry),
       cache_(cache),
-      fold_stamps_(db->engine(), "cell_year_facts", "year") {
-  upsert_fold_sql_ = sql::kUpsertCellYearFactsTemplate;
-  upsert_fold_sql_.replace(upsert_fold_sql_.find("{{STAMP}}"), 9, fold_stamps_.StampExpression(2));
-}
+      fold_stamps_(db->engine(), "cell_year_facts", "year"),
+      upsert_fold_sql_(fold_stamps_.Stamped(sql::kUpsertCellYearFactsTemplate, 2)) {}
 
 absl::Status Scheduling::SummarizeMeetings(const auth::Claims& caller,
                                            const v1::SummarizeMeetingsRequest& request,

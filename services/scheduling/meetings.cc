@@ -153,11 +153,16 @@ absl::Status Scheduling::GetMeeting(const auth::Claims& caller,
 absl::StatusOr<std::vector<std::string>> Scheduling::UnitsOfSubtree(const auth::Claims& caller,
                                                                     absl::string_view org_id,
                                                                     absl::string_view date) {
-  auto units = registry_->Subtree(caller, org_id, date);
-  if (!units.ok()) return units.status();
+  // The ids straight from the local tree (no unit copies).
+  auto tree = registry_->Tree(caller);
+  if (!tree.ok()) return tree.status();
+  const int root = (*tree)->Find(org_id);
+  auto day = clients::OrgTree::ParseDay(date);
+  if (root == clients::OrgTree::kNone || !day) {
+    return absl::NotFoundError(absl::StrCat("không có tổ chức / no org unit \"", org_id, "\""));
+  }
   std::vector<std::string> ids;
-  ids.reserve((*units)->size());
-  for (const auto& u : **units) ids.push_back(u.id());
+  for (int u : (*tree)->SubtreeOn(root, *day)) ids.push_back((*tree)->unit(u).id());
   return ids;
 }
 

@@ -12,7 +12,6 @@
 #include "common/cache/checked_value.h"
 #include "common/errors/errors.h"
 #include "common/time/dates.h"
-#include "services/supervision/report_support.h"
 #include "services/supervision/supervision.h"
 #include "services/supervision/supervision_sql.h"
 

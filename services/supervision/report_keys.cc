@@ -6,15 +6,6 @@
 #include "services/supervision/supervision_sql.h"
 
 namespace chibo::supervision {
-namespace {
-
-std::string WithStamp(std::string sql, const db::ChangeStamps& stamps, int partition_param) {
-  sql.replace(sql.find("{{STAMP}}"), 9, stamps.StampExpression(partition_param));
-  return sql;
-}
-
-}  // namespace
-
 Supervision::Supervision(db::Database* db, cache::Cache* report_cache,
                          clients::RegistryClient* registry, clients::SchedulingClient* scheduling)
     : db_(db),
@@ -22,8 +13,8 @@ Supervision::Supervision(db::Database* db, cache::Cache* report_cache,
       registry_(registry),
       scheduling_(scheduling),
       visit_stamps_(db->engine(), "visits", "visit_year"),
-      insert_visit_sql_(WithStamp(sql::kInsertVisit, visit_stamps_, 19)),
-      touch_visit_sql_(WithStamp(sql::kTouchVisit, visit_stamps_, 3)) {}
+      insert_visit_sql_(visit_stamps_.Stamped(sql::kInsertVisit, 19)),
+      touch_visit_sql_(visit_stamps_.Stamped(sql::kTouchVisit, 3)) {}
 
 absl::StatusOr<TeamDirectory> Supervision::Teams() {
   auto rows = db_->Query(sql::kSelectTeamNames);
