@@ -32,6 +32,7 @@
 #include "common/rpc/client.h"
 #include "tests/support/postgres_cluster.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/service_processes.h"
 #include "tests/support/subprocess.h"
 
 ABSL_FLAG(int, rounds, 3, "Alternating rounds of each");
@@ -78,25 +79,13 @@ std::string MinMedMax(const std::vector<double>& v) {
   return absl::StrFormat("%.0f / %.0f / %.0f", Percentile(v, 0), Percentile(v, 0.5), Percentile(v, 1));
 }
 
-std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token) {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->AddMetadata("authorization", "Bearer " + token);
-  ctx->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
-  return ctx;
-}
+using chibo::testing::TokenContext;
 
 std::unique_ptr<ChildProcess> StartService(const std::string& dir, const std::string& service,
-                                           int port, std::vector<std::string> extra) {
-  std::vector<std::string> argv = {absl::StrCat(CHIBO_BINARY_DIR, "/services/", service, "/chibo-", service),
-                                   absl::StrCat("--listen=127.0.0.1:", port),
-                                   "--data_dir=" + dir + "/" + service, "--log_level=warn"};
-  argv.insert(argv.end(), extra.begin(), extra.end());
-  auto p = ChildProcess::Start(argv, dir + "/" + service + ".log");
+                                           int port, std::vector<std::string> flags) {
+  flags.push_back("--log_level=warn");
+  auto p = chibo::testing::StartServiceProcess(CHIBO_BINARY_DIR, dir, service, "", port, flags);
   if (!p.ok()) Die(std::string(p.status().message()));
-  auto channel = chibo::rpc::MakeChannel(absl::StrCat("127.0.0.1:", port), "grpc.health.v1.Health");
-  if (!channel->WaitForConnected(absl::ToChronoTime(absl::Now() + absl::Seconds(30)))) {
-    Die(service + " did not start; see " + dir);
-  }
   return *std::move(p);
 }
 
@@ -131,13 +120,7 @@ int main(int argc, char** argv) {
                                  with({"--database_url=" + *scheduling_url,
                                        absl::StrCat("--registry_addr=127.0.0.1:", registry_port)}));
 
-  chibo::auth::Claims claims;
-  claims.subject = "bench";
-  claims.roles = {chibo::auth::Role::kAdmin};
-  claims.scope_org_id = "tinh";
-  claims.audience = "chibo";
-  claims.expires_at = absl::Now() + absl::Hours(2);
-  const std::string token = *chibo::auth::TokenIssuer(*key).Issue(claims);
+  const std::string token = chibo::testing::SignToken(*key, chibo::auth::Role::kAdmin, "tinh", "bench");
   auto reg = rv1::RegistryService::NewStub(chibo::rpc::MakeChannel(
       absl::StrCat("127.0.0.1:", registry_port), "chibo.registry.v1.RegistryService"));
   auto sch = sv1::SchedulingService::NewStub(chibo::rpc::MakeChannel(
@@ -145,15 +128,7 @@ int main(int argc, char** argv) {
 
   // tinh → 4 districts → 4 base committees each → 4 cells each.
   auto unit = [&](const std::string& id, rv1::OrgUnitKind kind, const std::string& parent) {
-    rv1::CreateOrgUnitRequest r;
-    r.mutable_org_unit()->set_id(id);
-    r.mutable_org_unit()->set_kind(kind);
-    r.mutable_org_unit()->set_category(rv1::RESIDENTIAL);
-    r.mutable_org_unit()->set_name("Đơn vị " + id);
-    r.mutable_org_unit()->set_parent_id(parent);
-    r.mutable_org_unit()->set_opened_on("2020-01-01");
-    rv1::OrgUnit out;
-    grpc::Status s = reg->CreateOrgUnit(Ctx(token).get(), r, &out);
+    grpc::Status s = chibo::testing::CreateUnit(*reg, token, id, kind, parent);
     if (!s.ok()) Die(id + ": " + s.error_message());
   };
   unit("tinh", rv1::PROVINCE, "");
@@ -182,7 +157,7 @@ int main(int argc, char** argv) {
       r.mutable_member()->set_admitted_on("2015-01-01");
       r.mutable_member()->set_official_on("2016-01-01");
       rv1::Member out;
-      grpc::Status s = reg->CreateMember(Ctx(token).get(), r, &out);
+      grpc::Status s = reg->CreateMember(TokenContext(token).get(), r, &out);
       if (!s.ok()) Die(id + ": " + s.error_message());
       members[cells[c]].push_back(id);
     }
@@ -194,7 +169,7 @@ int main(int argc, char** argv) {
     r.mutable_series()->set_duration_minutes(120);
     r.set_materialize_until("2025-12-31");
     sv1::MeetingSeries out;
-    grpc::Status s = sch->CreateSeries(Ctx(token).get(), r, &out);
+    grpc::Status s = sch->CreateSeries(TokenContext(token).get(), r, &out);
     if (!s.ok()) Die("series: " + s.error_message());
   }
   // Meeting n is the (n / 64)-th meeting of cell n % 64.
@@ -206,7 +181,7 @@ int main(int argc, char** argv) {
     r.set_from("2025-01-01");
     r.set_to("2025-12-31");
     sv1::ListMeetingsResponse out;
-    if (!sch->ListMeetings(Ctx(token).get(), r, &out).ok() || out.meetings_size() != 12) Die("meetings");
+    if (!sch->ListMeetings(TokenContext(token).get(), r, &out).ok() || out.meetings_size() != 12) Die("meetings");
     by_cell[c].assign(out.meetings().begin(), out.meetings().end());
   }
   std::string values;
@@ -262,7 +237,7 @@ END;
           r.set_opinions(static_cast<int32_t>(1 + k % 7));
           sv1::Meeting out;
           const absl::Time start = absl::Now();
-          grpc::Status s = sch->RecordMeeting(Ctx(token).get(), r, &out);
+          grpc::Status s = sch->RecordMeeting(TokenContext(token).get(), r, &out);
           latencies[t].push_back(absl::ToDoubleMilliseconds(absl::Now() - start));
           (s.ok() ? calls : errors)++;
           if (!s.ok() && errors.load() < 3) std::cerr << "RecordMeeting: " << s.error_message() << "\n";

@@ -20,6 +20,7 @@
 #include "gtest/gtest.h"
 #include "tests/support/postgres_cluster.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/service_processes.h"
 #include "tests/support/subprocess.h"
 
 namespace chibo {
@@ -73,42 +74,24 @@ class ReplicasTest : public ::testing::Test {
     chibo::testing::RemoveTree(dir_);
   }
 
-  void Start(const std::string& service, int i, std::vector<std::string> extra) {
+  void Start(const std::string& service, int i, std::vector<std::string> flags) {
     const int port = chibo::testing::PickFreePort();
-    const std::string data = absl::StrCat(dir_, "/", service, i);
-    std::vector<std::string> argv = {
-        absl::StrCat(CHIBO_BINARY_DIR, "/services/", service, "/chibo-", service),
-        absl::StrCat("--listen=127.0.0.1:", port), "--data_dir=" + data,
-        "--database_url=" + urls_[service], "--redis_url=" + redis_->url(),
-        "--jwt_hs256_key_file=" + key_file_, "--worker_threads=4", "--db_pool_size=4"};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    auto process = ChildProcess::Start(argv, absl::StrCat(dir_, "/", service, i, ".log"));
+    flags.insert(flags.end(), {"--database_url=" + urls_[service], "--redis_url=" + redis_->url(),
+                               "--jwt_hs256_key_file=" + key_file_, "--worker_threads=4",
+                               "--db_pool_size=4"});
+    auto process = chibo::testing::StartServiceProcess(CHIBO_BINARY_DIR, dir_, service,
+                                                       absl::StrCat(i), port, flags);
     ASSERT_TRUE(process.ok()) << process.status();
-    Replica r{*std::move(process), absl::StrCat("127.0.0.1:", port)};
-    auto channel = rpc::MakeChannel(r.address, "grpc.health.v1.Health");
-    ASSERT_TRUE(channel->WaitForConnected(absl::ToChronoTime(absl::Now() + absl::Seconds(30))))
-        << service << i << " did not come up; see " << dir_;
     (service == "registry" ? registry_ : service == "scheduling" ? scheduling_ : supervision_)
-        .push_back(std::move(r));
+        .push_back(Replica{*std::move(process), absl::StrCat("127.0.0.1:", port)});
   }
 
   std::string Token(auth::Role role, const std::string& org) {
-    auth::Claims c;
-    c.subject = "tester";
-    c.roles = {role};
-    c.scope_org_id = org;
-    c.audience = "chibo";
-    c.expires_at = absl::Now() + absl::Hours(1);
-    auto t = auth::TokenIssuer(key_).Issue(c);
-    EXPECT_TRUE(t.ok());
-    return *t;
+    return chibo::testing::SignToken(key_, role, org);
   }
 
   static std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token) {
-    auto ctx = std::make_unique<grpc::ClientContext>();
-    ctx->AddMetadata("authorization", "Bearer " + token);
-    ctx->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
-    return ctx;
+    return chibo::testing::TokenContext(token);
   }
 
   std::unique_ptr<rv1::RegistryService::Stub> RegistryAt(int i) {
@@ -122,15 +105,7 @@ class ReplicasTest : public ::testing::Test {
   }
 
   void Unit(int replica, const std::string& id, rv1::OrgUnitKind kind, const std::string& parent) {
-    rv1::CreateOrgUnitRequest r;
-    r.mutable_org_unit()->set_id(id);
-    r.mutable_org_unit()->set_kind(kind);
-    r.mutable_org_unit()->set_category(rv1::RESIDENTIAL);
-    r.mutable_org_unit()->set_name("Đơn vị " + id);
-    r.mutable_org_unit()->set_parent_id(parent);
-    r.mutable_org_unit()->set_opened_on("2020-01-01");
-    rv1::OrgUnit out;
-    grpc::Status s = RegistryAt(replica)->CreateOrgUnit(Ctx(admin_).get(), r, &out);
+    grpc::Status s = chibo::testing::CreateUnit(*RegistryAt(replica), admin_, id, kind, parent);
     ASSERT_TRUE(s.ok()) << id << ": " << s.error_message();
   }
 

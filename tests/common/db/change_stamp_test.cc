@@ -50,9 +50,9 @@ class ChangeStampTest : public ::testing::TestWithParam<Kind> {
                          "CREATE INDEX t_by_stamp ON t (year, stamp);");
                    }).ok());
     stamps_ = std::make_unique<ChangeStamps>(db_->engine(), "t", "year");
-    upsert_ = absl::StrCat(
-        "INSERT INTO t (id, year, v, stamp) VALUES (?1, ?2, ?3, ", stamps_->StampExpression(2),
-        ") ON CONFLICT (id) DO UPDATE SET v = excluded.v, stamp = excluded.stamp");
+    upsert_ = stamps_->Stamped(
+        "INSERT INTO t (id, year, v, stamp) VALUES (?1, ?2, ?3, {{STAMP}})"
+        " ON CONFLICT (id) DO UPDATE SET v = excluded.v, stamp = excluded.stamp", 2);
   }
   void TearDown() override {
     db_.reset();

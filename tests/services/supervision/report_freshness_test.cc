@@ -11,9 +11,7 @@
 #include "absl/time/clock.h"
 #include "common/time/dates.h"
 #include "gtest/gtest.h"
-#include "tests/services/scheduling/scheduling_test_util.h"
-#include "tests/services/supervision/supervision_harness.h"
-#include "tests/support/postgres_cluster.h"
+#include "tests/services/supervision/report_test_base.h"
 
 namespace chibo::supervision::testing {
 namespace {
@@ -25,38 +23,13 @@ using scheduling::testing::MakeUnit;
 using scheduling::testing::Mark;
 using scheduling::testing::MeetingOn;
 
-enum class Engine { kSqlite, kPostgres };
-
-class ReportFreshnessTest : public ::testing::TestWithParam<Engine> {
+class ReportFreshnessTest : public ReportTestBase {
  protected:
-  static void SetUpTestSuite() {
-    auto pg = chibo::testing::PostgresCluster::Start();
-    ASSERT_TRUE(pg.ok()) << pg.status();
-    postgres_ = pg->release();
-  }
-  static void TearDownTestSuite() {
-    delete postgres_;
-    postgres_ = nullptr;
-  }
-
-  // tinh → huyen-a → xa-a1 → cb-1 (m1..m4), cb-2 (m5);
-  // tinh → huyen-b → cb-b (m6), xa-b1 (no cells yet). Every cell meets
-  // monthly through 2026.
+  // Scheduling's test tree and xa-b1 (no cells yet) under huyen-b; every
+  // cell meets monthly through 2026.
   void SetUp() override {
-    SupervisionHarnessOptions options;
-    if (GetParam() == Engine::kPostgres) {
-      static int n = 0;
-      const int run = ++n;
-      options.create_database = [run](const std::string& name) {
-        return postgres_->CreateDatabase(absl::StrCat("fresh_", name, "_", run));
-      };
-    }
-    auto h = SupervisionHarness::Start(options);
-    ASSERT_TRUE(h.ok()) << h.status();
-    h_ = *std::move(h);
-    admin_ = h_->registry().Token(auth::Role::kAdmin, "tinh");
-    supervisor_ = h_->registry().Token(auth::Role::kSupervisor, "tinh", "to-truong");
-    scheduling::testing::BuildTree(h_->scheduling(), admin_);
+    StartServices("fresh_");
+    if (HasFatalFailure()) return;
     MakeUnit(h_->registry(), admin_, "xa-b1", rv1::BASE_COMMITTEE, "huyen-b", "2020-01-01",
              rv1::COMMUNE_WARD);
     Series("cb-1", "FREQ=MONTHLY;BYDAY=TU;BYMONTHDAY=3,4,5,6,7,8,9", "2026-01-06T08:00");
@@ -69,19 +42,6 @@ class ReportFreshnessTest : public ::testing::TestWithParam<Engine> {
     team.mutable_team()->set_leader_member_id("m6");
     v1::Team created;
     ASSERT_TRUE(h_->stub().CreateTeam(Ctx(admin_).get(), team, &created).ok());
-  }
-
-  void Series(const std::string& cell, const std::string& rrule, const std::string& first) {
-    sv1::CreateSeriesRequest r;
-    r.mutable_series()->set_cell_id(cell);
-    r.mutable_series()->set_kind(sv1::REGULAR);
-    r.mutable_series()->set_rrule(rrule);
-    r.mutable_series()->set_first_start(first);
-    r.mutable_series()->set_duration_minutes(120);
-    r.set_materialize_until("2026-12-31");
-    sv1::MeetingSeries out;
-    grpc::Status s = h_->scheduling().stub().CreateSeries(Ctx(admin_).get(), r, &out);
-    ASSERT_TRUE(s.ok()) << s.error_message();
   }
 
   sv1::Meeting On(const std::string& cell, const std::string& date) {
@@ -110,26 +70,6 @@ class ReportFreshnessTest : public ::testing::TestWithParam<Engine> {
     v1::Visit out;
     grpc::Status s = h_->stub().RecordVisit(Ctx(supervisor_).get(), r, &out);
     ASSERT_TRUE(s.ok()) << s.error_message();
-  }
-
-  v1::ComplianceReport Compliance(const std::string& org, const std::string& period) {
-    v1::ReportRequest r;
-    r.set_org_unit_id(org);
-    r.set_period(period);
-    v1::ComplianceReport out;
-    grpc::Status s = h_->stub().GetComplianceReport(Ctx(admin_).get(), r, &out);
-    EXPECT_TRUE(s.ok()) << org << " " << period << ": " << s.error_message();
-    return out;
-  }
-
-  v1::ActivityReport Activity(const std::string& org, const std::string& period) {
-    v1::ReportRequest r;
-    r.set_org_unit_id(org);
-    r.set_period(period);
-    v1::ActivityReport out;
-    grpc::Status s = h_->stub().GetActivityReport(Ctx(admin_).get(), r, &out);
-    EXPECT_TRUE(s.ok()) << org << " " << period << ": " << s.error_message();
-    return out;
   }
 
   rv1::OrgUnit Unit(const std::string& id) {
@@ -167,12 +107,7 @@ class ReportFreshnessTest : public ::testing::TestWithParam<Engine> {
     return nullptr;
   }
 
-  static chibo::testing::PostgresCluster* postgres_;
-  std::unique_ptr<SupervisionHarness> h_;
-  std::string admin_, supervisor_;
 };
-
-chibo::testing::PostgresCluster* ReportFreshnessTest::postgres_ = nullptr;
 
 TEST_P(ReportFreshnessTest, AWriteBelowAMovedCellReachesItsFormerParentForTheEarlierPeriod) {
   // cb-2 leaves huyen-a for huyen-b on 1 April.
@@ -393,10 +328,7 @@ TEST_P(ReportFreshnessTest, WritersInDifferentCellsDoNotWaitOnEachOther) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, ReportFreshnessTest,
-                         ::testing::Values(Engine::kSqlite, Engine::kPostgres),
-                         [](const auto& info) {
-                           return info.param == Engine::kSqlite ? "SQLite" : "PostgreSQL";
-                         });
+                         ::testing::Values(Engine::kSqlite, Engine::kPostgres), EngineName);
 
 }  // namespace
 }  // namespace chibo::supervision::testing

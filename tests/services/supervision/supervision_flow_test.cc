@@ -8,9 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/time/dates.h"
 #include "gtest/gtest.h"
-#include "tests/services/scheduling/scheduling_test_util.h"
-#include "tests/services/supervision/supervision_harness.h"
-#include "tests/support/postgres_cluster.h"
+#include "tests/services/supervision/report_test_base.h"
 
 namespace chibo::supervision::testing {
 namespace {
@@ -22,49 +20,12 @@ using scheduling::testing::Mark;
 using scheduling::testing::MeetingOn;
 using scheduling::testing::ViolatedFields;
 
-enum class Engine { kSqlite, kPostgres };
-
-class SupervisionFlowTest : public ::testing::TestWithParam<Engine> {
+class SupervisionFlowTest : public ReportTestBase {
  protected:
-  static void SetUpTestSuite() {
-    auto pg = chibo::testing::PostgresCluster::Start();
-    ASSERT_TRUE(pg.ok()) << pg.status();
-    postgres_ = pg->release();
-  }
-  static void TearDownTestSuite() {
-    delete postgres_;
-    postgres_ = nullptr;
-  }
-
   void SetUp() override {
-    SupervisionHarnessOptions options;
-    if (GetParam() == Engine::kPostgres) {
-      static int n = 0;
-      const int run = ++n;
-      options.create_database = [run](const std::string& name) {
-        return postgres_->CreateDatabase(absl::StrCat(name, "_", run));
-      };
-    }
-    auto h = SupervisionHarness::Start(options);
-    ASSERT_TRUE(h.ok()) << h.status();
-    h_ = *std::move(h);
-    admin_ = h_->registry().Token(auth::Role::kAdmin, "tinh");
-    supervisor_ = h_->registry().Token(auth::Role::kSupervisor, "tinh", "to-truong");
-    scheduling::testing::BuildTree(h_->scheduling(), admin_);
+    StartServices("");
+    if (HasFatalFailure()) return;
     BuildHalfYear();
-  }
-
-  void Series(const std::string& cell, const std::string& rrule, const std::string& first) {
-    sv1::CreateSeriesRequest r;
-    r.mutable_series()->set_cell_id(cell);
-    r.mutable_series()->set_kind(sv1::REGULAR);
-    r.mutable_series()->set_rrule(rrule);
-    r.mutable_series()->set_first_start(first);
-    r.mutable_series()->set_duration_minutes(120);
-    r.set_materialize_until("2026-12-31");
-    sv1::MeetingSeries out;
-    grpc::Status s = h_->scheduling().stub().CreateSeries(Ctx(admin_).get(), r, &out);
-    ASSERT_TRUE(s.ok()) << s.error_message();
   }
 
   sv1::Meeting OneOff(const std::string& unit, sv1::MeetingKind kind, const std::string& start,
@@ -160,33 +121,8 @@ class SupervisionFlowTest : public ::testing::TestWithParam<Engine> {
     ASSERT_TRUE(Visit("to-huyen-a", MeetingOn(sh, admin_, "cb-2", "2026-02-10")).ok());
   }
 
-  v1::ActivityReport Activity(const std::string& org = "tinh", const std::string& period = "2026-H1") {
-    v1::ReportRequest r;
-    r.set_org_unit_id(org);
-    r.set_period(period);
-    v1::ActivityReport out;
-    grpc::Status s = h_->stub().GetActivityReport(Ctx(admin_).get(), r, &out);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-    return out;
-  }
-
-  v1::ComplianceReport Compliance(const std::string& org = "tinh", const std::string& period = "2026-H1") {
-    v1::ReportRequest r;
-    r.set_org_unit_id(org);
-    r.set_period(period);
-    v1::ComplianceReport out;
-    grpc::Status s = h_->stub().GetComplianceReport(Ctx(admin_).get(), r, &out);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-    return out;
-  }
-
-  static chibo::testing::PostgresCluster* postgres_;
-  std::unique_ptr<SupervisionHarness> h_;
-  std::string admin_, supervisor_;
   sv1::Meeting committee_, thematic_;
 };
-
-chibo::testing::PostgresCluster* SupervisionFlowTest::postgres_ = nullptr;
 
 void ExpectLevel(const v1::LevelActivity& a, v1::SupervisionLevel level, int cells, int base,
                  int subordinate, int cell_meetings, int committee, int thematic, int most, int fewest) {
@@ -374,10 +310,7 @@ TEST_P(SupervisionFlowTest, ACommitteeMemberFollowingACellVisitsAlone) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, SupervisionFlowTest,
-                         ::testing::Values(Engine::kSqlite, Engine::kPostgres),
-                         [](const auto& info) {
-                           return info.param == Engine::kSqlite ? "SQLite" : "PostgreSQL";
-                         });
+                         ::testing::Values(Engine::kSqlite, Engine::kPostgres), EngineName);
 
 }  // namespace
 }  // namespace chibo::supervision::testing
