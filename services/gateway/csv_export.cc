@@ -6,14 +6,18 @@
 #include "absl/strings/str_replace.h"
 
 namespace chibo::gateway {
-namespace {
 
 namespace v1 = ::chibo::supervision::v1;
 
-std::string Field(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  return absl::StrCat("\"", absl::StrReplaceAll(text, {{"\"", "\"\""}}), "\"");
+std::string CsvField(absl::string_view text) {
+  // A cell a spreadsheet would read as a formula (OWASP "CSV injection"):
+  // a leading quote makes it text, and the cell is quoted.
+  const bool formula = !text.empty() && absl::string_view("=+-@\t\r").find(text[0]) != absl::string_view::npos;
+  if (!formula && text.find_first_of(",\"\r\n") == absl::string_view::npos) return std::string(text);
+  return absl::StrCat("\"", formula ? "'" : "", absl::StrReplaceAll(text, {{"\"", "\"\""}}), "\"");
 }
+
+namespace {
 
 const char* LevelName(v1::SupervisionLevel level) {
   switch (level) {
@@ -27,7 +31,7 @@ const char* LevelName(v1::SupervisionLevel level) {
 void ActivityRows(const std::string& id, const std::string& name,
                   const google::protobuf::RepeatedPtrField<v1::LevelActivity>& levels, std::string* out) {
   for (const auto& a : levels) {
-    absl::StrAppend(out, Field(id), ",", Field(name), ",", LevelName(a.level()), ",",
+    absl::StrAppend(out, CsvField(id), ",", CsvField(name), ",", LevelName(a.level()), ",",
                     a.cells_attended(), ",", a.base_cells_attended(), ",",
                     a.subordinate_cells_attended(), ",", a.cell_meetings_attended(), ",",
                     a.committee_meetings_attended(), ",", a.thematic_meetings_attended(), ",",
@@ -38,7 +42,7 @@ void ActivityRows(const std::string& id, const std::string& name,
 
 void ComplianceRow(const std::string& id, const std::string& name, const v1::ComplianceFigures& f,
                    std::string* out) {
-  absl::StrAppend(out, Field(id), ",", Field(name), ",", f.cells(), ",", f.regular_expected(), ",",
+  absl::StrAppend(out, CsvField(id), ",", CsvField(name), ",", f.cells(), ",", f.regular_expected(), ",",
                   f.regular_held(), ",", f.thematic_held(), ",", f.meetings_held(), ",",
                   f.meetings_under_minimum(), ",", absl::StrFormat("%.1f", 100 * f.attendance_rate()),
                   ",", absl::StrFormat("%.1f", 100 * f.high_attendance_share()), ",",

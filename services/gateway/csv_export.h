@@ -5,9 +5,16 @@
 
 #include <string>
 
+#include "absl/strings/string_view.h"
+
 #include "chibo/supervision/v1/supervision.pb.h"
 
 namespace chibo::gateway {
+
+// One CSV cell: quoted when it holds a comma, a quote, CR or LF (RFC 4180);
+// one a spreadsheet would run as a formula (first character =, +, -, @, tab
+// or CR) is prefixed with ' and quoted.
+std::string CsvField(absl::string_view text);
 
 std::string ActivityCsv(const supervision::v1::ActivityReport& report);
 std::string ComplianceCsv(const supervision::v1::ComplianceReport& report);

@@ -5,7 +5,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
-#include "services/gateway/gateway.h"
 
 namespace chibo::gateway {
 namespace {
@@ -55,13 +54,54 @@ TEST(CsvExportTest, ComplianceFiguresAsPercentAndMinutes) {
   EXPECT_EQ(lines[1], "xa-1,Đảng bộ xã,3,18,9,0,0,0,97.5,90.0,2.90,119,0");
 }
 
-TEST(GatewayTest, GrpcCodesMapToHttpStatuses) {
-  EXPECT_EQ(HttpStatusOf(grpc::StatusCode::INVALID_ARGUMENT), 400);
-  EXPECT_EQ(HttpStatusOf(grpc::StatusCode::UNAUTHENTICATED), 401);
-  EXPECT_EQ(HttpStatusOf(grpc::StatusCode::PERMISSION_DENIED), 403);
-  EXPECT_EQ(HttpStatusOf(grpc::StatusCode::NOT_FOUND), 404);
-  EXPECT_EQ(HttpStatusOf(grpc::StatusCode::FAILED_PRECONDITION), 412);
-  EXPECT_EQ(HttpStatusOf(grpc::StatusCode::UNAVAILABLE), 503);
+// OWASP "CSV injection": a cell a spreadsheet would run as a formula is made
+// text with a leading quote, and quoted.
+TEST(CsvExportTest, FormulaCellsAreNeutralised) {
+  EXPECT_EQ(CsvField("=1+1"), "\"'=1+1\"");
+  EXPECT_EQ(CsvField("+84912345678"), "\"'+84912345678\"");
+  EXPECT_EQ(CsvField("-2+3"), "\"'-2+3\"");
+  EXPECT_EQ(CsvField("@SUM(A1:A9)"), "\"'@SUM(A1:A9)\"");
+  EXPECT_EQ(CsvField("\t=1"), "\"'\t=1\"");
+  EXPECT_EQ(CsvField("\r=1"), "\"'\r=1\"");
+  EXPECT_EQ(CsvField("=HYPERLINK(\"http://x\",\"y\")"), "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
+  // Only the first character counts; plain text stays as it was.
+  EXPECT_EQ(CsvField("Chi bộ 1-2"), "Chi bộ 1-2");
+  EXPECT_EQ(CsvField("a=b"), "a=b");
+  EXPECT_EQ(CsvField(""), "");
+}
+
+TEST(CsvExportTest, CarriageReturnsAndSeparatorsAreQuoted) {
+  EXPECT_EQ(CsvField("Thôn A\rThôn B"), "\"Thôn A\rThôn B\"");
+  EXPECT_EQ(CsvField("Thôn A\nThôn B"), "\"Thôn A\nThôn B\"");
+  EXPECT_EQ(CsvField("Thôn A\r\n"), "\"Thôn A\r\n\"");
+  EXPECT_EQ(CsvField("A, B"), "\"A, B\"");
+  EXPECT_EQ(CsvField("\"A\""), "\"\"\"A\"\"\"");
+}
+
+TEST(CsvExportTest, ReportNamesAreNeutralisedInBothReports) {
+  v1::ActivityReport a;
+  a.set_org_unit_id("tinh");
+  a.set_name("=cmd|' /C calc'!A0");
+  a.add_levels()->set_level(v1::PROVINCE_LEVEL);
+  auto* child = a.add_children();
+  child->set_org_unit_id("xa-1");
+  child->set_name("@xã\r1");
+  child->add_levels()->set_level(v1::PROVINCE_LEVEL);
+  std::vector<std::string> lines = absl::StrSplit(ActivityCsv(a).substr(3), "\r\n", absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_TRUE(absl::StartsWith(lines[1], "tinh,\"'=cmd|' /C calc'!A0\",Cấp tỉnh,")) << lines[1];
+  EXPECT_TRUE(absl::StartsWith(lines[2], "xa-1,\"'@xã\r1\",Cấp tỉnh,")) << lines[2];
+
+  v1::ComplianceReport c;
+  c.set_org_unit_id("tinh");
+  c.set_name("-1");
+  auto* row = c.add_children();
+  row->set_org_unit_id("xa-1");
+  row->set_name("+xã");
+  lines = absl::StrSplit(ComplianceCsv(c).substr(3), "\r\n", absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_TRUE(absl::StartsWith(lines[1], "tinh,\"'-1\",0,")) << lines[1];
+  EXPECT_TRUE(absl::StartsWith(lines[2], "xa-1,\"'+xã\",0,")) << lines[2];
 }
 
 }  // namespace
