@@ -1,7 +1,10 @@
 #include "services/gateway/gateway.h"
 
+#include <algorithm>
 #include <functional>
+#include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -19,66 +22,145 @@ namespace rv1 = ::chibo::registry::v1;
 namespace sv1 = ::chibo::scheduling::v1;
 namespace pv1 = ::chibo::supervision::v1;
 constexpr absl::Duration kTimeout = absl::Seconds(30);
+constexpr char kJson[] = "application/json; charset=utf-8";
+// Without a page_size the dashboard gets every child of a unit in one page.
+constexpr int kDefaultChildrenPageSize = 1000;
+constexpr int kDefaultMeetingsPageSize = 200;
 
-std::string Json(const google::protobuf::Message& m) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.always_print_primitive_fields = true;
-  std::string out;
-  (void)google::protobuf::util::MessageToJsonString(m, &out, options);
-  return out;
+// The length of the well-formed UTF-8 sequence that `s` starts with; 0 when
+// it starts with none (RFC 3629, Unicode Table 3-7).
+size_t Utf8SequenceLength(absl::string_view s) {
+  if (s.empty()) return 0;
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
+  const unsigned char c = byte(0);
+  if (c < 0x80) return 1;
+  size_t n = 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // the second byte's range
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+  } else if (c == 0xE0) {
+    n = 3, lo = 0xA0;
+  } else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) {
+    n = 3;
+  } else if (c == 0xED) {
+    n = 3, hi = 0x9F;  // not a surrogate
+  } else if (c == 0xF0) {
+    n = 4, lo = 0x90;
+  } else if (c >= 0xF1 && c <= 0xF3) {
+    n = 4;
+  } else if (c == 0xF4) {
+    n = 4, hi = 0x8F;  // at most U+10FFFF
+  } else {
+    return 0;
+  }
+  if (s.size() < n || byte(1) < lo || byte(1) > hi) return 0;
+  for (size_t i = 2; i < n; ++i) {
+    if (byte(i) < 0x80 || byte(i) > 0xBF) return 0;
+  }
+  return n;
 }
 
-std::string Token(const httplib::Request& req) {
-  const std::string header = req.get_header_value("Authorization");
-  if (absl::StartsWithIgnoreCase(header, "Bearer ")) return header.substr(7);
-  return "";
-}
-
-// A JSON string literal of UTF-8 text.
+// A JSON string literal of `text`; bytes that are not UTF-8 become U+FFFD.
 std::string Quote(absl::string_view text) {
   std::string out = "\"";
-  for (char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          absl::StrAppend(&out, absl::StrFormat("\\u%04x", c));
-        } else {
-          out += c;
-        }
+  while (!text.empty()) {
+    const size_t n = Utf8SequenceLength(text);
+    if (n == 0) {
+      out += "\\ufffd";
+      text.remove_prefix(1);
+      continue;
     }
+    const char c = text[0];
+    if (n > 1) {
+      out.append(text.data(), n);
+    } else if (c == '"') {
+      out += "\\\"";
+    } else if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
+      absl::StrAppend(&out, absl::StrFormat("\\u%04x", static_cast<unsigned char>(c)));
+    } else {
+      out += c;
+    }
+    text.remove_prefix(n);
   }
   return out + "\"";
 }
 
-// {"code":"INVALID_ARGUMENT","message":"...","fieldViolations":[{"field":..,"description":..}]}
+std::string ErrorBody(absl::string_view code, absl::string_view message) {
+  return absl::StrCat("{\"code\":", Quote(code), ",\"message\":", Quote(message), ",\"fieldViolations\":[]}");
+}
+
 void Error(httplib::Response& res, const grpc::Status& status) {
   res.status = HttpStatusOf(status.error_code());
-  std::string body = absl::StrCat(
-      "{\"code\":", Quote(absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code()))),
-      ",\"message\":", Quote(status.error_message()), ",\"fieldViolations\":[");
-  bool first = true;
-  for (const auto& v : errors::FieldViolationsOf(rpc::FromGrpcStatus(status))) {
-    absl::StrAppend(&body, first ? "" : ",", "{\"field\":", Quote(v.field),
-                    ",\"description\":", Quote(v.description), "}");
-    first = false;
-  }
-  absl::StrAppend(&body, "]}");
-  res.set_content(body, "application/json; charset=utf-8");
+  res.set_content(ErrorJson(status), kJson);
+}
+
+void Error(httplib::Response& res, const absl::Status& status) { Error(res, rpc::ToGrpcStatus(status)); }
+
+bool ToJson(const google::protobuf::Message& m, std::string* out) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.always_print_primitive_fields = true;
+  return google::protobuf::util::MessageToJsonString(m, out, options).ok();
 }
 
 template <class Response>
 void Reply(httplib::Response& res, const grpc::Status& status, const Response& response) {
   if (!status.ok()) return Error(res, status);
-  res.set_content(Json(response), "application/json; charset=utf-8");
+  std::string body;
+  if (!ToJson(response, &body)) {
+    return Error(res, grpc::Status(grpc::StatusCode::INTERNAL,
+                                   "Không chuyển được câu trả lời sang JSON / the answer cannot be written as JSON"));
+  }
+  res.set_content(body, kJson);
+}
+
+// The bearer token of the Authorization header ("" without one). It goes out
+// as gRPC metadata, so it must be printable ASCII.
+absl::StatusOr<std::string> Token(const httplib::Request& req) {
+  const std::string header = req.get_header_value("Authorization");
+  if (header.empty()) return std::string();
+  if (!absl::StartsWithIgnoreCase(header, "Bearer ")) {
+    return absl::UnauthenticatedError("Chỉ nhận mã truy cập Bearer / only Bearer tokens are accepted");
+  }
+  std::string token = header.substr(7);
+  if (!std::all_of(token.begin(), token.end(), [](char c) { return c > 0x20 && c < 0x7F; })) {
+    return absl::UnauthenticatedError("Mã truy cập không hợp lệ / malformed token");
+  }
+  return token;
 }
 
 std::string Param(const httplib::Request& req, const char* name) {
   return req.has_param(name) ? req.get_param_value(name) : "";
+}
+
+// Only what is safe in a quoted filename: letters, digits, '-', '_'.
+std::string FileNamePart(absl::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') out += c;
+  }
+  return out.substr(0, 64);
+}
+
+using ApiHandler = std::function<void(const httplib::Request&, const std::string& token, httplib::Response&)>;
+
+// An API route: its query checked (CheckQuery), its token read, then `handler`.
+void Api(httplib::Server& server, const std::string& pattern, std::vector<std::string> allowed,
+         ApiHandler handler) {
+  server.Get(pattern, [allowed = std::move(allowed), handler = std::move(handler)](
+                          const httplib::Request& req, httplib::Response& res) {
+    if (absl::Status s = CheckQuery(req.params, allowed); !s.ok()) return Error(res, s);
+    absl::StatusOr<std::string> token = Token(req);
+    if (!token.ok()) return Error(res, token.status());
+    handler(req, *token, res);
+  });
 }
 
 }  // namespace
@@ -86,19 +168,110 @@ std::string Param(const httplib::Request& req, const char* name) {
 int HttpStatusOf(grpc::StatusCode code) {
   switch (code) {
     case grpc::StatusCode::OK: return 200;
-    case grpc::StatusCode::INVALID_ARGUMENT:
-    case grpc::StatusCode::OUT_OF_RANGE: return 400;
-    case grpc::StatusCode::UNAUTHENTICATED: return 401;
-    case grpc::StatusCode::PERMISSION_DENIED: return 403;
-    case grpc::StatusCode::NOT_FOUND: return 404;
-    case grpc::StatusCode::ALREADY_EXISTS:
-    case grpc::StatusCode::ABORTED: return 409;
-    case grpc::StatusCode::FAILED_PRECONDITION: return 412;
-    case grpc::StatusCode::RESOURCE_EXHAUSTED: return 429;
-    case grpc::StatusCode::UNAVAILABLE: return 503;
+    case grpc::StatusCode::CANCELLED: return 499;  // client closed request
+    case grpc::StatusCode::UNKNOWN: return 500;
+    case grpc::StatusCode::INVALID_ARGUMENT: return 400;
     case grpc::StatusCode::DEADLINE_EXCEEDED: return 504;
+    case grpc::StatusCode::NOT_FOUND: return 404;
+    case grpc::StatusCode::ALREADY_EXISTS: return 409;
+    case grpc::StatusCode::PERMISSION_DENIED: return 403;
+    case grpc::StatusCode::RESOURCE_EXHAUSTED: return 429;
+    // grpc-gateway says 400; chibo answers a stale etag with it, which HTTP calls 412.
+    case grpc::StatusCode::FAILED_PRECONDITION: return 412;
+    case grpc::StatusCode::ABORTED: return 409;
+    case grpc::StatusCode::OUT_OF_RANGE: return 400;
+    case grpc::StatusCode::UNIMPLEMENTED: return 501;
+    case grpc::StatusCode::INTERNAL: return 500;
+    case grpc::StatusCode::UNAVAILABLE: return 503;
+    case grpc::StatusCode::DATA_LOSS: return 500;
+    case grpc::StatusCode::UNAUTHENTICATED: return 401;
     default: return 500;
   }
+}
+
+std::string CodeName(grpc::StatusCode code) {
+  if (code < grpc::StatusCode::OK || code > grpc::StatusCode::UNAUTHENTICATED) return "UNKNOWN";
+  return absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
+}
+
+std::string ErrorJson(const grpc::Status& status) {
+  std::string body = absl::StrCat("{\"code\":", Quote(CodeName(status.error_code())),
+                                  ",\"message\":", Quote(status.error_message()), ",\"fieldViolations\":[");
+  bool first = true;
+  for (const auto& v : errors::FieldViolationsOf(rpc::FromGrpcStatus(status))) {
+    absl::StrAppend(&body, first ? "" : ",", "{\"field\":", Quote(v.field),
+                    ",\"description\":", Quote(v.description), "}");
+    first = false;
+  }
+  absl::StrAppend(&body, "]}");
+  return body;
+}
+
+bool IsValidUtf8(absl::string_view text) {
+  while (!text.empty()) {
+    const size_t n = Utf8SequenceLength(text);
+    if (n == 0) return false;
+    text.remove_prefix(n);
+  }
+  return true;
+}
+
+absl::Status CheckQuery(const httplib::Params& params, const std::vector<std::string>& allowed) {
+  errors::FieldViolations v;
+  for (auto it = params.begin(); it != params.end(); it = params.upper_bound(it->first)) {
+    const std::string& name = it->first;
+    // A name that is not UTF-8 would make the error body lie; it is named by its bytes' count.
+    const std::string shown = IsValidUtf8(name) && name.size() <= 64 ? name : absl::StrCat("<", name.size(), " bytes>");
+    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+      v.Add(shown, "tham số không được hỗ trợ / unknown parameter");
+      continue;
+    }
+    if (params.count(name) > 1) {
+      v.Add(name, "chỉ được cho một lần / given more than once");
+      continue;
+    }
+    const std::string& value = it->second;
+    if (!IsValidUtf8(value)) {
+      v.Add(name, "không phải văn bản UTF-8 hợp lệ / not valid UTF-8");
+    } else if (std::any_of(value.begin(), value.end(),
+                           [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; })) {
+      v.Add(name, "chứa ký tự điều khiển / contains a control character");
+    } else {
+      v.CheckLength(name, value, kMaxQueryValueBytes);
+    }
+  }
+  return v.ToStatus();
+}
+
+absl::StatusOr<int> PageSizeOf(const httplib::Params& params, int default_size) {
+  auto it = params.find("page_size");
+  if (it == params.end()) return default_size;
+  const std::string& text = it->second;
+  int size = 0;
+  bool ok = !text.empty() && text.size() <= 4;
+  for (char c : text) {
+    ok = ok && absl::ascii_isdigit(static_cast<unsigned char>(c));
+    if (ok) size = size * 10 + (c - '0');
+  }
+  if (!ok || size < 1 || size > kMaxPageSize) {
+    return errors::InvalidArgument(
+        "page_size", absl::StrCat("phải là số nguyên từ 1 đến ", kMaxPageSize, " / must be an integer from 1 to ",
+                                  kMaxPageSize));
+  }
+  return size;
+}
+
+void SetSecurityHeaders(const httplib::Request& req, httplib::Response& res) {
+  const auto set = [&res](const char* name, absl::string_view value) {
+    res.headers.erase(name);
+    res.set_header(name, std::string(value));
+  };
+  set("Content-Security-Policy", kContentSecurityPolicy);
+  set("X-Content-Type-Options", "nosniff");
+  set("X-Frame-Options", "DENY");
+  set("Referrer-Policy", "no-referrer");
+  if (absl::StartsWith(req.path, "/api/")) set("Cache-Control", "no-store");
+  res.headers.erase("EXCEPTION_WHAT");  // httplib's own, naming an exception's what()
 }
 
 Gateway::Gateway(Backends backends, const auth::TokenVerifier* verifier)
@@ -108,87 +281,143 @@ Gateway::Gateway(Backends backends, const auth::TokenVerifier* verifier)
       verifier_(verifier) {}
 
 void Gateway::Register(httplib::Server& server) {
+  using HandlerResponse = httplib::Server::HandlerResponse;
+  server.set_payload_max_length(kMaxRequestBodyBytes);
+  // The API and the dashboard are read-only: any other method is refused
+  // before httplib would read a body for it.
+  server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (req.method == "GET" || req.method == "HEAD") return HandlerResponse::Unhandled;
+    res.status = 405;
+    res.set_header("Allow", "GET, HEAD");
+    res.set_content(ErrorBody("UNIMPLEMENTED", "Chỉ nhận GET và HEAD / only GET and HEAD are allowed"), kJson);
+    return HandlerResponse::Handled;
+  });
+  // Errors httplib answers itself (no route, a request it cannot read) get
+  // a JSON body like the services' errors; the routes' own errors have one.
+  server.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return HandlerResponse::Unhandled;
+    if (res.status == 404) {
+      res.set_content(ErrorBody("NOT_FOUND", "Không tìm thấy / not found"), kJson);
+    } else if (res.status == 413 || res.status == 414 || res.status == 431) {
+      res.set_content(ErrorBody("INVALID_ARGUMENT", "Yêu cầu quá lớn / request too large"), kJson);
+    } else if (res.status < 500) {
+      res.set_content(ErrorBody("INVALID_ARGUMENT", "Yêu cầu không hợp lệ / bad request"), kJson);
+    } else {
+      res.set_content(ErrorBody("INTERNAL", "Lỗi nội bộ / internal error"), kJson);
+    }
+    return HandlerResponse::Handled;
+  }));
+  server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+    res.status = 500;
+    res.set_content(ErrorBody("INTERNAL", "Lỗi nội bộ / internal error"), kJson);
+  });
+  server.set_post_routing_handler(SetSecurityHeaders);
+
   // Who the token says the caller is: the dashboard starts at its scope.
-  server.Get("/api/v1/whoami", [this](const httplib::Request& req, httplib::Response& res) {
-    auto claims = verifier_->Verify(Token(req));
-    if (!claims.ok()) return Error(res, rpc::ToGrpcStatus(claims.status()));
+  Api(server, "/api/v1/whoami", {}, [this](const httplib::Request&, const std::string& token, httplib::Response& res) {
+    auto claims = verifier_->Verify(token);
+    if (!claims.ok()) return Error(res, claims.status());
     std::string roles;
-    for (auth::Role r : claims->roles) absl::StrAppend(&roles, roles.empty() ? "" : ",", "\"", auth::RoleName(r), "\"");
+    for (auth::Role r : claims->roles) absl::StrAppend(&roles, roles.empty() ? "" : ",", Quote(auth::RoleName(r)));
     res.set_content(absl::StrCat("{\"subject\":", Quote(claims->subject), ",\"scopeOrgId\":",
                                  Quote(claims->scope_org_id), ",\"roles\":[", roles, "]}"),
-                    "application/json; charset=utf-8");
+                    kJson);
   });
 
-  server.Get(R"(/api/v1/org-units/([a-z0-9-]+))", [this](const httplib::Request& req, httplib::Response& res) {
-    rv1::GetOrgUnitRequest r;
-    r.set_id(req.matches[1]);
-    r.set_as_of(Param(req, "as_of"));
-    rv1::OrgUnit out;
-    Reply(res, registry_->GetOrgUnit(rpc::MakeClientContext(Token(req), kTimeout).get(), r, &out), out);
-  });
+  Api(server, R"(/api/v1/org-units/([a-z0-9-]+))", {"as_of"},
+      [this](const httplib::Request& req, const std::string& token, httplib::Response& res) {
+        rv1::GetOrgUnitRequest r;
+        r.set_id(req.matches[1]);
+        r.set_as_of(Param(req, "as_of"));
+        rv1::OrgUnit out;
+        Reply(res, registry_->GetOrgUnit(rpc::MakeClientContext(token, kTimeout).get(), r, &out), out);
+      });
 
-  server.Get(R"(/api/v1/org-units/([a-z0-9-]+)/children)", [this](const httplib::Request& req, httplib::Response& res) {
-    rv1::ListOrgUnitsRequest r;
-    r.set_parent_id(req.matches[1]);
-    r.set_as_of(Param(req, "as_of"));
-    r.set_page_size(1000);
-    r.set_page_token(Param(req, "page_token"));
-    rv1::ListOrgUnitsResponse out;
-    Reply(res, registry_->ListOrgUnits(rpc::MakeClientContext(Token(req), kTimeout).get(), r, &out), out);
-  });
+  Api(server, R"(/api/v1/org-units/([a-z0-9-]+)/children)", {"as_of", "page_size", "page_token"},
+      [this](const httplib::Request& req, const std::string& token, httplib::Response& res) {
+        absl::StatusOr<int> page_size = PageSizeOf(req.params, kDefaultChildrenPageSize);
+        if (!page_size.ok()) return Error(res, page_size.status());
+        rv1::ListOrgUnitsRequest r;
+        r.set_parent_id(req.matches[1]);
+        r.set_as_of(Param(req, "as_of"));
+        r.set_page_size(*page_size);
+        r.set_page_token(Param(req, "page_token"));
+        rv1::ListOrgUnitsResponse out;
+        Reply(res, registry_->ListOrgUnits(rpc::MakeClientContext(token, kTimeout).get(), r, &out), out);
+      });
 
-  server.Get("/api/v1/meetings", [this](const httplib::Request& req, httplib::Response& res) {
-    sv1::ListMeetingsRequest r;
-    r.set_org_unit_id(Param(req, "org_unit_id"));
-    r.set_subtree(Param(req, "subtree") == "true");
-    r.set_from(Param(req, "from"));
-    r.set_to(Param(req, "to"));
-    r.set_page_size(200);
-    r.set_page_token(Param(req, "page_token"));
-    sv1::ListMeetingsResponse out;
-    Reply(res, scheduling_->ListMeetings(rpc::MakeClientContext(Token(req), kTimeout).get(), r, &out), out);
-  });
+  Api(server, "/api/v1/meetings", {"org_unit_id", "subtree", "from", "to", "page_size", "page_token"},
+      [this](const httplib::Request& req, const std::string& token, httplib::Response& res) {
+        absl::StatusOr<int> page_size = PageSizeOf(req.params, kDefaultMeetingsPageSize);
+        if (!page_size.ok()) return Error(res, page_size.status());
+        const std::string subtree = Param(req, "subtree");
+        if (subtree != "" && subtree != "true" && subtree != "false") {
+          return Error(res, errors::InvalidArgument("subtree", "phải là true hoặc false / must be true or false"));
+        }
+        sv1::ListMeetingsRequest r;
+        r.set_org_unit_id(Param(req, "org_unit_id"));
+        r.set_subtree(subtree == "true");
+        r.set_from(Param(req, "from"));
+        r.set_to(Param(req, "to"));
+        r.set_page_size(*page_size);
+        r.set_page_token(Param(req, "page_token"));
+        sv1::ListMeetingsResponse out;
+        Reply(res, scheduling_->ListMeetings(rpc::MakeClientContext(token, kTimeout).get(), r, &out), out);
+      });
 
+  const std::vector<std::string> report_params = {"org_unit_id", "period"};
   auto report_request = [](const httplib::Request& req) {
     pv1::ReportRequest r;
     r.set_org_unit_id(Param(req, "org_unit_id"));
     r.set_period(Param(req, "period"));
     return r;
   };
-  server.Get("/api/v1/reports/activity", [this, report_request](const httplib::Request& req, httplib::Response& res) {
-    pv1::ActivityReport out;
-    Reply(res, supervision_->GetActivityReport(rpc::MakeClientContext(Token(req), kTimeout).get(),
-                                               report_request(req), &out), out);
-  });
-  server.Get("/api/v1/reports/compliance", [this, report_request](const httplib::Request& req, httplib::Response& res) {
-    pv1::ComplianceReport out;
-    Reply(res, supervision_->GetComplianceReport(rpc::MakeClientContext(Token(req), kTimeout).get(),
-                                                 report_request(req), &out), out);
-  });
-  server.Get("/api/v1/reports/activity.csv", [this, report_request](const httplib::Request& req, httplib::Response& res) {
-    pv1::ActivityReport out;
-    grpc::Status s = supervision_->GetActivityReport(rpc::MakeClientContext(Token(req), kTimeout).get(),
-                                                     report_request(req), &out);
-    if (!s.ok()) return Error(res, s);
-    res.set_header("Content-Disposition", absl::StrCat("attachment; filename=\"du-sinh-hoat-", out.org_unit_id(), "-", out.period(), ".csv\""));
-    res.set_content(ActivityCsv(out), "text/csv; charset=utf-8");
-  });
-  server.Get("/api/v1/reports/compliance.csv", [this, report_request](const httplib::Request& req, httplib::Response& res) {
-    pv1::ComplianceReport out;
-    grpc::Status s = supervision_->GetComplianceReport(rpc::MakeClientContext(Token(req), kTimeout).get(),
-                                                       report_request(req), &out);
-    if (!s.ok()) return Error(res, s);
-    res.set_header("Content-Disposition", absl::StrCat("attachment; filename=\"sinh-hoat-chi-bo-", out.org_unit_id(), "-", out.period(), ".csv\""));
-    res.set_content(ComplianceCsv(out), "text/csv; charset=utf-8");
-  });
+  Api(server, "/api/v1/reports/activity", report_params,
+      [this, report_request](const httplib::Request& req, const std::string& token, httplib::Response& res) {
+        pv1::ActivityReport out;
+        Reply(res, supervision_->GetActivityReport(rpc::MakeClientContext(token, kTimeout).get(),
+                                                   report_request(req), &out), out);
+      });
+  Api(server, "/api/v1/reports/compliance", report_params,
+      [this, report_request](const httplib::Request& req, const std::string& token, httplib::Response& res) {
+        pv1::ComplianceReport out;
+        Reply(res, supervision_->GetComplianceReport(rpc::MakeClientContext(token, kTimeout).get(),
+                                                     report_request(req), &out), out);
+      });
+  Api(server, "/api/v1/reports/activity.csv", report_params,
+      [this, report_request](const httplib::Request& req, const std::string& token, httplib::Response& res) {
+        pv1::ActivityReport out;
+        grpc::Status s = supervision_->GetActivityReport(rpc::MakeClientContext(token, kTimeout).get(),
+                                                         report_request(req), &out);
+        if (!s.ok()) return Error(res, s);
+        res.set_header("Content-Disposition", absl::StrCat("attachment; filename=\"du-sinh-hoat-",
+                                                           FileNamePart(out.org_unit_id()), "-",
+                                                           FileNamePart(out.period()), ".csv\""));
+        res.set_content(ActivityCsv(out), "text/csv; charset=utf-8");
+      });
+  Api(server, "/api/v1/reports/compliance.csv", report_params,
+      [this, report_request](const httplib::Request& req, const std::string& token, httplib::Response& res) {
+        pv1::ComplianceReport out;
+        grpc::Status s = supervision_->GetComplianceReport(rpc::MakeClientContext(token, kTimeout).get(),
+                                                           report_request(req), &out);
+        if (!s.ok()) return Error(res, s);
+        res.set_header("Content-Disposition", absl::StrCat("attachment; filename=\"sinh-hoat-chi-bo-",
+                                                           FileNamePart(out.org_unit_id()), "-",
+                                                           FileNamePart(out.period()), ".csv\""));
+        res.set_content(ComplianceCsv(out), "text/csv; charset=utf-8");
+      });
 
-  // The dashboard's files, built into the binary.
+  // The dashboard's files, built into the binary; browsers that ask for
+  // /favicon.ico are sent to the SVG icon index.html links.
   for (const WebAsset& asset : WebAssets()) {
     const std::string path = asset.path == "/index.html" ? "/" : asset.path;
     server.Get(path, [&asset](const httplib::Request&, httplib::Response& res) {
       res.set_content(std::string(asset.content), asset.content_type);
     });
   }
+  server.Get("/favicon.ico", [](const httplib::Request&, httplib::Response& res) {
+    res.set_redirect("/favicon.svg", 301);
+  });
 }
 
 }  // namespace chibo::gateway

@@ -2,20 +2,38 @@
 // mapping), for the dashboard: reports, their CSV export, the tree and the
 // meetings. The caller's bearer token is forwarded to the services, which
 // apply their own auth and scope; gRPC errors map to HTTP statuses with the
-// same message and field violations.
+// same message and field violations. The gateway itself refuses what it can
+// tell is wrong before any call: unknown, repeated, oversized or non-UTF-8
+// query parameters, a page size out of range, a method other than GET/HEAD.
 #ifndef CHIBO_SERVICES_GATEWAY_GATEWAY_H_
 #define CHIBO_SERVICES_GATEWAY_GATEWAY_H_
 
 #include <httplib.h>
 
 #include <memory>
+#include <string>
+#include <vector>
 
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "chibo/registry/v1/registry.grpc.pb.h"
 #include "chibo/scheduling/v1/scheduling.grpc.pb.h"
 #include "chibo/supervision/v1/supervision.grpc.pb.h"
 #include "common/auth/tokens.h"
 
 namespace chibo::gateway {
+
+// Limits of the HTTP API (README, "The dashboard").
+inline constexpr size_t kMaxQueryValueBytes = 256;  // each query parameter's value
+inline constexpr int kMaxPageSize = 1000;           // ListOrgUnits' and ListMeetings' documented maximum
+inline constexpr size_t kMaxRequestBodyBytes = 64 * 1024;  // the API reads no body
+
+// The security headers of every response.
+inline constexpr absl::string_view kContentSecurityPolicy =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
+    "form-action 'self'";
 
 struct Backends {
   std::shared_ptr<grpc::Channel> registry;
@@ -27,7 +45,9 @@ class Gateway {
  public:
   Gateway(Backends backends, const auth::TokenVerifier* verifier);
 
-  // Adds the API routes (/api/v1/...) and the dashboard (/) to `server`.
+  // Adds the API routes (/api/v1/...) and the dashboard (/) to `server`, and
+  // takes its pre-routing, post-routing, error and exception handlers: every
+  // response gets the security headers, every error a JSON body.
   void Register(httplib::Server& server);
 
  private:
@@ -37,8 +57,35 @@ class Gateway {
   const auth::TokenVerifier* verifier_;
 };
 
-// The HTTP status for a gRPC code (400, 401, 403, 404, 409, 503, ...).
+// The HTTP status for a gRPC code (the README's table): grpc-gateway's
+// mapping, except FAILED_PRECONDITION → 412 (chibo's stale etag) instead of 400.
 int HttpStatusOf(grpc::StatusCode code);
+
+// "NOT_FOUND", "INVALID_ARGUMENT", ...; "UNKNOWN" for a code gRPC does not define.
+std::string CodeName(grpc::StatusCode code);
+
+// The JSON error body: {"code":"INVALID_ARGUMENT","message":"...",
+// "fieldViolations":[{"field":"...","description":"..."}]}. Text that is not
+// UTF-8 shows as U+FFFD, so the body is always valid JSON.
+std::string ErrorJson(const grpc::Status& status);
+
+// What every API route checks of its query before calling a service: each
+// parameter is one of `allowed`, given once, at most kMaxQueryValueBytes of
+// well-formed UTF-8 without control characters. INVALID_ARGUMENT naming each
+// offending parameter otherwise.
+absl::Status CheckQuery(const httplib::Params& params, const std::vector<std::string>& allowed);
+
+// The `page_size` parameter: `default_size` when absent, else a decimal
+// integer from 1 to kMaxPageSize (INVALID_ARGUMENT naming page_size otherwise).
+absl::StatusOr<int> PageSizeOf(const httplib::Params& params, int default_size);
+
+// Whether `text` is well-formed UTF-8: no stray continuation bytes, truncated
+// sequences, overlong forms, surrogates or code points above U+10FFFF.
+bool IsValidUtf8(absl::string_view text);
+
+// Sets Content-Security-Policy, X-Content-Type-Options, X-Frame-Options and
+// Referrer-Policy (and Cache-Control: no-store on /api/ answers).
+void SetSecurityHeaders(const httplib::Request& req, httplib::Response& res);
 
 }  // namespace chibo::gateway
 
