@@ -2,10 +2,12 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "common/db/open_database.h"
 
 ABSL_FLAG(std::string, listen, "", "gRPC listen address HOST:PORT (port 0: any free port); default 127.0.0.1 and the service's own port (registry 50051, scheduling 50052, supervision 50053)");
@@ -18,6 +20,8 @@ ABSL_FLAG(std::string, jwt_hs256_key_file, "", "HS256 key file (default <data_di
 ABSL_FLAG(std::string, jwt_rs256_public_key_file, "", "PEM public key of the identity provider (RS256)");
 ABSL_FLAG(std::string, jwt_es256_public_key_file, "", "PEM public key of the identity provider (ES256)");
 ABSL_FLAG(std::string, jwt_audience, "chibo", "Required token audience");
+ABSL_FLAG(absl::Duration, max_token_lifetime, chibo::auth::kDefaultMaxTokenLifetime,
+          "Refuse tokens that claim a longer life (exp - iat), and tokens without iat");
 ABSL_FLAG(int, worker_threads, 16, "Threads for blocking work (SQL, Redis)");
 ABSL_FLAG(int, db_pool_size, 8, "Database connections");
 ABSL_FLAG(std::string, log_level, "info", "debug (every call) | info | warn | error");
@@ -64,6 +68,10 @@ absl::StatusOr<std::unique_ptr<auth::TokenVerifier>> OpenTokenVerifier(std::stri
   std::filesystem::create_directories(data_dir, ec);
   auth::VerifierOptions verifier_options;
   verifier_options.audience = absl::GetFlag(FLAGS_jwt_audience);
+  verifier_options.max_lifetime = absl::GetFlag(FLAGS_max_token_lifetime);
+  if (verifier_options.max_lifetime <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("--max_token_lifetime must be positive, e.g. 720h");
+  }
   const std::string key_file = Hs256KeyFilePath();
   if (key_file != "none") {
     if (created_hs256_key) *created_hs256_key = !std::filesystem::exists(key_file);
@@ -83,6 +91,27 @@ absl::StatusOr<std::unique_ptr<auth::TokenVerifier>> OpenTokenVerifier(std::stri
     verifier_options.es256_public_key = *pem;
   }
   return auth::TokenVerifier::Create(verifier_options);
+}
+
+bool AdminTokenFileIsFresh(const std::string& path, const std::string& hs256_key) {
+  absl::StatusOr<std::string> text = auth::ReadFileToString(path);
+  if (!text.ok()) return false;
+  auth::VerifierOptions options;
+  options.hs256_key = hs256_key;
+  options.audience = absl::GetFlag(FLAGS_jwt_audience);
+  options.max_lifetime = absl::GetFlag(FLAGS_max_token_lifetime);
+  auto verifier = auth::TokenVerifier::Create(options);
+  if (!verifier.ok()) return false;
+  absl::StatusOr<auth::Claims> claims = (*verifier)->Verify(absl::StripAsciiWhitespace(*text));
+  if (!claims.ok()) return false;
+  const absl::Duration lifetime =
+      std::min(options.max_lifetime, auth::kDefaultMaxTokenLifetime);
+  return claims->expires_at - absl::Now() > lifetime / 2;
+}
+
+absl::Time AdminTokenExpiry() {
+  return absl::Now() +
+         std::min(absl::GetFlag(FLAGS_max_token_lifetime), auth::kDefaultMaxTokenLifetime);
 }
 
 absl::StatusOr<ServiceResources> OpenServiceResources(const std::string& name,

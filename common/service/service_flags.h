@@ -10,6 +10,7 @@
 
 #include "absl/flags/declare.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "common/auth/tokens.h"
 #include "common/cache/cache.h"
 #include "common/cache/redis_pool.h"
@@ -26,6 +27,7 @@ ABSL_DECLARE_FLAG(std::string, jwt_hs256_key_file);
 ABSL_DECLARE_FLAG(std::string, jwt_rs256_public_key_file);
 ABSL_DECLARE_FLAG(std::string, jwt_es256_public_key_file);
 ABSL_DECLARE_FLAG(std::string, jwt_audience);
+ABSL_DECLARE_FLAG(absl::Duration, max_token_lifetime);
 ABSL_DECLARE_FLAG(int, worker_threads);
 ABSL_DECLARE_FLAG(int, db_pool_size);
 ABSL_DECLARE_FLAG(std::string, log_level);
@@ -58,6 +60,14 @@ absl::StatusOr<ServiceResources> OpenServiceResources(const std::string& name,
 // database, such as the gateway). Creates the HS256 key file if absent.
 absl::StatusOr<std::unique_ptr<auth::TokenVerifier>> OpenTokenVerifier(
     std::string* hs256_key = nullptr, bool* created_hs256_key = nullptr);
+
+// The embedded default's admin token file (<data_dir>/admin.token) is fresh
+// while it verifies with `hs256_key` under the auth flags (audience,
+// --max_token_lifetime) and has more than half its lifetime left; the
+// registry writes a new one otherwise, expiring at AdminTokenExpiry():
+// now + --max_token_lifetime, at most auth::kDefaultMaxTokenLifetime.
+bool AdminTokenFileIsFresh(const std::string& path, const std::string& hs256_key);
+absl::Time AdminTokenExpiry();
 
 // How to reach the other chibo services: plain, or TLS / mTLS per the
 // --peer_tls_* flags (OpenServiceResources refuses to start when those

@@ -3,7 +3,8 @@
 # embedded default — redis-server and the four processes (registry,
 # scheduling, supervision, gateway) on SQLite files under ./data — creates
 # the signing key and an admin token, loads the demo province on first
-# start, and prints the dashboard's URL and a CLI example.
+# start, and prints the dashboard's URL with a sign-in link valid for an
+# hour (never the admin token itself), the token file's path and a CLI example.
 # `up.sh --down` stops exactly what it started (the pids it recorded).
 #
 # Environment: CHIBO_DATA_DIR (./data), CHIBO_DEMO_SCALE (1 = the whole
@@ -101,14 +102,26 @@ if [ ! -e "$DATA/demo.loaded" ]; then
     --done_file="$DATA/demo.loaded"
 fi
 
-TOKEN=$(cat "$DATA/admin.token")
+# The console never shows the admin token (valid for weeks): the link carries
+# a token of its own that expires in an hour; after that, paste the file's.
+LINK_TOKEN=$("$BUILD_DIR/tools/chibo" token issue --role=admin --org=tinh --subject=dashboard-link \
+  --hours=1 --data_dir="$DATA") || LINK_TOKEN=
 cat <<MSG
 
 chibo đang chạy / is up (SQLite under $DATA, Redis on 127.0.0.1:$REDIS_PORT)
-  Bảng điều khiển / dashboard:
-    http://$HTTP/?year=2025#token=$TOKEN
-  registry $REGISTRY   scheduling $SCHEDULING   supervision $SUPERVISION
+  Bảng điều khiển / dashboard: http://$HTTP/?year=2025
+MSG
+if [ -n "$LINK_TOKEN" ]; then
+  cat <<MSG
+  Đăng nhập (liên kết hết hạn sau 1 giờ) / sign-in link (expires in 1 hour):
+    http://$HTTP/?year=2025#token=$LINK_TOKEN
+MSG
+fi
+cat <<MSG
   Mã quản trị / admin token: $DATA/admin.token
+    (dán vào ô "Mã truy cập" / paste it into the token box: cat $DATA/admin.token)
+  registry $REGISTRY   scheduling $SCHEDULING   supervision $SUPERVISION
+  Giám sát / monitor: 127.0.0.1:{$MON_REGISTRY,$MON_SCHEDULING,$MON_SUPERVISION} /readyz /livez /metrics
 
 Thử / try:
   $BUILD_DIR/tools/chibo --addr=$REGISTRY --data_dir=$DATA org list tinh

@@ -24,16 +24,17 @@ ABSL_FLAG(std::string, province_id, "tinh",
 
 namespace {
 
-// The embedded default: an admin token for the province, valid a year.
+// The embedded default: an admin token for the province, renewed at start-up
+// once half its lifetime (--max_token_lifetime, at most 720h) has passed.
 absl::Status WriteAdminToken(const std::string& key) {
   const std::string path = absl::StrCat(absl::GetFlag(FLAGS_data_dir), "/admin.token");
-  if (std::filesystem::exists(path)) return absl::OkStatus();
+  if (chibo::service::AdminTokenFileIsFresh(path, key)) return absl::OkStatus();
   chibo::auth::Claims claims;
   claims.subject = "admin";
   claims.roles = {chibo::auth::Role::kAdmin};
   claims.scope_org_id = absl::GetFlag(FLAGS_province_id);
   claims.audience = absl::GetFlag(FLAGS_jwt_audience);
-  claims.expires_at = absl::Now() + absl::Hours(24 * 365);
+  claims.expires_at = chibo::service::AdminTokenExpiry();
   auto token = chibo::auth::TokenIssuer(key).Issue(claims);
   if (!token.ok()) return token.status();
   std::ofstream out(path, std::ios::trunc);
