@@ -21,12 +21,13 @@
 #include "chibo/scheduling/v1/scheduling.grpc.pb.h"
 #include "chibo/supervision/v1/supervision.grpc.pb.h"
 #include "common/auth/tokens.h"
+#include "common/paging/page_token.h"
 
 namespace chibo::gateway {
 
 // Limits of the HTTP API (README, "The dashboard").
 inline constexpr size_t kMaxQueryValueBytes = 256;  // each query parameter's value
-inline constexpr int kMaxPageSize = 1000;           // ListOrgUnits' and ListMeetings' documented maximum
+inline constexpr int kMaxPageSize = paging::kMaxPageSize;  // the List RPCs' maximum (1000)
 inline constexpr size_t kMaxRequestBodyBytes = 64 * 1024;  // the API reads no body
 
 // The security headers of every response.
