@@ -85,6 +85,10 @@ FlagSpec Required(FlagSpec f) {
   f.required = true;
   return f;
 }
+FlagSpec NonEmpty(FlagSpec f) {
+  f.nonempty = true;
+  return f;
+}
 FlagSpec Clearable(FlagSpec f) {
   f.clearable = true;
   return f;
@@ -97,17 +101,17 @@ FlagSpec AsOf() { return Date("as_of", "cây tổ chức vào ngày / the tree a
 
 // A write: it takes --request_id too.
 CommandSpec Write(CommandSpec c) {
-  c.flags.push_back(Str("request_id", "khóa gửi lại an toàn / idempotency key (default: random)", "ID"));
+  c.flags.push_back(NonEmpty(Str("request_id", "khóa gửi lại an toàn / idempotency key (default: random)", "ID")));
   return c;
 }
 
 const std::vector<FlagSpec>& GlobalFlags() {
   static const auto* flags = new std::vector<FlagSpec>{
-      Str("addr", "chibo-registry ($CHIBO_REGISTRY_ADDR, 127.0.0.1:50051)", "HOST:PORT"),
-      Str("scheduling_addr", "chibo-scheduling ($CHIBO_SCHEDULING_ADDR, 127.0.0.1:50052)", "HOST:PORT"),
-      Str("supervision_addr", "chibo-supervision ($CHIBO_SUPERVISION_ADDR, 127.0.0.1:50053)", "HOST:PORT"),
-      Str("token", "JWT (else $CHIBO_TOKEN, else <data_dir>/admin.token)", "JWT"),
-      Str("data_dir", "nơi có admin.token, jwt-hs256.key / where they are (data)", "DIR"),
+      NonEmpty(Str("addr", "chibo-registry ($CHIBO_REGISTRY_ADDR, 127.0.0.1:50051)", "HOST:PORT")),
+      NonEmpty(Str("scheduling_addr", "chibo-scheduling ($CHIBO_SCHEDULING_ADDR, 127.0.0.1:50052)", "HOST:PORT")),
+      NonEmpty(Str("supervision_addr", "chibo-supervision ($CHIBO_SUPERVISION_ADDR, 127.0.0.1:50053)", "HOST:PORT")),
+      NonEmpty(Str("token", "JWT (else $CHIBO_TOKEN, else <data_dir>/admin.token)", "JWT")),
+      NonEmpty(Str("data_dir", "nơi có admin.token, jwt-hs256.key / where they are (data)", "DIR")),
       Bool("json", "in JSON cho script / print JSON for scripts"),
       FlagSpec{.name = "lang", .type = FlagType::kEnum,
                .help = "nhãn trong bảng / table labels: vi, en (else $CHIBO_LANG, else vi)",
@@ -126,7 +130,7 @@ const std::vector<CommandSpec>& Commands() {
     // org
     c->push_back(Write({"org", "create", {}, "tạo tổ chức đảng / create an org unit",
                         {Required(kind), Required(Str("name", "tên / name")),
-                         Str("parent", "cấp trên (trừ PROVINCE) / parent unit (all but PROVINCE)", "ID"),
+                         NonEmpty(Str("parent", "cấp trên (trừ PROVINCE) / parent unit (all but PROVINCE)", "ID")),
                          Required(Date("opened_on", "ngày thành lập / opened on")),
                          Str("id", "mã định danh [a-z0-9-] 3..63 (default: assigned) / id", "ID"),
                          Str("code", "mã địa phương / local code", "CODE"), category,
@@ -200,7 +204,7 @@ const std::vector<CommandSpec>& Commands() {
         FlagSpec to = Str("to", std::string(l.until ? "chi bộ nơi đến (nếu có) / host cell (optional)"
                                                     : "chi bộ nhận / the receiving cell"),
                           "CELL_ID");
-        cmd.flags.push_back(l.until ? to : Required(to));
+        cmd.flags.push_back(l.until ? NonEmpty(to) : Required(to));
       }
       if (l.until) cmd.flags.push_back(Date("until", "đến ngày (dự kiến) / expected end"));
       if (l.partial) cmd.flags.push_back(Bool("partial", "miễn một phần / partial exemption"));
@@ -229,7 +233,8 @@ const std::vector<CommandSpec>& Commands() {
                          Required(Str("file", "tệp Rules JSON / a Rules JSON file", "rules.json"))},
                         kRulesPut}));
     c->push_back({"audit", "", {"UNIT_ID"}, "ai đã sửa gì / who changed what",
-                  {Str("resource", "chỉ đối tượng này / only this resource", "ID"), PageSize(), PageToken()}, kAudit});
+                  {NonEmpty(Str("resource", "chỉ đối tượng này / only this resource", "ID")), PageSize(), PageToken()},
+                  kAudit});
     // scheduling, supervision
     c->push_back({"meeting", "list", {"UNIT_ID"}, "các buổi sinh hoạt (chibo-scheduling) / meetings",
                   {Required(Date("from", "từ ngày / from")), Required(Date("to", "đến ngày / to")),
@@ -258,7 +263,7 @@ const std::vector<CommandSpec>& Commands() {
                    Int("hours", absl::StrCat("hiệu lực, giờ (mặc định 24, tối đa ", kMaxTokenHours,
                                              " = 30 ngày) / lifetime in hours (default 24, at most 30 days)"),
                        1, kMaxTokenHours),
-                   Str("key_file", "khóa HS256 / the HS256 key (<data_dir>/jwt-hs256.key)", "FILE")},
+                   NonEmpty(Str("key_file", "khóa HS256 / the HS256 key (<data_dir>/jwt-hs256.key)", "FILE"))},
                   kTokenIssue});
     return c;
   }();

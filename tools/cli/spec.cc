@@ -123,7 +123,7 @@ std::string CheckValue(const FlagSpec& f, bool has_value, std::string& value) {
       return why;
     }
     case FlagType::kString:
-      if (f.required && value.empty()) {
+      if ((f.required || f.nonempty) && value.empty()) {
         return absl::StrCat("thiếu giá trị / missing value: --", f.name, "= cần / needs --", f.name, "=",
                             Placeholder(f));
       }

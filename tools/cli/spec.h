@@ -29,6 +29,7 @@ struct FlagSpec {
   int64_t min = 0, max = 0;         // kInt: inclusive bounds
   bool required = false;
   bool clearable = false;           // kDate: an empty value is accepted (clears the field)
+  bool nonempty = false;            // kString: an empty value is refused (required ones always are)
   std::string placeholder;          // shown as --name=PLACEHOLDER (default by type)
 };
 

@@ -213,6 +213,16 @@ TEST(CliUsageTest, IntegersAndDatesMustParseFully) {
     ExpectUsageError(r);
     EXPECT_THAT(r.err, HasSubstr("YYYY-MM-DD")) << bad << "\n" << r.err;
   }
+  // An address, a token, an id flag cannot be empty (a script's unset variable).
+  for (std::vector<std::string> args : std::vector<std::vector<std::string>>{
+           {"--addr=", "org", "get", "tinh"},
+           {"--token=", "org", "get", "tinh"},
+           {"org", "create", "--kind=BASE_CELL", "--name=n", "--opened_on=2020-01-01", "--parent="},
+           {"member", "transfer", "m", "--on=2025-01-01", "--to="}}) {
+    Result r = RunChibo(args);
+    ExpectUsageError(r);
+    EXPECT_THAT(r.err, HasSubstr("missing value")) << absl::StrJoin(args, " ") << "\n" << r.err;
+  }
   // A value needs "=": "--name X" is not "--name=X".
   Result r = RunChibo({kNowhere, "org", "update", "x", "--name", "Tên mới"});
   ExpectUsageError(r);
