@@ -3,6 +3,8 @@
 #ifndef CHIBO_COMMON_DB_CONNECTION_POOL_H_
 #define CHIBO_COMMON_DB_CONNECTION_POOL_H_
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -11,6 +13,23 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+
+namespace chibo::db {
+
+// Totals over every connection pool in the process (a service has one
+// database), for /metrics.
+struct PoolCounters {
+  std::atomic<int64_t> connections{0};  // in pools that exist
+  std::atomic<int64_t> in_use{0};       // leased right now
+  std::atomic<int64_t> waits{0};        // acquisitions that found none free
+  std::atomic<int64_t> timeouts{0};     // ... and gave up
+};
+inline PoolCounters& ProcessPoolCounters() {
+  static PoolCounters counters;
+  return counters;
+}
+
+}  // namespace chibo::db
 
 namespace chibo::db::internal {
 
@@ -39,15 +58,19 @@ class ConnectionPool {
 
   explicit ConnectionPool(std::vector<std::unique_ptr<Conn>> conns) : all_(std::move(conns)) {
     for (auto& c : all_) free_.push_back(c.get());
+    ProcessPoolCounters().connections += static_cast<int64_t>(all_.size());
   }
+  ~ConnectionPool() { ProcessPoolCounters().connections -= static_cast<int64_t>(all_.size()); }
 
   // Blocks until a connection is free; gives up after `timeout` (a body that
   // holds one connection while asking for another on an exhausted pool would
   // otherwise wait forever).
   absl::StatusOr<Lease> Acquire(absl::Duration timeout = absl::Seconds(30)) {
     mu_.Lock();
+    if (free_.empty()) ++ProcessPoolCounters().waits;
     if (!mu_.AwaitWithTimeout(absl::Condition(this, &ConnectionPool::HasFree), timeout)) {
       mu_.Unlock();
+      ++ProcessPoolCounters().timeouts;
       return absl::UnavailableError(absl::StrCat("all ", all_.size(),
                                                  " database connections busy for ",
                                                  absl::FormatDuration(timeout)));
@@ -55,6 +78,7 @@ class ConnectionPool {
     Conn* conn = free_.back();
     free_.pop_back();
     mu_.Unlock();
+    ++ProcessPoolCounters().in_use;
     return Lease(this, conn);
   }
 
@@ -64,6 +88,7 @@ class ConnectionPool {
   bool HasFree() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !free_.empty(); }
 
   void Release(Conn* conn) {
+    --ProcessPoolCounters().in_use;
     absl::MutexLock lock(&mu_);
     free_.push_back(conn);
   }

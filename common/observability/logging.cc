@@ -13,7 +13,7 @@
 namespace chibo::observability {
 namespace {
 
-std::string& ServiceName() {
+std::string& MutableServiceName() {
   static std::string* name = new std::string("chibo");
   return *name;
 }
@@ -59,22 +59,38 @@ std::string JsonEscape(absl::string_view s) {
 }
 
 void InitJsonLogging(absl::string_view service, absl::string_view level) {
-  ServiceName() = std::string(service);
+  MutableServiceName() = std::string(service);
   Logger().set_level(spdlog::level::from_str(std::string(level)));
 }
 
 bool LogEnabled(LogLevel level) { return Logger().should_log(ToSpd(level)); }
 
-void Log(LogLevel level, absl::string_view message, const LogFields& fields) {
-  if (!LogEnabled(level)) return;
+std::string ServiceName() { return MutableServiceName(); }
+
+namespace {
+
+std::string FormatLine(LogLevel level, absl::string_view message, const LogFields& fields) {
   static constexpr const char* kNames[] = {"debug", "info", "warn", "error"};
   std::string line = absl::StrCat(
       "{\"ts\":\"", absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()),
       "\",\"level\":\"", kNames[static_cast<int>(level)], "\",\"service\":\"",
-      JsonEscape(ServiceName()), "\",\"msg\":\"", JsonEscape(message), "\"");
+      JsonEscape(MutableServiceName()), "\",\"msg\":\"", JsonEscape(message), "\"");
   for (const auto& [k, v] : fields) absl::StrAppend(&line, ",\"", k, "\":\"", JsonEscape(v), "\"");
   line += "}";
-  Logger().log(ToSpd(level), line);
+  return line;
+}
+
+}  // namespace
+
+void Log(LogLevel level, absl::string_view message, const LogFields& fields) {
+  if (!LogEnabled(level)) return;
+  Logger().log(ToSpd(level), FormatLine(level, message, fields));
+}
+
+void LogAlways(absl::string_view message, const LogFields& fields) {
+  // Passed to spdlog at its highest level so no threshold drops it (and it
+  // is flushed at once); the line itself says info.
+  Logger().log(spdlog::level::critical, FormatLine(LogLevel::kInfo, message, fields));
 }
 
 }  // namespace chibo::observability

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/string_view.h"
+
 namespace chibo::observability {
 
 enum class LogLevel { kDebug, kInfo, kWarn, kError };
@@ -19,7 +21,14 @@ void InitJsonLogging(absl::string_view service, absl::string_view level = "info"
 
 void Log(LogLevel level, absl::string_view message, const LogFields& fields = {});
 
+// Logs at info whatever --log_level says: the one start-up line an operator
+// needs even from a service running at warn.
+void LogAlways(absl::string_view message, const LogFields& fields = {});
+
 bool LogEnabled(LogLevel level);
+
+// The service name InitJsonLogging was given ("chibo" before).
+std::string ServiceName();
 
 std::string JsonEscape(absl::string_view s);
 

@@ -100,7 +100,23 @@ Histogram& Metrics::GetHistogram(absl::string_view name, absl::string_view help,
   return *slot;
 }
 
+void Metrics::AddCollector(std::function<std::string()> render) {
+  absl::MutexLock lock(&mu_);
+  collectors_.push_back(std::move(render));
+}
+
 std::string Metrics::RenderPrometheus() const {
+  std::string out = RenderRegistry();
+  std::vector<std::function<std::string()>> collectors;
+  {
+    absl::MutexLock lock(&mu_);
+    collectors = collectors_;
+  }
+  for (const auto& render : collectors) out += render();
+  return out;
+}
+
+std::string Metrics::RenderRegistry() const {
   absl::MutexLock lock(&mu_);
   std::string out;
   for (const auto& [name, family] : families_) {

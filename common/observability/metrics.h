@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -66,7 +67,13 @@ class Metrics {
   Histogram& GetHistogram(absl::string_view name, absl::string_view help,
                           const Labels& labels = {});
 
-  // The whole registry in the Prometheus text exposition format 0.0.4.
+  // Adds figures computed when scraped (process, connection pools): `render`
+  // returns whole families in the text format. It is called without the
+  // registry's lock and must not register metrics itself.
+  void AddCollector(std::function<std::string()> render);
+
+  // The whole registry in the Prometheus text exposition format 0.0.4, then
+  // every collector's output.
   std::string RenderPrometheus() const;
 
  private:
@@ -77,11 +84,13 @@ class Metrics {
     std::map<std::string, std::unique_ptr<Gauge>> gauges;
     std::map<std::string, std::unique_ptr<Histogram>> histograms;
   };
+  std::string RenderRegistry() const;
   Family& FamilyLocked(absl::string_view name, absl::string_view type, absl::string_view help)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   mutable absl::Mutex mu_;
   std::map<std::string, Family, std::less<>> families_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::function<std::string()>> collectors_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace chibo::observability

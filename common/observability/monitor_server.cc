@@ -1,14 +1,47 @@
 #include "common/observability/monitor_server.h"
 
+#include <nlohmann/json.hpp>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/observability/listen_socket.h"
+#include "common/observability/logging.h"
 #include "common/observability/metrics.h"
+#include "common/observability/process_metrics.h"
 #include "httplib.h"
 
 namespace chibo::observability {
+namespace {
 
-absl::StatusOr<std::unique_ptr<MonitorServer>> MonitorServer::Start(
-    const std::string& listen, std::function<absl::Status()> health) {
+const char* StateName(ReadinessCheck::State s) {
+  switch (s) {
+    case ReadinessCheck::State::kOk: return "ok";
+    case ReadinessCheck::State::kDegraded: return "degraded";
+    case ReadinessCheck::State::kDown: return "down";
+  }
+  return "down";
+}
+
+}  // namespace
+
+std::pair<int, std::string> RenderReadiness(const std::vector<ReadinessCheck>& checks) {
+  bool down = false, degraded = false;
+  nlohmann::json body = {{"service", ServiceName()}, {"checks", nlohmann::json::object()}};
+  for (const ReadinessCheck& c : checks) {
+    down = down || c.state == ReadinessCheck::State::kDown;
+    degraded = degraded || c.state == ReadinessCheck::State::kDegraded;
+    nlohmann::json check = {{"status", StateName(c.state)}};
+    if (!c.detail.empty()) check["detail"] = c.detail;
+    body["checks"][c.name] = std::move(check);
+  }
+  body["status"] = down ? "unavailable" : degraded ? "degraded" : "ok";
+  // Invalid UTF-8 in a detail (an error message) is replaced, not thrown on.
+  return {down ? 503 : 200,
+          body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"};
+}
+
+absl::StatusOr<std::unique_ptr<MonitorServer>> MonitorServer::Start(const std::string& listen,
+                                                                    ReadinessProbe readiness) {
   size_t colon = listen.rfind(':');
   int port = 0;
   if (colon == std::string::npos || !absl::SimpleAtoi(listen.substr(colon + 1), &port)) {
@@ -17,20 +50,31 @@ absl::StatusOr<std::unique_ptr<MonitorServer>> MonitorServer::Start(
   std::string host = listen.substr(0, colon);
   auto m = std::unique_ptr<MonitorServer>(new MonitorServer());
   m->server_ = std::make_unique<httplib::Server>();
+  m->server_->set_socket_options(ExclusiveListenSocketOptions);
   m->server_->Get("/metrics", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content(Metrics::Global().RenderPrometheus(), "text/plain; version=0.0.4");
+    res.set_content(Metrics::Global().RenderPrometheus() + RenderProcessMetrics(),
+                    "text/plain; version=0.0.4");
   });
-  m->server_->Get("/healthz", [health](const httplib::Request&, httplib::Response& res) {
-    absl::Status s = health ? health() : absl::OkStatus();
-    res.status = s.ok() ? 200 : 503;
-    res.set_content(s.ok() ? "ok\n" : absl::StrCat(s.ToString(), "\n"), "text/plain");
+  m->server_->Get("/livez", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("{\"status\":\"ok\"}\n", "application/json");
   });
+  auto ready = [readiness](const httplib::Request&, httplib::Response& res) {
+    auto [status, body] = RenderReadiness(readiness ? readiness() : std::vector<ReadinessCheck>{});
+    res.status = status;
+    res.set_header("Cache-Control", "no-store");
+    res.set_content(body, "application/json");
+  };
+  m->server_->Get("/readyz", ready);
+  m->server_->Get("/healthz", ready);
   if (port == 0) {
     m->port_ = m->server_->bind_to_any_port(host);
   } else {
     m->port_ = m->server_->bind_to_port(host, port) ? port : -1;
   }
-  if (m->port_ <= 0) return absl::UnavailableError(absl::StrCat("cannot listen on ", listen));
+  if (m->port_ <= 0) {
+    absl::Status why = ListenFailure(listen);
+    return absl::UnavailableError(absl::StrCat("--monitor_listen: ", why.message()));
+  }
   m->thread_ = std::thread([s = m->server_.get()] { s->listen_after_bind(); });
   return m;
 }

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/auth/tokens.h"
+#include "common/observability/listen_socket.h"
 
 namespace chibo::rpc {
 
@@ -32,12 +33,13 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   auto out = std::unique_ptr<GrpcServer>(new GrpcServer());
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen, creds, &out->port_);
+  // gRPC sets SO_REUSEPORT by default: a second process on a port already
+  // served would start and take half its connections. Refuse instead.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(16 * 1024 * 1024);
   for (grpc::Service* s : services) builder.RegisterService(s);
   out->server_ = builder.BuildAndStart();
-  if (!out->server_ || out->port_ == 0) {
-    return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen));
-  }
+  if (!out->server_ || out->port_ == 0) return observability::ListenFailure(options.listen);
   out->server_->GetHealthCheckService()->SetServingStatus(true);
   return out;
 }

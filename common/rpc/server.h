@@ -1,5 +1,6 @@
 // Starts a gRPC server on the callback API with grpc.health.v1 and
-// reflection, plaintext or TLS / mTLS (one flag away).
+// reflection, plaintext or TLS / mTLS (one flag away). It never shares its
+// port (no SO_REUSEPORT): Start fails with "port already in use" instead.
 #ifndef CHIBO_COMMON_RPC_SERVER_H_
 #define CHIBO_COMMON_RPC_SERVER_H_
 

@@ -135,6 +135,9 @@ absl::StatusOr<ServiceResources> OpenServiceResources(const std::string& name,
   auto database = db::OpenDatabase(db_options);
   if (!database.ok()) return database.status();
   r.database = *std::move(database);
+  if (db_options.database_url.empty()) {
+    r.sqlite_path = (std::filesystem::path(data_dir) / db_options.sqlite_file_name).string();
+  }
 
   cache::CacheOptions cache_options;
   cache_options.name = name;

@@ -44,6 +44,7 @@ namespace chibo::service {
 // short name ("registry"): its SQLite file is <data_dir>/<name>.db.
 struct ServiceResources {
   std::unique_ptr<db::Database> database;
+  std::string sqlite_path;     // the SQLite file; empty on PostgreSQL
   std::unique_ptr<cache::RedisPool> redis;  // null without --redis_url
   std::unique_ptr<cache::Cache> cache;
   std::unique_ptr<auth::TokenVerifier> verifier;

@@ -10,6 +10,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/observability/build_info.h"
+#include "common/observability/listen_socket.h"
 #include "common/observability/logging.h"
 #include "common/rpc/client.h"
 #include "common/service/service_flags.h"
@@ -56,7 +58,13 @@ int main(int argc, char** argv) {
   httplib::Server server;
   server.new_task_queue = [] { return new httplib::ThreadPool(16); };
   gateway.Register(server);
-  server.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok\n", "text/plain"); });
+  // The gateway keeps no state: up is ready (its backends have their own /readyz).
+  for (const char* path : {"/livez", "/readyz", "/healthz"}) {
+    server.Get(path, [](const httplib::Request&, httplib::Response& res) {
+      res.set_content("{\"status\":\"ok\"}\n", "application/json");
+    });
+  }
+  server.set_socket_options(chibo::observability::ExclusiveListenSocketOptions);  // no SO_REUSEPORT
 
   std::vector<std::string> parts = absl::StrSplit(absl::GetFlag(FLAGS_http_listen), ':');
   int port = 0;
@@ -70,10 +78,17 @@ int main(int argc, char** argv) {
     port = -1;
   }
   if (port < 0) {
-    Log(LogLevel::kError, "start-up failed", {{"error", absl::StrCat("cannot listen on ", absl::GetFlag(FLAGS_http_listen))}});
+    Log(LogLevel::kError, "start-up failed",
+        {{"error", chibo::observability::ListenFailure(absl::GetFlag(FLAGS_http_listen)).ToString()}});
     return 1;
   }
-  Log(LogLevel::kInfo, "serving", {{"http_port", absl::StrCat(port)}});
+  chibo::observability::LogAlways(
+      "serving", {{"version", std::string(chibo::observability::BuildVersion())},
+                  {"listen", absl::GetFlag(FLAGS_http_listen)},
+                  {"http_port", absl::StrCat(port)},
+                  {"registry", absl::GetFlag(FLAGS_registry_addr)},
+                  {"scheduling", absl::GetFlag(FLAGS_scheduling_addr)},
+                  {"supervision", absl::GetFlag(FLAGS_supervision_addr)}});
   g_server = &server;
   std::signal(SIGTERM, OnSignal);
   std::signal(SIGINT, OnSignal);
