@@ -9,7 +9,19 @@
 
 namespace chibo::errors {
 
+std::string Echo(absl::string_view value) {
+  if (value.size() <= kMaxEchoBytes) return std::string(value);
+  size_t cut = kMaxEchoBytes;
+  // Back up over UTF-8 continuation bytes (10xxxxxx) to a character start.
+  while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;
+  return absl::StrCat(value.substr(0, cut), "…");
+}
+
 void FieldViolations::Add(std::string field, std::string description) {
+  if (violations_.size() >= kMaxViolations) {
+    ++dropped_;
+    return;
+  }
   violations_.push_back({std::move(field), std::move(description)});
 }
 
@@ -42,6 +54,12 @@ absl::Status FieldViolations::ToStatus() const {
     fv->set_field(v.field);
     fv->set_description(v.description);
     parts.push_back(absl::StrCat(v.field, ": ", v.description));
+  }
+  if (dropped_ > 0) {
+    auto* fv = bad.add_field_violations();
+    fv->set_field("…");
+    fv->set_description(absl::StrCat("và ", dropped_, " lỗi khác / and ", dropped_, " more"));
+    parts.push_back(absl::StrCat("… ", fv->description()));
   }
   absl::Status status = absl::InvalidArgumentError(absl::StrJoin(parts, "; "));
   status.SetPayload(kBadRequestTypeUrl, absl::Cord(bad.SerializeAsString()));

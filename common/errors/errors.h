@@ -23,8 +23,20 @@ struct FieldViolation {
   std::string description;  // Vietnamese first, English after " / "
 };
 
+// At most this many violations travel in one error, the last of them saying
+// how many more were found: error details stay a few kilobytes whatever the
+// request (a client may hang above ~64 KB of trailers).
+inline constexpr size_t kMaxViolations = 20;
+// Echoed input (an id, a value) is cut to this many bytes, on a UTF-8 boundary.
+inline constexpr size_t kMaxEchoBytes = 80;
+
+// `value` as it may appear inside an error message: at most kMaxEchoBytes,
+// cut on a character boundary and marked "…" when cut.
+std::string Echo(absl::string_view value);
+
 // Collects field violations while validating a request; `ToStatus()` is OK
-// when there are none, else INVALID_ARGUMENT naming every offending field.
+// when there are none, else INVALID_ARGUMENT naming the offending fields
+// (the first kMaxViolations, then a count of the others).
 class FieldViolations {
  public:
   void Add(std::string field, std::string description);
@@ -35,11 +47,14 @@ class FieldViolations {
   // At most `max` bytes of text.
   void CheckLength(std::string field, absl::string_view value, size_t max);
   bool empty() const { return violations_.empty(); }
+  // Every violation found, kept or not.
+  size_t count() const { return violations_.size() + dropped_; }
   const std::vector<FieldViolation>& violations() const { return violations_; }
   absl::Status ToStatus() const;
 
  private:
   std::vector<FieldViolation> violations_;
+  size_t dropped_ = 0;
 };
 
 absl::Status InvalidArgument(std::string field, std::string description);

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "common/auth/tokens.h"
+#include "common/validation/request_limits.h"
 
 namespace chibo::rpc {
 
@@ -24,6 +25,9 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target, const std:
                                                 {{"$SERVICE", service}}));
   args.SetInt("chibo.channel_tag", options.channel_tag);
   args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
+  // Clients accept what servers may send, and send what servers accept.
+  args.SetMaxReceiveMessageSize(validation::kMaxResponseBytes);
+  args.SetMaxSendMessageSize(validation::kMaxRequestBytes);
   std::shared_ptr<grpc::ChannelCredentials> creds = grpc::InsecureChannelCredentials();
   if (!options.tls_ca_file.empty()) {
     grpc::SslCredentialsOptions ssl;

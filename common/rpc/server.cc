@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/auth/tokens.h"
 #include "common/observability/listen_socket.h"
+#include "common/validation/request_limits.h"
 
 namespace chibo::rpc {
 
@@ -36,7 +37,10 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   // gRPC sets SO_REUSEPORT by default: a second process on a port already
   // served would start and take half its connections. Refuse instead.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  builder.SetMaxReceiveMessageSize(16 * 1024 * 1024);
+  // The largest request and response (common/validation/request_limits.h):
+  // the fields' limits keep every legal request far below the first.
+  builder.SetMaxReceiveMessageSize(validation::kMaxRequestBytes);
+  builder.SetMaxSendMessageSize(validation::kMaxResponseBytes);
   for (grpc::Service* s : services) builder.RegisterService(s);
   out->server_ = builder.BuildAndStart();
   if (!out->server_ || out->port_ == 0) return observability::ListenFailure(options.listen);

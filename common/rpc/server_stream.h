@@ -39,7 +39,12 @@ class ServerStream : public grpc::ServerWriteReactor<Item> {
       return;
     }
     subject_ = claims->subject;
+    if (absl::Status limits = validation::CheckRequestLimits(*request); !limits.ok()) {
+      End(limits);
+      return;
+    }
     runner_->pool()->Submit([this, request, work = std::move(work), claims = *std::move(claims)] {
+      concurrency::ScopedDeadline deadline(CallDeadline(ctx_));
       if (ctx_->IsCancelled()) {
         End(absl::CancelledError("call cancelled before it ran"));
         return;

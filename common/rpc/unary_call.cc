@@ -60,6 +60,12 @@ absl::string_view BearerToken(const grpc::CallbackServerContext* ctx) {
   return {};
 }
 
+absl::Time CallDeadline(const grpc::CallbackServerContext* ctx) {
+  const auto deadline = ctx->deadline();
+  if (deadline == std::chrono::system_clock::time_point::max()) return absl::InfiniteFuture();
+  return absl::FromChrono(deadline);
+}
+
 std::string CallRequestId(const grpc::CallbackServerContext* ctx) {
   absl::string_view id = Metadata(ctx, "x-request-id");
   if (!id.empty()) return std::string(id.substr(0, 128));

@@ -1,9 +1,13 @@
 // Every unary RPC of every service goes through `CallRunner::Unary`:
 //   1. authenticate the bearer token (UNAUTHENTICATED) and check the method's
 //      roles (PERMISSION_DENIED);
-//   2. run the domain work on the blocking pool, never on gRPC's threads
+//   2. check the request against the fields' size and range limits
+//      (INVALID_ARGUMENT; common/validation/request_limits.h);
+//   3. run the domain work on the blocking pool, never on gRPC's threads
 //      (an optional non-blocking fast path may answer inline first);
-//   3. map absl::Status to grpc::Status with details, count the call by
+//      with the call's deadline set for the database layer
+//      (common/concurrency/call_deadline.h);
+//   4. map absl::Status to grpc::Status with details, count the call by
 //      method and code, observe its latency, log it as JSON with its request id.
 // Scope (is the target inside the caller's subtree) is the domain's to check:
 // only it knows the tree.
@@ -21,13 +25,17 @@
 #include "absl/time/clock.h"
 #include "common/auth/claims.h"
 #include "common/auth/tokens.h"
+#include "common/concurrency/call_deadline.h"
 #include "common/concurrency/thread_pool.h"
 #include "common/rpc/status_mapping.h"
+#include "common/validation/request_limits.h"
 
 namespace chibo::rpc {
 
 // The bearer token of an incoming call ("authorization: Bearer <jwt>").
 absl::string_view BearerToken(const grpc::CallbackServerContext* ctx);
+// The call's deadline; absl::InfiniteFuture() when the client set none.
+absl::Time CallDeadline(const grpc::CallbackServerContext* ctx);
 // "x-request-id" metadata, else a fresh random id.
 std::string CallRequestId(const grpc::CallbackServerContext* ctx);
 
@@ -51,12 +59,17 @@ class CallRunner {
       Finish(reactor, ctx, method, start, "", claims.status());
       return reactor;
     }
+    if (absl::Status limits = validation::CheckRequestLimits(*request); !limits.ok()) {
+      Finish(reactor, ctx, method, start, claims->subject, limits);
+      return reactor;
+    }
     if (std::optional<absl::Status> answered = fast(*claims, *request, response)) {
       Finish(reactor, ctx, method, start, claims->subject, *answered);
       return reactor;
     }
     pool_->Submit([this, reactor, ctx, method, start, request, response, work,
                    claims = *std::move(claims)]() mutable {
+      concurrency::ScopedDeadline deadline(CallDeadline(ctx));
       absl::Status status = ctx->IsCancelled()
                                 ? absl::CancelledError("call cancelled before it ran")
                                 : work(claims, *request, response);
