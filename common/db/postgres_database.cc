@@ -3,6 +3,8 @@
 #include <libpq-fe.h>
 #include <poll.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <functional>
 #include <memory>
@@ -23,6 +25,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/concurrency/call_deadline.h"
 #include "common/db/connection_pool.h"
 
 namespace chibo::db {
@@ -54,6 +57,10 @@ absl::Status PgError(PGconn* conn, const PGresult* res, std::string_view sql) {
                          ") in: ", Sv(sql));
   if (PQstatus(conn) == CONNECTION_BAD) return absl::UnavailableError(message);
   if (sqlstate == "23505") return absl::AlreadyExistsError(message);
+  // query_canceled: only ever asked for by AwaitResult, at the call's deadline.
+  if (sqlstate == "57014") {
+    return absl::DeadlineExceededError(absl::StrCat("stopped at the call's deadline: ", message));
+  }
   if (absl::StartsWith(sqlstate, "23")) return absl::FailedPreconditionError(message);
   if (sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "55P03") {
     return absl::AbortedError(message);
@@ -132,13 +139,15 @@ class PgConnection {
       }
     }
     if (prepared != prepared_.end()) {
-      res.reset(PQexecPrepared(conn_, prepared->second.c_str(), static_cast<int>(params.size()),
-                               values.data(), /*paramLengths=*/nullptr, /*paramFormats=*/nullptr,
-                               /*resultFormat=*/0));
-    } else {
-      res.reset(PQexecParams(conn_, rewritten.c_str(), static_cast<int>(params.size()),
-                             /*paramTypes=*/nullptr, values.data(), /*paramLengths=*/nullptr,
-                             /*paramFormats=*/nullptr, /*resultFormat=*/0));
+      if (PQsendQueryPrepared(conn_, prepared->second.c_str(), static_cast<int>(params.size()),
+                              values.data(), /*paramLengths=*/nullptr, /*paramFormats=*/nullptr,
+                              /*resultFormat=*/0)) {
+        res = AwaitResult();
+      }
+    } else if (PQsendQueryParams(conn_, rewritten.c_str(), static_cast<int>(params.size()),
+                                 /*paramTypes=*/nullptr, values.data(), /*paramLengths=*/nullptr,
+                                 /*paramFormats=*/nullptr, /*resultFormat=*/0)) {
+      res = AwaitResult();
     }
     const ExecStatusType status = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
@@ -189,6 +198,37 @@ class PgConnection {
     void operator()(PGresult* r) const { PQclear(r); }
   };
   using Result = std::unique_ptr<PGresult, ResultDeleter>;
+
+  // The result of the statement just sent. Past the call's deadline it asks
+  // the server to cancel the statement (the server then answers 57014) and
+  // keeps waiting for that answer, so the connection stays usable.
+  Result AwaitResult() {
+    const absl::Time deadline = concurrency::CurrentDeadline();
+    bool cancel_sent = false;
+    while (PQisBusy(conn_)) {
+      int timeout_ms = -1;
+      if (!cancel_sent && deadline != absl::InfiniteFuture()) {
+        timeout_ms = static_cast<int>(
+            std::max<int64_t>(0, absl::ToInt64Milliseconds(deadline - absl::Now()) + 1));
+      }
+      pollfd readable{PQsocket(conn_), POLLIN, 0};
+      const int ready = poll(&readable, 1, timeout_ms);
+      if (ready == 0) {
+        if (PGcancel* cancel = PQgetCancel(conn_)) {
+          char error[256];
+          PQcancel(cancel, error, sizeof error);
+          PQfreeCancel(cancel);
+        }
+        cancel_sent = true;
+        continue;
+      }
+      if (ready < 0 && errno == EINTR) continue;
+      if (ready < 0 || !PQconsumeInput(conn_)) break;
+    }
+    Result first(PQgetResult(conn_));
+    while (PGresult* more = PQgetResult(conn_)) PQclear(more);
+    return first;
+  }
 
   void Close() {
     if (conn_ != nullptr) PQfinish(conn_);

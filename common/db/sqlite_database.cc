@@ -20,6 +20,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/concurrency/call_deadline.h"
 #include "common/db/connection_pool.h"
 
 namespace chibo::db {
@@ -54,6 +55,9 @@ absl::Status SqliteError(sqlite3* db, int rc, std::string_view context) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       return absl::AbortedError(std::move(message));
+    case SQLITE_INTERRUPT:  // only ever by PastCallDeadline
+      return absl::DeadlineExceededError(
+          absl::StrCat("stopped at the call's deadline: ", message));
     case SQLITE_CANTOPEN:
     case SQLITE_IOERR:
     case SQLITE_FULL:
@@ -326,6 +330,13 @@ class SqliteDatabase : public Database {
   WriteGate gate_;
 };
 
+// SQLite's progress handler: a statement still running at the call's
+// deadline is interrupted (SQLITE_INTERRUPT), whatever it is doing.
+int PastCallDeadline(void*) {
+  const absl::Time deadline = concurrency::CurrentDeadline();
+  return deadline != absl::InfiniteFuture() && absl::Now() >= deadline ? 1 : 0;
+}
+
 absl::StatusOr<std::unique_ptr<SqliteConnection>> OpenConnection(const std::string& path) {
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db,
@@ -338,6 +349,7 @@ absl::StatusOr<std::unique_ptr<SqliteConnection>> OpenConnection(const std::stri
   }
   auto conn = std::make_unique<SqliteConnection>(db);
   sqlite3_extended_result_codes(db, 1);
+  sqlite3_progress_handler(db, 1000, &PastCallDeadline, nullptr);  // every ~1000 VM steps
   for (const char* pragma :
        {"PRAGMA busy_timeout = 5000", "PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON",
         "PRAGMA synchronous = NORMAL"}) {
