@@ -147,9 +147,11 @@ absl::StatusOr<RegistryClient::Units> RegistryClient::Subtree(const auth::Claims
 }
 
 absl::StatusOr<rv1::Member> RegistryClient::GetMember(const auth::Claims& caller,
-                                                      absl::string_view member_id) {
+                                                      absl::string_view member_id,
+                                                      absl::string_view date) {
   rv1::GetMemberRequest request;
   request.set_id(std::string(member_id));
+  request.set_as_of(std::string(date));
   rv1::Member member;
   grpc::Status s = stub_->GetMember(Ctx(caller).get(), request, &member);
   if (!s.ok()) return rpc::FromGrpcStatus(s);

@@ -55,8 +55,10 @@ class RegistryClient {
   absl::StatusOr<std::vector<std::string>> Ancestors(const auth::Claims& caller,
                                                      absl::string_view unit_id);
 
+  // The member as of `date` (today when empty).
   absl::StatusOr<registry::v1::Member> GetMember(const auth::Claims& caller,
-                                                 absl::string_view member_id);
+                                                 absl::string_view member_id,
+                                                 absl::string_view date = "");
 
   absl::StatusOr<registry::v1::Roster> GetRoster(const auth::Claims& caller,
                                                  absl::string_view cell_id,

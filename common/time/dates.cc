@@ -15,7 +15,10 @@ absl::StatusOr<absl::CivilDay> ParseDate(absl::string_view text) {
   absl::CivilDay day;
   if (text.size() != 10 || text[4] != '-' || text[7] != '-' ||
       !absl::ParseCivilTime(text, &day) || FormatDate(day) != text) {
-    return absl::InvalidArgumentError(absl::StrCat("not a date YYYY-MM-DD: \"", text, "\""));
+    return absl::InvalidArgumentError("not a date YYYY-MM-DD");
+  }
+  if (day.year() < kMinYear || day.year() > kMaxYear) {
+    return absl::InvalidArgumentError(absl::StrCat("not a date between ", kMinYear, " and ", kMaxYear));
   }
   return day;
 }
@@ -28,12 +31,16 @@ absl::CivilDay Today() { return absl::ToCivilDay(absl::Now(), VietnamTimeZone())
 
 std::string TodayText() { return FormatDate(Today()); }
 
+absl::CivilMinute NowLocalMinute() { return absl::ToCivilMinute(absl::Now(), VietnamTimeZone()); }
+
 absl::StatusOr<absl::CivilMinute> ParseLocalMinute(absl::string_view text) {
   absl::CivilMinute minute;
   if (text.size() != 16 || text[10] != 'T' || !absl::ParseCivilTime(text, &minute) ||
       FormatLocalMinute(minute) != text) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("not a local time YYYY-MM-DDTHH:MM: \"", text, "\""));
+    return absl::InvalidArgumentError("not a local time YYYY-MM-DDTHH:MM");
+  }
+  if (minute.year() < kMinYear || minute.year() > kMaxYear) {
+    return absl::InvalidArgumentError(absl::StrCat("not a time between ", kMinYear, " and ", kMaxYear));
   }
   return minute;
 }

@@ -16,14 +16,21 @@ namespace chibo::time {
 
 absl::TimeZone VietnamTimeZone();
 
-// Strictly "YYYY-MM-DD" naming a real day; InvalidArgument otherwise.
+// No date chibo keeps lies outside these years (the oldest members were born
+// after 1900; nothing is planned past 2199). Parsing refuses the others.
+inline constexpr int kMinYear = 1900;
+inline constexpr int kMaxYear = 2199;
+
+// Strictly "YYYY-MM-DD" naming a real day in [kMinYear, kMaxYear];
+// InvalidArgument otherwise.
 absl::StatusOr<absl::CivilDay> ParseDate(absl::string_view text);
 bool IsValidDate(absl::string_view text);
 std::string FormatDate(absl::CivilDay day);
 
-// Today in Vietnam.
+// Today in Vietnam, and the current local minute.
 absl::CivilDay Today();
 std::string TodayText();
+absl::CivilMinute NowLocalMinute();
 
 // Local wall-clock times of meetings, "YYYY-MM-DDTHH:MM" in Vietnam time.
 absl::StatusOr<absl::CivilMinute> ParseLocalMinute(absl::string_view text);

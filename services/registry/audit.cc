@@ -2,6 +2,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/errors/errors.h"
 #include "common/paging/page_token.h"
+#include "common/time/dates.h"
 #include "services/registry/registry.h"
 #include "services/registry/registry_sql.h"
 
@@ -21,7 +22,8 @@ absl::Status Registry::ListAuditEntries(const auth::Claims& caller,
 
   const int page_size = paging::EffectivePageSize(request.page_size());
   auto rows = db_->Query(sql::kListAudit, {request.org_unit_id(), request.resource_id(),
-                                           static_cast<int64_t>(page_size + 1), *offset});
+                                           static_cast<int64_t>(page_size + 1), *offset,
+                                           time::TodayText()});
   if (!rows.ok()) return rows.status();
   for (size_t i = 0; i < rows->rows.size() && i < static_cast<size_t>(page_size); ++i) {
     const db::Row& r = rows->rows[i];

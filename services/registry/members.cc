@@ -69,16 +69,18 @@ void CheckPersonalFields(FieldViolations& v, const v1::Member& m) {
   }
 }
 
+constexpr int kMinAdmissionAge = 18;
+
 struct CellInfo {
   int64_t kind = 0;
-  std::string opened_on, closed_on;
+  std::string opened_on, closed_on, province_id;
 };
 
 absl::StatusOr<std::optional<CellInfo>> ReadUnitKind(db::Session& s, absl::string_view id) {
   auto row = s.QueryOptionalRow(sql::kSelectOrgUnit, {id});
   if (!row.ok()) return row.status();
   if (!row->has_value()) return std::nullopt;
-  return CellInfo{(*row)->Int(2), (*row)->Text(7), (*row)->Text(8)};
+  return CellInfo{(*row)->Int(2), (*row)->Text(7), (*row)->Text(8), (*row)->Text(1)};
 }
 
 // The receiving or home cell must be a cell, open on the date.
@@ -93,7 +95,28 @@ absl::Status CheckCell(db::Session& s, absl::string_view field, absl::string_vie
   if (!(*cell)->closed_on.empty() && (*cell)->closed_on <= on) {
     return errors::InvalidArgument(std::string(field), "chi bộ đã giải thể / the cell is closed");
   }
+  if ((*cell)->opened_on > on) {
+    return errors::InvalidArgument(std::string(field),
+                                   absl::StrCat("chi bộ thành lập ngày ", (*cell)->opened_on, ", sau ngày ", on,
+                                                " / the cell opened on ", (*cell)->opened_on, ", after ", on));
+  }
   return absl::OkStatus();
+}
+
+// The date `months` after `date` (a valid date), the day clamped to the
+// month's last: 2025-01-31 + 1 month = 2025-02-28.
+std::string MonthsAfter(absl::string_view date, int months) {
+  const absl::CivilDay day = *time::ParseDate(date);
+  const absl::CivilMonth month = absl::CivilMonth(day) + months;
+  const int last = (absl::CivilDay(month + 1) - 1).day();
+  return time::FormatDate(absl::CivilDay(month.year(), month.month(), std::min(day.day(), last)));
+}
+
+// The province of the unit `id` (empty if there is none).
+absl::StatusOr<std::string> ProvinceOf(db::Session& s, absl::string_view id) {
+  auto cell = ReadUnitKind(s, id);
+  if (!cell.ok()) return cell.status();
+  return cell->has_value() ? (*cell)->province_id : std::string();
 }
 
 absl::Status AddEvent(db::Session& s, absl::string_view member_id, v1::MemberEventKind kind,
@@ -184,10 +207,21 @@ void Registry::MaskPersonalData(const auth::Claims& caller, v1::Member* m) const
 
 absl::Status Registry::GetMember(const auth::Claims& caller, const v1::GetMemberRequest& request,
                                  v1::Member* response) {
-  if (request.id().empty()) return errors::InvalidArgument("id", "bắt buộc / required");
+  FieldViolations v;
+  v.RequireNonEmpty("id", request.id());
+  v.CheckDate("as_of", request.as_of(), false);
+  if (absl::Status s = v.ToStatus(); !s.ok()) return s;
+  // Scope goes by the member's home cell today, as for writes.
   auto m = CachedMember(request.id());
   if (!m.ok()) return m.status();
   if (absl::Status s = CheckScope(caller, m->home_cell_id()); !s.ok()) return s;
+  if (!request.as_of().empty() && request.as_of() != time::TodayText()) {
+    // Another day: read from SQL (the cache holds the days around today only).
+    db::AutocommitSession s(*db_);
+    auto on = LoadMember(s, request.id(), request.as_of());
+    if (!on.ok()) return on.status();
+    m = *std::move(on);
+  }
   *response = *std::move(m);
   MaskPersonalData(caller, response);
   return absl::OkStatus();
@@ -196,7 +230,7 @@ absl::Status Registry::GetMember(const auth::Claims& caller, const v1::GetMember
 std::optional<absl::Status> Registry::TryGetMemberWithoutIo(const auth::Claims& caller,
                                                             const v1::GetMemberRequest& request,
                                                             v1::Member* response) {
-  if (request.id().empty()) return std::nullopt;  // the full path reports it
+  if (request.id().empty() || !request.as_of().empty()) return std::nullopt;  // the full path answers
   const std::string today = time::TodayText();
   // PeekNear: nullopt = not in the near-cache; a NotFound status = known absent.
   auto member = cache_->PeekNear(MemberCacheKey(request.id(), today));
@@ -228,6 +262,29 @@ absl::Status Registry::CreateMember(const auth::Claims& caller,
   if (!in.official_on().empty() && in.official_on() < in.admitted_on()) {
     v.Add("member.official_on", "trước ngày vào Đảng / before admitted_on");
   }
+  const std::string today = time::TodayText();
+  if (time::IsValidDate(in.admitted_on()) && in.admitted_on() > today) {
+    v.Add("member.admitted_on", "ở tương lai / in the future");
+  }
+  if (time::IsValidDate(in.official_on()) && in.official_on() > today) {
+    v.Add("member.official_on", "ở tương lai / in the future");
+  }
+  // Điều lệ Đảng: a citizen of eighteen or older is admitted.
+  if (time::IsValidDate(in.birth_date()) && time::IsValidDate(in.admitted_on())) {
+    auto born = time::ParseDate(in.birth_date());
+    const absl::CivilDay adult(born->year() + kMinAdmissionAge, born->month(), born->day());
+    if (time::FormatDate(adult) > in.admitted_on()) {
+      v.Add("member.birth_date", absl::StrCat("chưa đủ ", kMinAdmissionAge, " tuổi vào ngày vào Đảng / under ",
+                                              kMinAdmissionAge, " on admitted_on"));
+    }
+  }
+  v.CheckDate("in_cell_since", request.in_cell_since(), false);
+  if (!request.in_cell_since().empty() && request.in_cell_since() < in.admitted_on()) {
+    v.Add("in_cell_since", "trước ngày vào Đảng / before admitted_on");
+  }
+  if (time::IsValidDate(request.in_cell_since()) && request.in_cell_since() > today) {
+    v.Add("in_cell_since", "ở tương lai / in the future");
+  }
   if (in.status() != v1::MEMBER_STATUS_UNSPECIFIED) {
     v.Add("member.status", "do các biến động quyết định / set by lifecycle operations");
   }
@@ -236,10 +293,15 @@ absl::Status Registry::CreateMember(const auth::Claims& caller,
   if (absl::Status s = CheckScope(caller, in.home_cell_id()); !s.ok()) return s;
 
   const std::string id = in.id().empty() ? resource::NewId("mb-") : in.id();
+  const std::string& since = request.in_cell_since().empty() ? in.admitted_on() : request.in_cell_since();
   absl::Status status = journal::RunJournaledWrite(
       *db_, {caller.subject, "CreateMember", request.request_id()}, request, response,
       [&](db::Session& s, google::protobuf::Message*, journal::AuditNote& note) -> absl::Status {
-        if (auto st = CheckCell(s, "member.home_cell_id", in.home_cell_id(), in.admitted_on()); !st.ok()) return st;
+        if (auto st = CheckCell(s, request.in_cell_since().empty() ? "member.admitted_on" : "in_cell_since",
+                                in.home_cell_id(), since);
+            !st.ok()) {
+          return st;
+        }
         auto inserted = s.Execute(
             sql::kInsertMember,
             {id, in.card_number(), in.full_name(), MemberSearchKey(in.full_name(), in.card_number()),
@@ -252,8 +314,14 @@ absl::Status Registry::CreateMember(const auth::Claims& caller,
               "ALREADY_EXISTS", {{"field", "member.card_number"}});
         }
         if (!inserted.ok()) return inserted.status();
-        if (auto st = s.Execute(sql::kInsertMemberCell, {id, in.home_cell_id(), in.admitted_on()}); !st.ok()) return st.status();
-        if (auto st = AddEvent(s, id, v1::ADMITTED, in.admitted_on(), "", in.home_cell_id(), "", "", caller.subject); !st.ok()) return st;
+        if (auto st = s.Execute(sql::kInsertMemberCell, {id, in.home_cell_id(), since}); !st.ok()) return st.status();
+        // Admitted in another cell (before this one or this system existed):
+        // the admission names no cell of ours.
+        if (auto st = AddEvent(s, id, v1::ADMITTED, in.admitted_on(), "",
+                               since == in.admitted_on() ? in.home_cell_id() : "", "", "", caller.subject);
+            !st.ok()) {
+          return st;
+        }
         if (!in.official_on().empty()) {
           if (auto st = AddEvent(s, id, v1::BECAME_OFFICIAL, in.official_on(), "", in.home_cell_id(), "", "", caller.subject); !st.ok()) return st;
         }
@@ -380,7 +448,17 @@ absl::Status Registry::RecordLifecycle(const auth::Claims& caller, v1::MemberEve
       !request.to_cell_id().empty()) {
     v.Add("to_cell_id", "không dùng cho thao tác này / not used by this operation");
   }
+  // A temporary transfer has a planned end, so its length can be checked.
+  if (kind == v1::TEMPORARY_TRANSFER_OUT) v.RequireNonEmpty("ends_on", request.ends_on());
+  if (kind != v1::TEMPORARY_TRANSFER_OUT && request.for_study()) {
+    v.Add("for_study", "chỉ dùng khi chuyển sinh hoạt tạm thời / only for a temporary transfer");
+  }
   if (absl::Status s = v.ToStatus(); !s.ok()) return s;
+  // The receiving (or host) cell must be inside the caller's scope too: a
+  // cell's secretary cannot place a member into another organization.
+  if (!request.to_cell_id().empty()) {
+    if (absl::Status s = CheckScope(caller, request.to_cell_id()); !s.ok()) return s;
+  }
 
   const std::string& on = request.effective_on();
   const std::string& id = request.member_id();
@@ -392,11 +470,28 @@ absl::Status Registry::RecordLifecycle(const auth::Claims& caller, v1::MemberEve
         if (on < before.admitted_on()) {
           return errors::InvalidArgument("effective_on", "trước ngày vào Đảng / before admitted_on");
         }
-        auto terminal = s.QueryOptionalRow(sql::kSelectTerminalStatus, {id});
-        if (!terminal.ok()) return terminal.status();
-        if (terminal->has_value()) {
-          return Refused("MEMBER_LEFT", absl::StrCat("đảng viên đã ra khỏi Đảng từ ", (*terminal)->Text(1),
-                                                     " / member left the party on ", (*terminal)->Text(1)));
+        auto province = ProvinceOf(s, before.home_cell_id());
+        if (!province.ok()) return province.status();
+        if (absl::Status st = CheckNotTooFarAhead(s, *province, "effective_on", on); !st.ok()) return st;
+        if (kind == v1::TEMPORARY_TRANSFER_OUT) {
+          // DOMAIN §2: three months to under a year; for study up to two years.
+          auto rules = RulesOn(s, *province, on);
+          if (!rules.ok()) return rules.status();
+          const int min = rules->temporary_transfer_min_months();
+          const int max = request.for_study() ? rules->study_transfer_max_months()
+                                              : rules->temporary_transfer_max_months();
+          const std::string earliest = MonthsAfter(on, min), limit = MonthsAfter(on, max);
+          if (request.ends_on() < earliest) {
+            return errors::InvalidArgument("ends_on", absl::StrCat("ngắn hơn ", min, " tháng, sớm nhất ", earliest,
+                                                                   " / shorter than ", min, " months"));
+          }
+          if (request.for_study() ? request.ends_on() > limit : request.ends_on() >= limit) {
+            return errors::InvalidArgument(
+                "ends_on", absl::StrCat(request.for_study() ? "quá " : "từ ", max, " tháng trở lên",
+                                        request.for_study() ? " (đi học)" : "", ", muộn nhất ",
+                                        request.for_study() ? limit : "trước " + limit, " / ",
+                                        request.for_study() ? "longer than " : "not under ", max, " months"));
+          }
         }
         // The home cell on the effective date.
         std::string cell_on = before.home_cell_id();

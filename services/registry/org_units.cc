@@ -34,6 +34,48 @@ bool MaySitUnder(v1::OrgUnitKind child, v1::OrgUnitKind parent) {
   }
 }
 
+// The deepest a unit may sit: the province is at depth 0, its direct
+// committees at 1, and so on. Kinds alone do not bound it (a direct
+// committee may sit under another), and the tree walks stop at 64 levels.
+constexpr int kMaxTreeDepth = 8;
+
+// Refuses putting `unit_id` (with its subtree; empty for a unit not yet
+// created) under `parent_id` from `from` on, when on `from` or any later date
+// on which the tree changes (future-dated moves) the parent would be inside
+// the unit's own subtree, or the subtree would reach below kMaxTreeDepth.
+absl::Status CheckPlacement(db::Session& s, absl::string_view unit_id, absl::string_view parent_id,
+                            absl::string_view from, absl::string_view field) {
+  auto later = s.Query(sql::kSelectTreeChangeDatesAfter, {from});
+  if (!later.ok()) return later.status();
+  std::vector<std::string> dates = {std::string(from)};
+  for (const auto& r : later->rows) dates.push_back(r.Text(0));
+  for (const std::string& d : dates) {
+    auto ancestors = s.Query(sql::kSelectAncestorsOn, {parent_id, d});
+    if (!ancestors.ok()) return ancestors.status();
+    for (const auto& a : ancestors->rows) {
+      if (!unit_id.empty() && a.Text(0) == unit_id) {
+        return errors::InvalidArgument(
+            std::string(field), absl::StrCat("từ ", d, " cấp trên mới nằm trong chính tổ chức này / from ", d,
+                                             " the new parent is inside the unit's own subtree"));
+      }
+    }
+    int64_t height = 0;
+    if (!unit_id.empty()) {
+      auto h = s.QueryOptionalRow(sql::kSelectSubtreeHeightOn, {unit_id, d});
+      if (!h.ok()) return h.status();
+      if (h->has_value()) height = (*h)->Int(0);
+    }
+    const int64_t deepest = static_cast<int64_t>(ancestors->rows.size()) + height;  // parent's depth + 1 + height
+    if (deepest > kMaxTreeDepth) {
+      return errors::InvalidArgument(
+          std::string(field), absl::StrCat("quá sâu: cấp thứ ", deepest, " vào ngày ", d, ", tối đa ",
+                                           kMaxTreeDepth, " / too deep: level ", deepest, " on ", d,
+                                           ", at most ", kMaxTreeDepth));
+    }
+  }
+  return absl::OkStatus();
+}
+
 void CheckKindAndCategory(FieldViolations& v, absl::string_view prefix, int kind, int category) {
   if (kind == 0 || !v1::OrgUnitKind_IsValid(kind)) {
     v.Add(absl::StrCat(prefix, "kind"), "loại tổ chức không hợp lệ / unknown kind");
@@ -173,7 +215,9 @@ absl::Status Registry::CreateOrgUnit(const auth::Claims& caller,
                                            "parent not open on this date");
           }
           province_id = (*parent)->province_id;
+          if (absl::Status st = CheckPlacement(s, "", in.parent_id(), in.opened_on(), "org_unit.parent_id"); !st.ok()) return st;
         }
+        if (absl::Status st = CheckNotTooFarAhead(s, province_id, "org_unit.opened_on", in.opened_on()); !st.ok()) return st;
         auto inserted = s.Execute(sql::kInsertOrgUnit,
                                   {id, province_id, static_cast<int64_t>(in.kind()),
                                    static_cast<int64_t>(in.category()), in.name(),
@@ -351,6 +395,7 @@ absl::Status Registry::CloseOrgUnit(const auth::Claims& caller,
         if (request.closed_on() <= before.opened_on()) {
           return errors::InvalidArgument("closed_on", "phải sau ngày thành lập / must be after opened_on");
         }
+        if (absl::Status st = CheckNotTooFarAhead(s, (*row)->province_id, "closed_on", request.closed_on()); !st.ok()) return st;
         auto children = s.QueryOptionalRow(sql::kCountOpenChildrenOn, {request.id(), request.closed_on()});
         if (!children.ok()) return children.status();
         auto members = s.QueryOptionalRow(sql::kCountMembersOfCellOn, {request.id(), request.closed_on()});
@@ -410,13 +455,13 @@ absl::Status Registry::MoveOrgUnit(const auth::Claims& caller, const v1::MoveOrg
         if (!OpenOn((*parent)->unit, on) || !OpenOn((*row)->unit, on)) {
           return errors::InvalidArgument("effective_on", "tổ chức không hoạt động vào ngày này / a unit is not open on this date");
         }
-        auto ancestors = s.Query(sql::kSelectAncestorsOn, {request.new_parent_id(), on});
-        if (!ancestors.ok()) return ancestors.status();
-        for (const auto& a : ancestors->rows) {
-          if (a.Text(0) == request.id()) {
-            return errors::InvalidArgument("new_parent_id", "là cấp dưới của chính nó / is inside the unit's own subtree");
-          }
+        if (absl::Status st = CheckNotTooFarAhead(s, (*row)->province_id, "effective_on", on); !st.ok()) return st;
+        auto current = s.QueryOptionalRow(sql::kSelectParentOn, {request.id(), on});
+        if (!current.ok()) return current.status();
+        if (current->has_value() && (*current)->Text(0) == request.new_parent_id()) {
+          return errors::InvalidArgument("new_parent_id", absl::StrCat("đã trực thuộc cấp này vào ngày ", on, " / is already its parent on ", on));
         }
+        if (absl::Status st = CheckPlacement(s, request.id(), request.new_parent_id(), on, "new_parent_id"); !st.ok()) return st;
         auto start = s.QueryOptionalRow(sql::kSelectLatestParentPeriodStart, {request.id()});
         if (!start.ok()) return start.status();
         if (start->has_value() && (*start)->Text(0) >= on) {

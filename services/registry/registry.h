@@ -141,6 +141,13 @@ class Registry {
 v1::Rules DefaultRules();
 absl::StatusOr<v1::RulebookVersion> RulebookVersionFromRow(absl::string_view province_id,
                                                            const db::Row& row);
+// The rules in force in `province_id` on `date`, read inside a write.
+absl::StatusOr<v1::Rules> RulesOn(db::Session& s, absl::string_view province_id,
+                                  absl::string_view date);
+// Refuses an effective date (a move, a close, a member event) later than the
+// rulebook's effective_max_days_ahead after today, naming `field`.
+absl::Status CheckNotTooFarAhead(db::Session& s, absl::string_view province_id,
+                                 absl::string_view field, absl::string_view date);
 
 // Cache keys, in one place so writers invalidate exactly what readers fill.
 std::string MemberCacheKey(absl::string_view member_id, absl::string_view date);

@@ -36,6 +36,19 @@ inline constexpr char kSelectAncestorsOn[] =
     "  WHERE p.parent_id IS NOT NULL AND p.valid_from <= ?2"
     "    AND (p.valid_to IS NULL OR p.valid_to > ?2) AND up.dist < 64"
     ") SELECT id FROM up ORDER BY dist";
+// The dates after ?1 on which the tree changes: every later start or end of
+// a parent period (few: only future-dated moves make them).
+inline constexpr char kSelectTreeChangeDatesAfter[] =
+    "SELECT valid_from FROM org_unit_parents WHERE valid_from > ?1 "
+    "UNION SELECT valid_to FROM org_unit_parents WHERE valid_to > ?1 ORDER BY 1";
+// How many levels the subtree of ?1 has below it on date ?2 (0: no children).
+inline constexpr char kSelectSubtreeHeightOn[] =
+    "WITH RECURSIVE sub(id, depth) AS ("
+    "  SELECT CAST(?1 AS TEXT), 0"
+    "  UNION ALL"
+    "  SELECT p.unit_id, sub.depth + 1 FROM org_unit_parents p JOIN sub ON p.parent_id = sub.id"
+    "  WHERE p.valid_from <= ?2 AND (p.valid_to IS NULL OR p.valid_to > ?2) AND sub.depth < 64"
+    ") SELECT MAX(depth) FROM sub";
 // Units under ?1 on date ?2 (children only when ?3 = 0), with their depth
 // below ?1, filtered, ordered by name, paged.
 inline constexpr char kListOrgUnits[] =
@@ -241,12 +254,16 @@ inline constexpr char kSelectRulebookVersions[] =
     "ORDER BY effective_from";
 
 // ------------------------------------------------------------ audit
+// Entries about the units under ?1 on date ?5 (today): a dated walk, each
+// unit reached once, so its cost is the subtree's size whatever the history
+// of moves (an undated walk follows every past parent: millions of paths
+// after a few moves back and forth).
 inline constexpr char kListAudit[] =
     "WITH RECURSIVE sub(id, depth) AS ("
     "  SELECT CAST(?1 AS TEXT), 0"
     "  UNION ALL"
     "  SELECT p.unit_id, sub.depth + 1 FROM org_unit_parents p JOIN sub ON p.parent_id = sub.id"
-    "  WHERE sub.depth < 64"
+    "  WHERE p.valid_from <= ?5 AND (p.valid_to IS NULL OR p.valid_to > ?5) AND sub.depth < 64"
     ") SELECT a.id, a.at, a.actor, a.method, a.resource_type, a.resource_id, a.org_unit_id,"
     "  a.request_id, a.before_json, a.after_json FROM journal_audit a"
     " WHERE a.org_unit_id IN (SELECT id FROM sub)"

@@ -20,6 +20,7 @@ v1::Rules DefaultRules() {
   r.set_cell_min_official_members(3);
   r.set_cell_committee_min_official_members(9);
   r.set_base_committee_min_members(30);
+  r.set_effective_max_days_ahead(366);
   r.set_probation_months(12);
   r.set_temporary_transfer_min_months(3);
   r.set_temporary_transfer_max_months(12);
@@ -61,6 +62,32 @@ absl::StatusOr<v1::RulebookVersion> RulebookVersionFromRow(absl::string_view pro
   }
   out.set_etag(resource::EtagOf(row.Int(2)));
   return out;
+}
+
+absl::StatusOr<v1::Rules> RulesOn(db::Session& s, absl::string_view province_id,
+                                  absl::string_view date) {
+  auto row = s.QueryOptionalRow(sql::kSelectRulebookOn, {province_id, date});
+  if (!row.ok()) return row.status();
+  if (!row->has_value()) return DefaultRules();
+  auto version = RulebookVersionFromRow(province_id, **row);
+  if (!version.ok()) return version.status();
+  return version->rules();
+}
+
+absl::Status CheckNotTooFarAhead(db::Session& s, absl::string_view province_id,
+                                 absl::string_view field, absl::string_view date) {
+  const std::string today = time::TodayText();
+  auto rules = RulesOn(s, province_id, today);
+  if (!rules.ok()) return rules.status();
+  const int days = rules->effective_max_days_ahead() > 0 ? rules->effective_max_days_ahead()
+                                                         : DefaultRules().effective_max_days_ahead();
+  auto day = time::ParseDate(today);
+  if (!day.ok()) return day.status();
+  const std::string latest = time::FormatDate(*day + days);
+  if (date <= latest) return absl::OkStatus();
+  return errors::InvalidArgument(
+      std::string(field), absl::StrCat("quá xa trong tương lai, muộn nhất ", latest, " (", days,
+                                       " ngày) / more than ", days, " days ahead (latest ", latest, ")"));
 }
 
 absl::Status Registry::PutRulebook(const auth::Claims& caller,

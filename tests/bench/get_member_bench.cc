@@ -112,7 +112,7 @@ int main(int argc, char** argv) {
   province.mutable_org_unit()->set_id("tinh");
   province.mutable_org_unit()->set_kind(v1::PROVINCE);
   province.mutable_org_unit()->set_name("Tỉnh thử nghiệm");
-  province.mutable_org_unit()->set_opened_on("2020-01-01");
+  province.mutable_org_unit()->set_opened_on("2000-01-01");
   call(&v1::RegistryService::Stub::CreateOrgUnit, province, &unit);
   v1::CreateOrgUnitRequest cell = province;
   cell.mutable_org_unit()->set_id("cb");

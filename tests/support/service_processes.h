@@ -60,7 +60,7 @@ inline std::unique_ptr<grpc::ClientContext> TokenContext(const std::string& toke
 }
 
 // Creates org unit `id` (named "Đơn vị <id>", residential, open since
-// 2020-01-01) under `parent`.
+// 2000-01-01) under `parent`.
 inline grpc::Status CreateUnit(registry::v1::RegistryService::Stub& registry,
                                const std::string& token, const std::string& id,
                                registry::v1::OrgUnitKind kind, const std::string& parent) {
@@ -70,7 +70,7 @@ inline grpc::Status CreateUnit(registry::v1::RegistryService::Stub& registry,
   r.mutable_org_unit()->set_category(registry::v1::RESIDENTIAL);
   r.mutable_org_unit()->set_name("Đơn vị " + id);
   r.mutable_org_unit()->set_parent_id(parent);
-  r.mutable_org_unit()->set_opened_on("2020-01-01");
+  r.mutable_org_unit()->set_opened_on("2000-01-01");
   registry::v1::OrgUnit out;
   return registry.CreateOrgUnit(TokenContext(token).get(), r, &out);
 }

@@ -43,10 +43,10 @@ class RegistryFlowTest : public ::testing::TestWithParam<Engine> {
     MakeUnit(*h_, admin_, "tinh", v1::PROVINCE, "");
     MakeUnit(*h_, admin_, "huyen-a", v1::DIRECT_COMMITTEE, "tinh");
     MakeUnit(*h_, admin_, "huyen-b", v1::DIRECT_COMMITTEE, "tinh");
-    MakeUnit(*h_, admin_, "xa-a1", v1::BASE_COMMITTEE, "huyen-a", "2020-01-01", v1::COMMUNE_WARD);
-    MakeUnit(*h_, admin_, "cb-1", v1::SUBORDINATE_CELL, "xa-a1", "2020-01-01", v1::RESIDENTIAL);
-    MakeUnit(*h_, admin_, "cb-2", v1::SUBORDINATE_CELL, "xa-a1", "2020-01-01", v1::RESIDENTIAL);
-    MakeUnit(*h_, admin_, "cb-b", v1::BASE_CELL, "huyen-b", "2020-01-01", v1::SCHOOL);
+    MakeUnit(*h_, admin_, "xa-a1", v1::BASE_COMMITTEE, "huyen-a", "2000-01-01", v1::COMMUNE_WARD);
+    MakeUnit(*h_, admin_, "cb-1", v1::SUBORDINATE_CELL, "xa-a1", "2000-01-01", v1::RESIDENTIAL);
+    MakeUnit(*h_, admin_, "cb-2", v1::SUBORDINATE_CELL, "xa-a1", "2000-01-01", v1::RESIDENTIAL);
+    MakeUnit(*h_, admin_, "cb-b", v1::BASE_CELL, "huyen-b", "2000-01-01", v1::SCHOOL);
   }
 
   static chibo::testing::PostgresCluster* postgres_;
@@ -84,7 +84,9 @@ TEST_P(RegistryFlowTest, RosterCountsFollowTransfersExemptionsAndStanding) {
   ASSERT_TRUE(h_->stub().TransferMember(RegistryHarness::Ctx(admin_).get(), Lifecycle("m1", "2024-06-01", "cb-2"), &out).ok());
   EXPECT_EQ(out.home_cell_id(), "cb-2");
   // m5 away to cb-b (another district) from 2024-08-01, back 2025-02-01.
-  ASSERT_TRUE(h_->stub().StartTemporaryTransfer(RegistryHarness::Ctx(admin_).get(), Lifecycle("m5", "2024-08-01", "cb-b"), &out).ok());
+  auto away = Lifecycle("m5", "2024-08-01", "cb-b");
+  away.set_ends_on("2025-06-01");  // planned; it ends earlier
+  ASSERT_TRUE(h_->stub().StartTemporaryTransfer(RegistryHarness::Ctx(admin_).get(), away, &out).ok());
   ASSERT_TRUE(h_->stub().EndTemporaryTransfer(RegistryHarness::Ctx(admin_).get(), Lifecycle("m5", "2025-02-01"), &out).ok());
 
   // Before every event: unchanged (the roster is computed from dated facts).

@@ -22,7 +22,7 @@ inline std::vector<std::string> ViolatedFields(const grpc::Status& status) {
 // Creates a unit through the RPC, asserting success.
 inline v1::OrgUnit MakeUnit(RegistryHarness& h, const std::string& token, const std::string& id,
                             v1::OrgUnitKind kind, const std::string& parent,
-                            const std::string& opened_on = "2020-01-01",
+                            const std::string& opened_on = "2000-01-01",
                             v1::OrgUnitCategory category = v1::OTHER) {
   v1::CreateOrgUnitRequest r;
   r.mutable_org_unit()->set_id(id);
