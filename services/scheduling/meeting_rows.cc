@@ -78,6 +78,14 @@ void CheckPlannedTimes(errors::FieldViolations& v, const std::string& prefix,
   }
 }
 
+absl::Status CheckPlanHorizon(absl::CivilDay day, const std::string& field) {
+  const absl::CivilDay latest = time::Today() + 365 * kMaxPlanYearsAhead;
+  if (day <= latest) return absl::OkStatus();
+  return errors::InvalidArgument(field, absl::StrCat("xa quá ", kMaxPlanYearsAhead, " năm, muộn nhất ",
+                                                     time::FormatDate(latest), " / more than ",
+                                                     kMaxPlanYearsAhead, " years ahead"));
+}
+
 std::string DefaultTitle(v1::MeetingKind kind) {
   switch (kind) {
     case v1::REGULAR: return "Sinh hoạt chi bộ định kỳ";

@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "chibo/scheduling/v1/scheduling.pb.h"
 #include "common/db/database.h"
 #include "common/errors/errors.h"
@@ -30,6 +31,10 @@ void CheckKind(errors::FieldViolations& v, const std::string& field, v1::Meeting
 // starts_at and ends_at: local minutes, ends after starts, at most a day long.
 void CheckPlannedTimes(errors::FieldViolations& v, const std::string& prefix,
                        absl::string_view starts_at, absl::string_view ends_at);
+// Meetings are planned (created, moved, materialized) at most this far ahead.
+inline constexpr int kMaxPlanYearsAhead = 2;
+// INVALID_ARGUMENT naming `field` for a day past the planning horizon.
+absl::Status CheckPlanHorizon(absl::CivilDay day, const std::string& field);
 std::string DefaultTitle(v1::MeetingKind kind);
 
 // Unix seconds of a valid local minute, and of the start of a valid date.

@@ -90,6 +90,23 @@ absl::StatusOr<std::string> Scheduling::CellOfMeeting(absl::string_view meeting_
   return (*row)->Text(0);
 }
 
+absl::Status Scheduling::CheckMeetingDay(const auth::Claims& caller, absl::string_view cell_id,
+                                         absl::CivilDay day, const std::string& field) {
+  if (absl::Status st = CheckPlanHorizon(day, field); !st.ok()) return st;
+  auto tree = registry_->Tree(caller);
+  if (!tree.ok()) return tree.status();
+  const int u = (*tree)->Find(cell_id);
+  if (u == clients::OrgTree::kNone) return absl::OkStatus();  // the scope check answers NOT_FOUND
+  const registry::v1::OrgUnit& unit = (*tree)->unit(u);
+  if (!(*tree)->OpenOn(u, clients::OrgTree::DayOf(day))) {
+    return errors::InvalidArgument(
+        field, absl::StrCat("chi bộ không hoạt động ngày ", time::FormatDate(day), " (thành lập ", unit.opened_on(),
+                            unit.closed_on().empty() ? "" : absl::StrCat(", giải thể ", unit.closed_on()),
+                            ") / the unit is not open on that day"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Scheduling::CreateMeeting(const auth::Claims& caller,
                                        const v1::CreateMeetingRequest& request,
                                        v1::Meeting* response) {
@@ -107,6 +124,11 @@ absl::Status Scheduling::CreateMeeting(const auth::Claims& caller,
   if (!journal::IsValidRequestId(request.request_id())) v.Add("request_id", "tối đa 128 ký tự / at most 128 printable characters");
   if (absl::Status s = v.ToStatus(); !s.ok()) return s;
   if (absl::Status st = registry_->CheckScope(caller, in.cell_id()); !st.ok()) return st;
+  if (absl::Status st = CheckMeetingDay(caller, in.cell_id(), absl::CivilDay(*time::ParseLocalMinute(in.starts_at())),
+                                        "meeting.starts_at");
+      !st.ok()) {
+    return st;
+  }
 
   return journal::RunJournaledWrite(
       *db_, {caller.subject, "CreateMeeting", request.request_id()}, request, response,
@@ -252,6 +274,14 @@ absl::Status Scheduling::UpdateMeeting(const auth::Claims& caller,
   auto cell = CellOfMeeting(in.id());
   if (!cell.ok()) return cell.status();
   if (absl::Status st = registry_->CheckScope(caller, *cell); !st.ok()) return st;
+  for (const std::string& path : request.update_mask().paths()) {
+    if (path != "starts_at") continue;
+    if (absl::Status st = CheckMeetingDay(caller, *cell, absl::CivilDay(*time::ParseLocalMinute(in.starts_at())),
+                                          "meeting.starts_at");
+        !st.ok()) {
+      return st;
+    }
+  }
 
   return journal::RunJournaledWrite(
       *db_, {caller.subject, "UpdateMeeting", request.request_id()}, request, response,

@@ -21,6 +21,12 @@ namespace {
 using errors::FieldViolations;
 namespace rv1 = ::chibo::registry::v1;
 
+// A meeting held up to a week off its planned day is recorded as is; further
+// off, it is rescheduled first (UpdateMeeting), so the plan stays true.
+constexpr int kMaxRecordShiftDays = 7;
+// A resolution's task falls due within two years of the meeting.
+constexpr int kMaxTaskYearsAhead = 2;
+
 void CheckRecordShape(const v1::RecordMeetingRequest& r, FieldViolations& v) {
   v.RequireNonEmpty("id", r.id());
   const bool start_ok = time::IsValidLocalMinute(r.actual_start());
@@ -93,7 +99,7 @@ absl::StatusOr<AttendanceCounts> CheckAgainstRoster(const v1::RecordMeetingReque
     auto it = presence.find(a.member_id());
     if (it == presence.end()) {
       v.Add(absl::StrCat("attendance[", i, "].member_id"),
-            absl::StrCat("\"", a.member_id(), "\" không có trong danh sách đảng viên của chi bộ ngày ",
+            absl::StrCat("\"", errors::Echo(a.member_id()), "\" không có trong danh sách đảng viên của chi bộ ngày ",
                          roster.date(), " / is not on the cell's roster for ", roster.date()));
       continue;
     }
@@ -108,7 +114,12 @@ absl::StatusOr<AttendanceCounts> CheckAgainstRoster(const v1::RecordMeetingReque
     if (!marked.count(id)) missing.push_back(id);
   }
   if (!missing.empty()) {
-    v.Add("attendance", absl::StrCat("thiếu điểm danh / not marked: ", absl::StrJoin(missing, ", ")));
+    // The first few by id, then how many: the message stays short for a big cell.
+    constexpr size_t kNamed = 10;
+    std::vector<std::string> named(missing.begin(), missing.begin() + std::min(kNamed, missing.size()));
+    v.Add("attendance", absl::StrCat("thiếu điểm danh ", missing.size(), " đảng viên / ", missing.size(),
+                                     " not marked: ", absl::StrJoin(named, ", "),
+                                     missing.size() > kNamed ? ", …" : ""));
   }
   for (int i = 0; i < r.tasks_size(); ++i) {
     if (!presence.count(r.tasks(i).assignee_member_id())) {
@@ -116,8 +127,47 @@ absl::StatusOr<AttendanceCounts> CheckAgainstRoster(const v1::RecordMeetingReque
             "không phải đảng viên của chi bộ / not a member of the cell");
     }
   }
+  // Speakers are those present (members and guests): not more than them.
+  int could_speak = counts.present + r.guests_size();
+  for (const auto& a : r.attendance()) {  // exempted or away members who came
+    auto it = presence.find(a.member_id());
+    if (a.mark() == v1::PRESENT && it != presence.end() && it->second != rv1::EXPECTED) ++could_speak;
+  }
+  if (r.speakers() > could_speak) {
+    v.Add("speakers", absl::StrCat("nhiều hơn số người có mặt (", could_speak, ") / more than the ",
+                                   could_speak, " present"));
+  }
   if (absl::Status s = v.ToStatus(); !s.ok()) return s;
   return counts;
+}
+
+// The record must fit the meeting: held already, near the planned day, its
+// tasks due after it.
+absl::Status CheckRecordDates(const v1::RecordMeetingRequest& r, const v1::Meeting& planned) {
+  FieldViolations v;
+  const absl::CivilMinute start = *time::ParseLocalMinute(r.actual_start());
+  const absl::CivilMinute end = *time::ParseLocalMinute(r.actual_end());
+  const absl::CivilMinute now = time::NowLocalMinute();
+  if (start > now) v.Add("actual_start", "chưa đến giờ này: chỉ ghi biên bản buổi đã họp / in the future: record a meeting once held");
+  if (end > now) v.Add("actual_end", "chưa đến giờ này / in the future");
+  const absl::CivilDay planned_day = *time::ParseDate(planned.starts_at().substr(0, 10));
+  const int64_t shift = absl::CivilDay(start) - planned_day;
+  if (shift > kMaxRecordShiftDays || shift < -kMaxRecordShiftDays) {
+    v.Add("actual_start", absl::StrCat("cách ngày dự kiến ", time::FormatDate(planned_day), " quá ", kMaxRecordShiftDays,
+                                       " ngày: hãy dời lịch / more than ", kMaxRecordShiftDays,
+                                       " days from the planned day: reschedule it"));
+  }
+  const std::string first_due = time::FormatDate(absl::CivilDay(start));
+  const std::string last_due = time::FormatDate(absl::CivilDay(start) + 365 * kMaxTaskYearsAhead);
+  for (int i = 0; i < r.tasks_size(); ++i) {
+    const std::string& due = r.tasks(i).due_on();
+    if (due.empty() || !time::IsValidDate(due)) continue;
+    if (due < first_due || due > last_due) {
+      v.Add(absl::StrCat("tasks[", i, "].due_on"), absl::StrCat("phải từ ", first_due, " đến ", last_due,
+                                                               " / must be within ", first_due, "..", last_due));
+    }
+  }
+  return v.ToStatus();
 }
 
 }  // namespace
@@ -134,6 +184,7 @@ absl::Status Scheduling::RecordMeeting(const auth::Claims& caller,
   const v1::Meeting planned_meeting = MeetingFromRow(**planned);
   const std::string* const cell = &planned_meeting.cell_id();
   if (absl::Status st = registry_->CheckScope(caller, *cell); !st.ok()) return st;
+  if (absl::Status st = CheckRecordDates(request, planned_meeting); !st.ok()) return st;
   const std::string date = planned_meeting.starts_at().substr(0, 10);
   auto roster = registry_->GetRoster(caller, *cell, date);
   if (!roster.ok()) return roster.status();

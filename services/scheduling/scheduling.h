@@ -132,6 +132,10 @@ class Scheduling {
                             v1::MeetingStatus to, v1::Meeting* response);
   // The cell a meeting belongs to (NOT_FOUND when there is no such meeting).
   absl::StatusOr<std::string> CellOfMeeting(absl::string_view meeting_id);
+  // Refuses, naming `field`, a meeting day on which the cell is not open
+  // (before it was founded, from its closing on), or past CheckPlanHorizon.
+  absl::Status CheckMeetingDay(const auth::Claims& caller, absl::string_view cell_id,
+                               absl::CivilDay day, const std::string& field);
   // The ids of the cells (and committees) of a subtree on a date.
   absl::StatusOr<std::vector<std::string>> UnitsOfSubtree(const auth::Claims& caller,
                                                           absl::string_view org_id,

@@ -114,6 +114,8 @@ absl::Status Scheduling::CreateSeries(const auth::Claims& caller,
                                    "không phải một buổi của RRULE / is not an occurrence of the rule");
   }
   if (absl::Status st = registry_->CheckScope(caller, in.cell_id()); !st.ok()) return st;
+  if (absl::Status st = CheckMeetingDay(caller, in.cell_id(), first_day, "series.first_start"); !st.ok()) return st;
+  if (absl::Status st = CheckPlanHorizon(until, "materialize_until"); !st.ok()) return st;
   if (in.id().empty()) in.set_id(resource::NewId("ls"));
   if (in.title().empty()) in.set_title(DefaultTitle(in.kind()));
   in.set_materialized_until(time::FormatDate(until));
@@ -164,6 +166,7 @@ absl::Status Scheduling::ExtendSeries(const auth::Claims& caller,
   if (!current.ok()) return current.status();
   if (absl::Status st = registry_->CheckScope(caller, current->cell_id()); !st.ok()) return st;
   const absl::CivilDay until = *time::ParseDate(request.materialize_until());
+  if (absl::Status st = CheckPlanHorizon(until, "materialize_until"); !st.ok()) return st;
 
   return journal::RunJournaledWrite(
       *db_, {caller.subject, "ExtendSeries", request.request_id()}, request, response,

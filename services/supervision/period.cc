@@ -3,6 +3,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/errors/errors.h"
 #include "common/time/dates.h"
 
 namespace chibo::supervision {
@@ -30,14 +31,28 @@ std::string Period::Vietnamese() const {
   }
 }
 
+namespace {
+
+// Only ASCII digits, at least one (absl::SimpleAtoi would also take "1 ",
+// "1\r" or "+1").
+bool Digits(absl::string_view text, int* out) {
+  if (text.empty() || text.size() > 4) return false;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+  }
+  return absl::SimpleAtoi(text, out);
+}
+
+}  // namespace
+
 absl::StatusOr<Period> ParsePeriod(absl::string_view text) {
   auto bad = [&] {
     return absl::InvalidArgumentError(absl::StrCat(
-        "kỳ báo cáo không hợp lệ / not a period: \"", text,
+        "kỳ báo cáo không hợp lệ / not a period: \"", errors::Echo(text),
         "\" (YYYY, YYYY-H1, YYYY-H2, YYYY-Q1..Q4, YYYY-MM)"));
   };
   int year = 0;
-  if (text.size() < 4 || !absl::SimpleAtoi(text.substr(0, 4), &year) || year < 2000 || year > 2100) {
+  if (text.size() < 4 || !Digits(text.substr(0, 4), &year) || year < 2000 || year > 2100) {
     return bad();
   }
   Period p;
@@ -50,13 +65,13 @@ absl::StatusOr<Period> ParsePeriod(absl::string_view text) {
   if (text.size() != 7 || text[4] != '-') return bad();
   const char kind = text[5];
   int n = 0;
-  if (kind == 'H' && absl::SimpleAtoi(text.substr(6), &n) && (n == 1 || n == 2)) {
+  if (kind == 'H' && Digits(text.substr(6), &n) && (n == 1 || n == 2)) {
     p.first = absl::CivilMonth(year, n == 1 ? 1 : 7);
     p.months = 6;
-  } else if (kind == 'Q' && absl::SimpleAtoi(text.substr(6), &n) && n >= 1 && n <= 4) {
+  } else if (kind == 'Q' && Digits(text.substr(6), &n) && n >= 1 && n <= 4) {
     p.first = absl::CivilMonth(year, 3 * (n - 1) + 1);
     p.months = 3;
-  } else if (absl::SimpleAtoi(text.substr(5), &n) && n >= 1 && n <= 12 && text[5] >= '0' && text[5] <= '1') {
+  } else if (Digits(text.substr(5), &n) && n >= 1 && n <= 12) {  // two digits: "2025-01"
     p.first = absl::CivilMonth(year, n);
     p.months = 1;
   } else {

@@ -104,6 +104,8 @@ class Supervision {
     std::set<std::string> members;  // who may be listed as attending
   };
   absl::StatusOr<Visitor> ResolveVisitor(const auth::Claims& caller, const v1::Visit& visit);
+  absl::Status CheckLoneSupervisor(const auth::Claims& caller, const v1::Visit& in,
+                                   absl::string_view cell_id, absl::string_view date);
   absl::StatusOr<v1::Visit> ReadVisit(db::Session& s, absl::string_view id);
   // Visits dated in [from, to], every one (filtered by the caller).
   absl::StatusOr<std::vector<VisitFact>> VisitsInPeriod(absl::string_view from,

@@ -29,6 +29,11 @@ inline constexpr char kSelectAllAssignments[] =
     "SELECT id, member_id, cell_id, from_date, to_date FROM follow_assignments"
     " ORDER BY cell_id, from_date, id";
 
+// Whether member ?1 follows cell ?2 on date ?3.
+inline constexpr char kCountFollowingOn[] =
+    "SELECT COUNT(*) FROM follow_assignments WHERE member_id = ?1 AND cell_id = ?2"
+    " AND from_date <= ?3 AND (to_date IS NULL OR to_date = '' OR to_date > ?3)";
+
 // Visits.
 inline constexpr char kInsertVisit[] =
     "INSERT INTO visits (id, meeting_id, team_id, owner_org_id, level, unit_id, unit_kind, remote,"

@@ -134,12 +134,40 @@ absl::StatusOr<Supervision::Visitor> Supervision::ResolveVisitor(const auth::Cla
   auto member = registry_->GetMember(caller, in.supervisor_member_id());
   if (absl::IsNotFound(member.status())) {
     return errors::InvalidArgument("visit.supervisor_member_id",
-                                   absl::StrCat("không có đảng viên / no member \"", in.supervisor_member_id(), "\""));
+                                   absl::StrCat("không có đảng viên / no member \"", errors::Echo(in.supervisor_member_id()), "\""));
   }
   if (!member.ok()) return member.status();
   visitor.name = member->full_name();
   visitor.members.insert(member->id());
   return visitor;
+}
+
+// DOMAIN §4 (seed 000): one person attends alone only as a member of the
+// owning committee who follows the cell, both on the meeting's date.
+absl::Status Supervision::CheckLoneSupervisor(const auth::Claims& caller, const v1::Visit& in,
+                                              absl::string_view cell_id, absl::string_view date) {
+  auto member = registry_->GetMember(caller, in.supervisor_member_id(), date);
+  if (!member.ok()) return member.status();
+  bool on_committee = false;
+  for (const auto& held : member->positions()) {
+    if (held.org_unit_id() == in.owner_org_id()) on_committee = true;
+  }
+  if (!on_committee) {
+    return errors::InvalidArgument(
+        "visit.supervisor_member_id",
+        absl::StrCat("không phải cấp ủy viên của \"", errors::Echo(in.owner_org_id()), "\" ngày ", date,
+                     ": chỉ cấp ủy viên theo dõi chi bộ mới dự một mình / not on that committee on ", date,
+                     ": only a committee member following the cell attends alone"));
+  }
+  auto following = db_->QueryOptionalRow(sql::kCountFollowingOn, {in.supervisor_member_id(), cell_id, date});
+  if (!following.ok()) return following.status();
+  if ((*following)->Int(0) == 0) {
+    return errors::InvalidArgument(
+        "visit.supervisor_member_id",
+        absl::StrCat("không được phân công theo dõi chi bộ \"", errors::Echo(cell_id), "\" ngày ", date,
+                     " / does not follow that cell on ", date, " (AssignFollower)"));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Supervision::RecordVisit(const auth::Claims& caller,
@@ -170,6 +198,9 @@ absl::Status Supervision::RecordVisit(const auth::Claims& caller,
         in.team_id().empty() ? "visit.owner_org_id" : "visit.team_id",
         absl::StrCat("\"", visitor->owner_org_id, "\" không phải cấp trên của \"", unit->id(),
                      "\" / the visiting committee is not above the unit"));
+  }
+  if (!in.supervisor_member_id().empty()) {
+    if (absl::Status s = CheckLoneSupervisor(caller, in, meeting->cell_id(), date); !s.ok()) return s;
   }
   for (int i = 0; i < in.attendee_member_ids_size(); ++i) {
     if (!visitor->members.count(in.attendee_member_ids(i))) {

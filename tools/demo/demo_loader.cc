@@ -1,5 +1,6 @@
 #include "tools/demo/demo_loader.h"
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -51,6 +52,12 @@ absl::Status RunParallel(int threads, size_t n, const std::function<absl::Status
 }
 
 std::mt19937_64 RngFor(uint64_t seed, const std::string& what) { return DecisionRng(seed, what); }
+
+int Present(const sv1::RecordMeetingRequest& r) {
+  int n = 0;
+  for (const auto& a : r.attendance()) n += a.mark() == sv1::PRESENT ? 1 : 0;
+  return n;
+}
 
 struct MeetingRef {
   std::string id, starts_at;
@@ -122,9 +129,14 @@ class Loader {
   }
 
   absl::Status Members() {
+    std::map<std::string, std::string> opened;  // cell → its opening day
+    for (const auto& u : plan_.units) opened[u.unit.id()] = u.unit.opened_on();
     auto s = RunParallel(options_.threads, plan_.members.size(), [&](size_t i) {
       rv1::CreateMemberRequest r;
       *r.mutable_member() = plan_.members[i].member;
+      // Admitted before the cell was founded: in it from its founding.
+      const std::string& cell_opened = opened[r.member().home_cell_id()];
+      if (r.member().admitted_on() < cell_opened) r.set_in_cell_since(cell_opened);
       r.set_request_id(RequestId("member", r.member().id()));
       rv1::Member out;
       return Check(registry_->CreateMember(Ctx().get(), r, &out), r.member().id());
@@ -298,7 +310,8 @@ class Loader {
       }
       const int opinions = 1 + static_cast<int>(rng() % 6);
       r.set_opinions(opinions);
-      r.set_speakers(1 + static_cast<int>(rng() % opinions));
+      // Never more speakers than members present.
+      r.set_speakers(std::min(1 + static_cast<int>(rng() % opinions), Present(r)));
       r.set_resolution("Nghị quyết lãnh đạo thực hiện nhiệm vụ tháng tới");
       r.set_self_score(60 + static_cast<int>(rng() % 41));
       r.set_request_id(RequestId("record", m->id));
@@ -396,7 +409,7 @@ class Loader {
         if (a->mark() == sv1::ABSENT_EXCUSED) a->set_reason("Đi công tác");
       }
       r.set_opinions(2 + static_cast<int>(rng() % 5));
-      r.set_speakers(2);
+      r.set_speakers(std::min(2, Present(r)));
       r.set_resolution("Nghị quyết của Đảng ủy");
       r.set_request_id(RequestId("record-committee", m->id));
       sv1::Meeting out;

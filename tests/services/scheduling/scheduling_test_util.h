@@ -27,10 +27,10 @@ inline void BuildTree(SchedulingHarness& h, const std::string& admin) {
   MakeUnit(r, admin, "tinh", rv1::PROVINCE, "");
   MakeUnit(r, admin, "huyen-a", rv1::DIRECT_COMMITTEE, "tinh");
   MakeUnit(r, admin, "huyen-b", rv1::DIRECT_COMMITTEE, "tinh");
-  MakeUnit(r, admin, "xa-a1", rv1::BASE_COMMITTEE, "huyen-a", "2020-01-01", rv1::COMMUNE_WARD);
-  MakeUnit(r, admin, "cb-1", rv1::SUBORDINATE_CELL, "xa-a1", "2020-01-01", rv1::RESIDENTIAL);
-  MakeUnit(r, admin, "cb-2", rv1::SUBORDINATE_CELL, "xa-a1", "2020-01-01", rv1::RESIDENTIAL);
-  MakeUnit(r, admin, "cb-b", rv1::BASE_CELL, "huyen-b", "2020-01-01", rv1::SCHOOL);
+  MakeUnit(r, admin, "xa-a1", rv1::BASE_COMMITTEE, "huyen-a", "2000-01-01", rv1::COMMUNE_WARD);
+  MakeUnit(r, admin, "cb-1", rv1::SUBORDINATE_CELL, "xa-a1", "2000-01-01", rv1::RESIDENTIAL);
+  MakeUnit(r, admin, "cb-2", rv1::SUBORDINATE_CELL, "xa-a1", "2000-01-01", rv1::RESIDENTIAL);
+  MakeUnit(r, admin, "cb-b", rv1::BASE_CELL, "huyen-b", "2000-01-01", rv1::SCHOOL);
   for (const char* id : {"m1", "m2", "m3", "m4"}) MakeMember(r, admin, id, "cb-1", "2015-01-01", "2016-01-01");
   MakeMember(r, admin, "m5", "cb-2", "2015-01-01", "2016-01-01");
   MakeMember(r, admin, "m6", "cb-b", "2015-01-01", "2016-01-01");

@@ -268,6 +268,55 @@ TEST_P(SupervisionFlowTest, VisitsAreGradedByTheRulebookAndRefusedWhenWrong) {
   EXPECT_NE(followed.etag(), visit.etag());
 }
 
+TEST_P(SupervisionFlowTest, VisitsOverTheFieldsLimitsAreRefusedAndStoreNothing) {
+  const sv1::Meeting march = MeetingOn(h_->scheduling(), admin_, "cb-1", "2026-03-03");
+  auto visit = [&](const std::function<void(v1::Visit*)>& edit) {
+    v1::RecordVisitRequest r;
+    r.mutable_visit()->set_team_id("to-tinh");
+    r.mutable_visit()->set_meeting_id(march.id());
+    auto* score = r.mutable_visit()->add_scores();
+    score->set_criterion("Tỷ lệ đảng viên dự họp");
+    score->set_points(20);
+    score->set_max_points(25);
+    edit(r.mutable_visit());
+    v1::Visit out;
+    return h_->stub().RecordVisit(Ctx(supervisor_).get(), r, &out);
+  };
+  // max_points of 2^31 - 1 once overflowed the sum into a score of 200 or -1.
+  grpc::Status s = visit([](v1::Visit* v) {
+    v->mutable_scores(0)->set_max_points(2147483647);
+    v->mutable_scores(0)->set_points(2147483647);
+    *v->add_scores() = v->scores(0);
+  });
+  EXPECT_EQ(ViolatedFields(s), (std::vector<std::string>{"visit.scores[0].points", "visit.scores[0].max_points",
+                                                         "visit.scores[1].points", "visit.scores[1].max_points"}));
+  s = visit([](v1::Visit* v) {
+    for (int i = 0; i < 10000; ++i) v->add_recommendations()->set_text("Kiến nghị");
+  });
+  EXPECT_EQ(ViolatedFields(s), std::vector<std::string>{"visit.recommendations"});
+  s = visit([](v1::Visit* v) { v->mutable_scores(0)->set_criterion(std::string(1 << 20, 'c')); });
+  EXPECT_EQ(ViolatedFields(s), std::vector<std::string>{"visit.scores[0].criterion"});
+  EXPECT_LT(s.error_message().size(), 300u) << "the 1 MB value is not echoed";
+  v1::ListVisitsRequest list;
+  list.set_org_unit_id("cb-1");
+  list.set_from("2026-03-03");
+  list.set_to("2026-03-03");
+  v1::ListVisitsResponse listed;
+  ASSERT_TRUE(h_->stub().ListVisits(Ctx(admin_).get(), list, &listed).ok());
+  EXPECT_EQ(listed.visits_size(), 0);
+}
+
+TEST_P(SupervisionFlowTest, PeriodsWithStrayCharactersAreRefused) {
+  for (const char* period : {"2025-1 ", "2025-1\r", " 2025", "2025-+1", "2025-Q1 ", "2025-001", "2025-13"}) {
+    v1::ReportRequest r;
+    r.set_org_unit_id("tinh");
+    r.set_period(period);
+    v1::ComplianceReport out;
+    grpc::Status s = h_->stub().GetComplianceReport(Ctx(admin_).get(), r, &out);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << "\"" << period << "\"";
+  }
+}
+
 TEST_P(SupervisionFlowTest, ACommitteeMemberFollowingACellVisitsAlone) {
   // m6 (cb-b) is a provincial committee member following cb-1 (seed 000:
   // each committee member follows a cell and attends it).
@@ -290,6 +339,33 @@ TEST_P(SupervisionFlowTest, ACommitteeMemberFollowingACellVisitsAlone) {
   grpc::Status s = h_->stub().RecordVisit(Ctx(supervisor_).get(), r, &visit);
   EXPECT_EQ(ViolatedFields(s), std::vector<std::string>{"visit.owner_org_id"});
   r.mutable_visit()->set_owner_org_id("tinh");
+  // Following the cell is not enough: m6 sits on no committee yet.
+  s = h_->stub().RecordVisit(Ctx(supervisor_).get(), r, &visit);
+  EXPECT_EQ(ViolatedFields(s), std::vector<std::string>{"visit.supervisor_member_id"});
+  EXPECT_TRUE(absl::StrContains(s.error_message(), "tinh")) << s.error_message();
+  {
+    rv1::AssignPositionRequest seat;
+    seat.set_member_id("m6");
+    seat.set_org_unit_id("tinh");
+    seat.set_position(rv1::COMMITTEE_MEMBER);
+    seat.set_effective_on("2026-01-01");
+    rv1::Member seated;
+    grpc::Status assigned = h_->registry().stub().AssignPosition(Ctx(admin_).get(), seat, &seated);
+    ASSERT_TRUE(assigned.ok()) << assigned.error_message();
+  }
+  // On the committee, but alone at a cell m6 does not follow: refused too.
+  sv1::CreateMeetingRequest other;
+  other.mutable_meeting()->set_cell_id("cb-2");
+  other.mutable_meeting()->set_kind(sv1::REGULAR);
+  other.mutable_meeting()->set_starts_at("2026-04-08T08:00");
+  other.mutable_meeting()->set_ends_at("2026-04-08T10:00");
+  sv1::Meeting other_meeting;
+  ASSERT_TRUE(h_->scheduling().stub().CreateMeeting(Ctx(admin_).get(), other, &other_meeting).ok());
+  v1::RecordVisitRequest elsewhere = r;
+  elsewhere.mutable_visit()->set_meeting_id(other_meeting.id());
+  s = h_->stub().RecordVisit(Ctx(supervisor_).get(), elsewhere, &visit);
+  EXPECT_EQ(ViolatedFields(s), std::vector<std::string>{"visit.supervisor_member_id"});
+  EXPECT_TRUE(absl::StrContains(s.error_message(), "cb-2")) << s.error_message();
   ASSERT_TRUE(h_->stub().RecordVisit(Ctx(supervisor_).get(), r, &visit).ok());
   EXPECT_EQ(visit.level(), v1::PROVINCE_LEVEL);
   EXPECT_EQ(visit.supervisor_member_id(), "m6");
