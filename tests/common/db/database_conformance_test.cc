@@ -17,6 +17,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/concurrency/call_deadline.h"
 #include "common/db/autocommit_session.h"
 #include "common/db/database.h"
 #include "common/db/migrations.h"
@@ -824,6 +825,43 @@ TEST(PostgresDatabaseTest, MidQueryConnectionLossIsUnavailable) {
   killer.join();
   EXPECT_EQ(lost.code(), absl::StatusCode::kUnavailable) << lost;
   EXPECT_OK(db->Query("SELECT 1"));  // and the next call reconnects
+}
+
+}  // namespace
+}  // namespace chibo::db
+
+namespace chibo::db {
+namespace {
+
+// A query that runs for minutes: a recursive count to 10^10.
+constexpr char kSlowQuery[] =
+    "WITH RECURSIVE n(i) AS (SELECT CAST(1 AS BIGINT) UNION ALL SELECT i + 1 FROM n WHERE i < 10000000000) "
+    "SELECT COUNT(*) FROM n";
+
+TEST_P(DatabaseConformanceTest, AStatementStopsAtTheCallsDeadline) {
+  {
+    concurrency::ScopedDeadline deadline(absl::Now() + absl::Milliseconds(300));
+    const absl::Time start = absl::Now();
+    absl::StatusOr<ResultSet> rows = db_->Query(kSlowQuery);
+    EXPECT_EQ(rows.status().code(), absl::StatusCode::kDeadlineExceeded) << rows.status();
+    EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+  }
+  // Inside a transaction too: it rolls back, and nothing it wrote stays.
+  CreateMembers();
+  {
+    concurrency::ScopedDeadline deadline(absl::Now() + absl::Milliseconds(300));
+    absl::Status status = db_->InTransaction([](Session& tx) -> absl::Status {
+      if (auto s = tx.Execute("INSERT INTO members (id, name) VALUES (1, 'a')"); !s.ok()) return s.status();
+      return tx.Query(kSlowQuery).status();
+    });
+    EXPECT_EQ(status.code(), absl::StatusCode::kDeadlineExceeded) << status;
+  }
+  EXPECT_EQ(Count("members"), 0);
+  // The pool's connections still work, with no deadline left behind.
+  for (int i = 0; i < 8; ++i) {
+    absl::StatusOr<ResultSet> one = db_->Query("SELECT 1");
+    ASSERT_TRUE(one.ok()) << one.status();
+  }
 }
 
 }  // namespace
