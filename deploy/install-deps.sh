@@ -9,6 +9,7 @@ PACKAGES=(
   libabsl-dev libhiredis-dev redis-server libpq-dev postgresql libsqlite3-dev sqlite3
   libjwt-dev libical-dev libspdlog-dev libcpp-httplib-dev
   nlohmann-json3-dev  # token claims are parsed as JSON
+  libsodium-dev  # account passwords (Argon2id)
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev  # libFuzzer targets and the sanitizer build (tests/fuzz)
   chromium  # the dashboard's end-to-end test drives it headless

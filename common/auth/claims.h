@@ -27,6 +27,8 @@ std::optional<Role> ParseRole(absl::string_view name);
 // A set of roles as a bit mask, for method policies.
 using RoleSet = uint32_t;
 constexpr RoleSet RoleBit(Role r) { return 1u << static_cast<int>(r); }
+// A method anyone may call, without a token (AccountService.Login).
+constexpr RoleSet kNoTokenNeeded = 0;
 constexpr RoleSet kAllRoles = RoleBit(Role::kAdmin) | RoleBit(Role::kSecretary) |
                               RoleBit(Role::kSupervisor) | RoleBit(Role::kViewer) |
                               RoleBit(Role::kService);
@@ -37,6 +39,10 @@ struct Claims {
   std::string scope_org_id;   // org: the unit whose subtree the caller may act on
   std::string audience;       // aud
   absl::Time expires_at = absl::InfiniteFuture();  // exp
+  absl::Time issued_at;                            // iat (set by the verifier)
+  // sid: the login session (registry AccountService) the token belongs to;
+  // empty for minted bearer tokens and identity providers' tokens.
+  std::string session_id;
   // The bearer token these claims came from, forwarded when a service calls
   // another on the caller's behalf (so the callee applies the same scope).
   std::string token;

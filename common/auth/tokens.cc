@@ -129,6 +129,9 @@ absl::StatusOr<std::string> Encode(const Claims& claims, jwt_alg_t alg, const st
   if (jwt_add_grant_int(jwt.get(), "exp", absl::ToUnixSeconds(claims.expires_at)) != 0) {
     return absl::InternalError("cannot add exp");
   }
+  if (!claims.session_id.empty() && jwt_add_grant(jwt.get(), "sid", claims.session_id.c_str()) != 0) {
+    return absl::InternalError("cannot add sid");
+  }
   if (jwt_set_alg(jwt.get(), alg, reinterpret_cast<const unsigned char*>(key.data()),
                   static_cast<int>(key.size())) != 0) {
     return absl::InvalidArgumentError("cannot use this signing key");
@@ -249,6 +252,7 @@ absl::StatusOr<Claims> ClaimsFromPayload(absl::string_view payload_json,
   absl::StatusOr<std::optional<absl::Time>> nbf = NumericDate(payload, "nbf");
   if (!nbf.ok()) return nbf.status();
   claims.expires_at = **exp;
+  claims.issued_at = **iat;
   if (now > claims.expires_at + options.leeway) return Unauthenticated("expired");
   if (**iat > now + options.leeway) return Unauthenticated("issued in the future (iat)");
   if (nbf->has_value() && **nbf > now + options.leeway) {
@@ -268,6 +272,11 @@ absl::StatusOr<Claims> ClaimsFromPayload(absl::string_view payload_json,
     if (auto role = ParseRole(name.get<std::string>())) claims.roles.push_back(*role);
   }
   if (claims.roles.empty()) return Unauthenticated("no known role");
+  // sid: optional, a string when present.
+  if (auto sid = payload.find("sid"); sid != payload.end()) {
+    if (!sid->is_string() || sid->get<std::string>().empty()) return Unauthenticated("sid must be a non-empty string");
+    claims.session_id = sid->get<std::string>();
+  }
   return claims;
 }
 

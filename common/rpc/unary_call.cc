@@ -75,13 +75,19 @@ std::string CallRequestId(const grpc::CallbackServerContext* ctx) {
 
 absl::StatusOr<auth::Claims> CallRunner::Authenticate(grpc::CallbackServerContext* ctx,
                                                       auth::RoleSet roles) const {
+  if (roles == auth::kNoTokenNeeded) {  // anonymous: no token read, none required
+    auth::Claims anonymous;
+    anonymous.deadline = CallDeadline(ctx);
+    anonymous.request_id = std::string(Metadata(ctx, "x-request-id").substr(0, 128));
+    return anonymous;
+  }
   auto claims = verifier_->Verify(BearerToken(ctx));
   if (!claims.ok()) return claims.status();
   if (!claims->HasAnyRole(roles)) {
     return absl::PermissionDeniedError(
         "vai trò không được phép gọi phương thức này / role may not call this method");
   }
-  claims->deadline = absl::FromChrono(ctx->deadline());
+  claims->deadline = CallDeadline(ctx);
   // Propagated only when the caller sent one (logs make their own otherwise).
   claims->request_id = std::string(Metadata(ctx, "x-request-id").substr(0, 128));
   return claims;

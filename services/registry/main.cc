@@ -16,6 +16,8 @@
 #include "common/service/service_flags.h"
 #include "common/service/service_main.h"
 #include "migrations/registry_migrations.h"
+#include "services/registry/accounts.h"
+#include "services/registry/accounts_grpc.h"
 #include "services/registry/registry.h"
 #include "services/registry/registry_grpc.h"
 
@@ -66,5 +68,16 @@ int main(int argc, char** argv) {
   chibo::rpc::CallRunner runner("chibo.registry.v1.RegistryService", resources->verifier.get(),
                                 &pool);
   chibo::registry::RegistryGrpcService grpc_service(&registry, &runner);
-  return service::ServeUntilStopped(*resources, {&grpc_service});
+  if (resources->hs256_key.empty()) return service::ServeUntilStopped(*resources, {&grpc_service});
+  // Accounts sign their session tokens with the services' HS256 key; the
+  // embedded default's first admin gets a random password in a file.
+  chibo::registry::Accounts accounts(resources->database.get(), &registry, resources->hs256_key,
+                                     absl::GetFlag(FLAGS_jwt_audience));
+  const std::string password_file = absl::StrCat(absl::GetFlag(FLAGS_data_dir), "/admin.password");
+  if (auto created = accounts.EnsureFirstAdmin(absl::GetFlag(FLAGS_province_id), password_file); !created.ok()) {
+    return service::StartupFailed(created.status());
+  }
+  chibo::rpc::CallRunner account_runner("chibo.registry.v1.AccountService", resources->verifier.get(), &pool);
+  chibo::registry::AccountGrpcService account_service(&accounts, &account_runner);
+  return service::ServeUntilStopped(*resources, {&grpc_service, &account_service});
 }

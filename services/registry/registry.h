@@ -104,10 +104,13 @@ class Registry {
                                 const v1::ListAuditEntriesRequest& request,
                                 v1::ListAuditEntriesResponse* response);
 
+  // scope.cc: OK when `unit_id` lies in the subtree of the caller's scope
+  // today (AccountService checks accounts' scopes with it too).
+  absl::Status CheckScope(const auth::Claims& caller, absl::string_view unit_id);
+
  private:
   // scope.cc: the unit's ancestors as of today, root first (cached).
   absl::StatusOr<std::vector<std::string>> AncestorPath(absl::string_view unit_id);
-  absl::Status CheckScope(const auth::Claims& caller, absl::string_view unit_id);
   void InvalidateAfterWrite(const std::vector<std::string>& keys);
 
   // members.cc

@@ -270,6 +270,44 @@ inline constexpr char kListAudit[] =
     "   AND (CAST(?2 AS TEXT) = '' OR a.resource_id = CAST(?2 AS TEXT))"
     " ORDER BY a.id DESC LIMIT CAST(?3 AS INTEGER) OFFSET CAST(?4 AS INTEGER)";
 
+// ------------------------------------------------------------ accounts
+inline constexpr char kInsertAccount[] =
+    "INSERT INTO accounts (id, username, password_hash, member_id, roles_json, scope_org_id, "
+    "display_name, disabled, created_at, password_changed_at, version) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, ?8, 1)";
+inline constexpr char kSelectAccountById[] =
+    "SELECT id, username, member_id, roles_json, scope_org_id, display_name, disabled, created_at, "
+    "password_changed_at, version, password_hash FROM accounts WHERE id = ?1";
+inline constexpr char kSelectAccountByName[] =
+    "SELECT id, username, member_id, roles_json, scope_org_id, display_name, disabled, created_at, "
+    "password_changed_at, version, password_hash FROM accounts WHERE username = ?1";
+inline constexpr char kSelectAllAccounts[] =
+    "SELECT id, username, member_id, roles_json, scope_org_id, display_name, disabled, created_at, "
+    "password_changed_at, version, password_hash FROM accounts ORDER BY username";
+inline constexpr char kCountAccounts[] = "SELECT COUNT(*) FROM accounts";
+inline constexpr char kSetPassword[] =
+    "UPDATE accounts SET password_hash = ?2, password_changed_at = ?3, version = version + 1 WHERE id = ?1";
+inline constexpr char kSetDisabled[] =
+    "UPDATE accounts SET disabled = ?2, version = version + 1 WHERE id = ?1";
+inline constexpr char kInsertSession[] =
+    "INSERT INTO sessions (id, account_id, created_at, expires_at, revoked_at) VALUES (?1, ?2, ?3, ?4, NULL)";
+inline constexpr char kSelectSession[] =
+    "SELECT account_id, expires_at, revoked_at FROM sessions WHERE id = ?1";
+inline constexpr char kRevokeSession[] =
+    "UPDATE sessions SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL";
+inline constexpr char kRevokeSessionsOf[] =
+    "UPDATE sessions SET revoked_at = ?2 WHERE account_id = ?1 AND revoked_at IS NULL";
+// Failed logins under key ?1 ("account:<name>", "address:<ip>") since ?3;
+// a failure at ?2 starts a new window when the last one is over.
+inline constexpr char kSelectFailures[] =
+    "SELECT failures FROM login_failures WHERE key = ?1 AND window_start > ?2";
+inline constexpr char kCountFailure[] =
+    "INSERT INTO login_failures (key, window_start, failures) VALUES (?1, ?2, 1) "
+    "ON CONFLICT (key) DO UPDATE SET "
+    "failures = CASE WHEN login_failures.window_start > ?3 THEN login_failures.failures + 1 ELSE 1 END, "
+    "window_start = CASE WHEN login_failures.window_start > ?3 THEN login_failures.window_start ELSE ?2 END";
+inline constexpr char kClearFailures[] = "DELETE FROM login_failures WHERE key = ?1";
+
 }  // namespace chibo::registry::sql
 
 #endif  // CHIBO_SERVICES_REGISTRY_REGISTRY_SQL_H_

@@ -52,14 +52,19 @@ absl::StatusOr<std::unique_ptr<RegistryHarness>> RegistryHarness::Start(HarnessO
   h->runner_ = std::make_unique<rpc::CallRunner>("chibo.registry.v1.RegistryService",
                                                  h->verifier_.get(), h->pool_.get());
   h->service_ = std::make_unique<RegistryGrpcService>(h->registry_.get(), h->runner_.get());
+  h->accounts_ = std::make_unique<Accounts>(h->database_.get(), h->registry_.get(), h->key_, "chibo");
+  h->account_runner_ = std::make_unique<rpc::CallRunner>("chibo.registry.v1.AccountService",
+                                                         h->verifier_.get(), h->pool_.get());
+  h->account_service_ = std::make_unique<AccountGrpcService>(h->accounts_.get(), h->account_runner_.get());
   rpc::ServerOptions server_options;
   server_options.listen = "127.0.0.1:0";
-  auto server = rpc::GrpcServer::Start(server_options, {h->service_.get()});
+  auto server = rpc::GrpcServer::Start(server_options, {h->service_.get(), h->account_service_.get()});
   if (!server.ok()) return server.status();
   h->server_ = *std::move(server);
   h->channel_ = rpc::MakeChannel(absl::StrCat("127.0.0.1:", h->server_->port()),
                                  "chibo.registry.v1.RegistryService");
   h->stub_ = v1::RegistryService::NewStub(h->channel_);
+  h->account_stub_ = v1::AccountService::NewStub(h->channel_);
   return h;
 }
 
@@ -69,6 +74,9 @@ RegistryHarness::~RegistryHarness() {
   if (server_) server_->Shutdown();
   server_.reset();
   pool_.reset();  // drains work that still uses the registry
+  account_service_.reset();
+  account_runner_.reset();
+  accounts_.reset();
   service_.reset();
   runner_.reset();
   registry_.reset();

@@ -18,6 +18,9 @@
 #include "common/db/database.h"
 #include "common/rpc/server.h"
 #include "common/rpc/unary_call.h"
+#include "chibo/registry/v1/accounts.grpc.pb.h"
+#include "services/registry/accounts.h"
+#include "services/registry/accounts_grpc.h"
 #include "services/registry/registry.h"
 #include "services/registry/registry_grpc.h"
 #include "tests/support/postgres_cluster.h"
@@ -38,6 +41,7 @@ class RegistryHarness {
   ~RegistryHarness();
 
   v1::RegistryService::Stub& stub() { return *stub_; }
+  v1::AccountService::Stub& accounts() { return *account_stub_; }
   std::shared_ptr<grpc::Channel> channel() { return channel_; }
   int port() const { return server_->port(); }
   chibo::testing::RedisServer* redis() { return redis_server_.get(); }
@@ -64,9 +68,13 @@ class RegistryHarness {
   std::unique_ptr<Registry> registry_;
   std::unique_ptr<rpc::CallRunner> runner_;
   std::unique_ptr<RegistryGrpcService> service_;
+  std::unique_ptr<Accounts> accounts_;
+  std::unique_ptr<rpc::CallRunner> account_runner_;
+  std::unique_ptr<AccountGrpcService> account_service_;
   std::unique_ptr<rpc::GrpcServer> server_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::RegistryService::Stub> stub_;
+  std::unique_ptr<v1::AccountService::Stub> account_stub_;
 };
 
 }  // namespace chibo::registry::testing
