@@ -9,13 +9,16 @@
 #ifndef CHIBO_SERVICES_SCHEDULING_SCHEDULING_H_
 #define CHIBO_SERVICES_SCHEDULING_SCHEDULING_H_
 
+#include <functional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "chibo/scheduling/v1/scheduling.pb.h"
 #include "common/auth/claims.h"
 #include "common/cache/cache.h"
@@ -36,6 +39,19 @@ inline constexpr auth::RoleSet kMeetingWriters =
 // The superior committee reviews thematic plans.
 inline constexpr auth::RoleSet kPlanReviewers =
     auth::RoleBit(auth::Role::kAdmin) | auth::RoleBit(auth::Role::kSupervisor);
+
+// Series are kept materialized this many months ahead of today.
+inline constexpr int kDefaultScheduleHorizonMonths = 13;
+
+// `day` plus `months` months, on the same day of the month or the month's
+// last day when it has fewer (31 January + 1 month = 28/29 February).
+absl::CivilDay AddMonths(absl::CivilDay day, int months);
+// The horizon: series materialized up to a day before
+// HorizonDay(today, months) = AddMonths(today, months) are extended, to
+// HorizonEnd = the last day of that month (so a daily pass extends a series
+// about once a month), never past the planning limit (kMaxPlanYearsAhead).
+absl::CivilDay HorizonDay(absl::CivilDay today, int months);
+absl::CivilDay HorizonEnd(absl::CivilDay today, int months);
 
 class Scheduling {
  public:
@@ -61,6 +77,31 @@ class Scheduling {
                           v1::ListSeriesResponse* response);
   absl::Status ExtendSeries(const auth::Claims& caller, const v1::ExtendSeriesRequest& request,
                             v1::MeetingSeries* response);
+
+  // series.cc: the rolling horizon (--schedule_horizon_months). Series are
+  // kept materialized `months` months ahead of today without anyone asking
+  // (0 turns the pass off; CreateSeries' default materialize_until is the
+  // horizon whatever it is).
+  void SetScheduleHorizonMonths(int months) { horizon_months_ = months; }
+  int schedule_horizon_months() const { return horizon_months_; }
+  struct HorizonPass {
+    int series_short = 0;          // materialized short of the horizon when the pass began
+    int extended = 0;              // moved to the horizon by this pass
+    int meetings_added = 0;
+    int occurrences_skipped = 0;   // left out: the cell already has a meeting at that time
+    std::vector<std::pair<std::string, absl::Status>> failures;  // series, why (the first 20)
+    int failed = 0;
+  };
+  // Extends every series whose materialized_until is before HorizonDay(today)
+  // to HorizonEnd(today): one transaction per series that takes the cell's
+  // lock, re-reads the series and materializes only the occurrences after
+  // its materialized_until that do not exist yet, folding the years they
+  // fall in. Meetings already materialized (moved, postponed, recorded) are
+  // never touched. Safe to run at once on several replicas: the second to
+  // take a cell's lock finds the series at the horizon and writes nothing.
+  // `stopping`, asked between two series, ends the pass early.
+  absl::StatusOr<HorizonPass> ExtendSeriesToHorizon(absl::CivilDay today,
+                                                    const std::function<bool()>& stopping = nullptr);
 
   // meetings.cc
   absl::Status CreateMeeting(const auth::Claims& caller, const v1::CreateMeetingRequest& request,
@@ -146,6 +187,7 @@ class Scheduling {
   cache::Cache* cache_;
   db::ChangeStamps fold_stamps_;  // cell_year_facts, by year
   std::string upsert_fold_sql_;
+  int horizon_months_ = kDefaultScheduleHorizonMonths;
 };
 
 // Minutes between two local times "YYYY-MM-DDTHH:MM" (both valid).

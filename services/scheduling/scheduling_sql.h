@@ -24,6 +24,9 @@ inline constexpr char kSelectSeries[] =
 inline constexpr char kSelectSeriesOfCell[] =
     "SELECT id, cell_id, kind, title, rrule, first_start, duration_minutes, place,"
     " materialized_until, version FROM meeting_series WHERE cell_id = ?1 ORDER BY first_start, id";
+// Series materialized short of ?1 (a date), after id ?2, by id, ?3 at most.
+inline constexpr char kSelectSeriesShortOf[] =
+    "SELECT id FROM meeting_series WHERE materialized_until < ?1 AND id > ?2 ORDER BY id LIMIT ?3";
 inline constexpr char kUpdateSeriesMaterialized[] =
     "UPDATE meeting_series SET materialized_until = ?2, version = version + 1, updated_at = ?3"
     " WHERE id = ?1";

@@ -1,5 +1,8 @@
 // Meeting series (lịch sinh hoạt cố định): an RRULE whose occurrences are
 // materialized as meetings, all in one transaction, up to a date.
+#include <algorithm>
+#include <functional>
+
 #include "absl/strings/str_cat.h"
 #include "common/db/autocommit_session.h"
 #include "common/errors/errors.h"
@@ -48,34 +51,65 @@ constexpr int kMaxOccurrences = 2000;
 
 }  // namespace
 
-// Inserts the occurrences of `series` up to `until` that do not exist yet,
-// each checked against the cell's other meetings.
-static absl::Status Materialize(db::Session& s, const v1::MeetingSeries& series,
-                                absl::CivilDay until,
-                                const std::function<absl::Status(int64_t, int64_t, absl::string_view)>&
-                                    check_overlap) {
+// What Materialize does with an occurrence that would overlap another
+// meeting of the cell: refuse the write (a caller asked for it), or leave
+// that occurrence out (the horizon pass: the cell already meets then).
+enum class OnOverlap { kRefuse, kSkip };
+
+struct Materialized {
+  int added = 0, skipped = 0;
+};
+
+// Inserts the occurrences of `series` on days after `after` up to `until`
+// that do not exist yet, each checked against the cell's other meetings.
+// Occurrences on or before `after` are never touched (moved, postponed or
+// recorded meetings stay as they are).
+static absl::StatusOr<Materialized> Materialize(
+    db::Session& s, const v1::MeetingSeries& series, absl::CivilDay after, absl::CivilDay until,
+    const std::function<absl::Status(int64_t, int64_t)>& check_overlap, OnOverlap on_overlap) {
   auto starts = ExpandRrule(series.rrule(), *time::ParseLocalMinute(series.first_start()), until,
                             kMaxOccurrences);
   if (!starts.ok()) return errors::InvalidArgument("series.rrule", std::string(starts.status().message()));
+  Materialized done;
   for (const absl::CivilMinute start : *starts) {
+    if (absl::CivilDay(start) <= after) continue;
     const std::string starts_at = time::FormatLocalMinute(start);
     auto existing = s.QueryOptionalRow(sql::kSelectOccurrence, {series.id(), starts_at});
     if (!existing.ok()) return existing.status();
     if (existing->has_value()) continue;
     const std::string ends_at =
         time::FormatLocalMinute(start + series.duration_minutes());
-    const std::string id = resource::NewId("mt");
-    if (absl::Status st = InsertMeeting(s, id, series.cell_id(), series.id(), starts_at,
-                                        series.kind(), series.title(), starts_at, ends_at,
-                                        series.place());
+    if (absl::Status st = check_overlap(ToUnix(starts_at), ToUnix(ends_at)); !st.ok()) {
+      if (on_overlap == OnOverlap::kSkip && absl::IsFailedPrecondition(st)) {
+        ++done.skipped;
+        continue;
+      }
+      return st;
+    }
+    if (absl::Status st = InsertMeeting(s, resource::NewId("mt"), series.cell_id(), series.id(),
+                                        starts_at, series.kind(), series.title(), starts_at,
+                                        ends_at, series.place());
         !st.ok()) {
       return st;
     }
-    if (absl::Status st = check_overlap(ToUnix(starts_at), ToUnix(ends_at), id); !st.ok()) {
-      return st;
-    }
+    ++done.added;
   }
-  return absl::OkStatus();
+  return done;
+}
+
+absl::CivilDay AddMonths(absl::CivilDay day, int months) {
+  const absl::CivilMonth month = absl::CivilMonth(day) + months;
+  const int last = (absl::CivilDay(month + 1) - 1).day();
+  return absl::CivilDay(month.year(), month.month(), std::min(day.day(), last));
+}
+
+absl::CivilDay HorizonDay(absl::CivilDay today, int months) {
+  return std::min(AddMonths(today, months), today + 365 * kMaxPlanYearsAhead);
+}
+
+absl::CivilDay HorizonEnd(absl::CivilDay today, int months) {
+  const absl::CivilDay month_end = absl::CivilDay(absl::CivilMonth(AddMonths(today, months)) + 1) - 1;
+  return std::min(month_end, today + 365 * kMaxPlanYearsAhead);
 }
 
 absl::Status Scheduling::CreateSeries(const auth::Claims& caller,
@@ -102,8 +136,9 @@ absl::Status Scheduling::CreateSeries(const auth::Claims& caller,
   if (!journal::IsValidRequestId(request.request_id())) v.Add("request_id", "tối đa 128 ký tự / at most 128 printable characters");
   if (absl::Status s = v.ToStatus(); !s.ok()) return s;
   const absl::CivilDay first_day(*time::ParseLocalMinute(in.first_start()));
+  // By default the rolling horizon (at least the first occurrence).
   const absl::CivilDay until = request.materialize_until().empty()
-                                   ? absl::CivilDay(first_day.year() + 1, first_day.month(), first_day.day()) - 1
+                                   ? std::max(HorizonEnd(time::Today(), horizon_months_), first_day)
                                    : *time::ParseDate(request.materialize_until());
   if (until < first_day) return errors::InvalidArgument("materialize_until", "trước first_start / before first_start");
   // The first start must itself be an occurrence (RFC 5545 counts DTSTART as
@@ -134,12 +169,13 @@ absl::Status Scheduling::CreateSeries(const auth::Claims& caller,
                      ? errors::InvalidArgument("series.id", "đã tồn tại / already exists")
                      : inserted.status();
         }
-        if (absl::Status st = Materialize(s, in, until,
-                                          [&](int64_t from, int64_t to, absl::string_view id) {
-                                            return CheckNoOverlap(s, in.cell_id(), from, to, id);
-                                          });
-            !st.ok()) {
-          return st;
+        if (auto done = Materialize(s, in, first_day - 1, until,
+                                    [&](int64_t from, int64_t to) {
+                                      return CheckNoOverlap(s, in.cell_id(), from, to, "");
+                                    },
+                                    OnOverlap::kRefuse);
+            !done.ok()) {
+          return done.status();
         }
         if (absl::Status st = FoldCellYearsWithMeetings(s, in.cell_id(), first_day.year(), until.year());
             !st.ok()) {
@@ -175,12 +211,13 @@ absl::Status Scheduling::ExtendSeries(const auth::Claims& caller,
         auto before = ReadSeries(s, request.id());
         if (!before.ok()) return before.status();
         if (request.materialize_until() > before->materialized_until()) {
-          if (absl::Status st = Materialize(s, *before, until,
-                                            [&](int64_t from, int64_t to, absl::string_view id) {
-                                              return CheckNoOverlap(s, before->cell_id(), from, to, id);
-                                            });
-              !st.ok()) {
-            return st;
+          if (auto done = Materialize(s, *before, *time::ParseDate(before->materialized_until()), until,
+                                      [&](int64_t from, int64_t to) {
+                                        return CheckNoOverlap(s, before->cell_id(), from, to, "");
+                                      },
+                                      OnOverlap::kRefuse);
+              !done.ok()) {
+            return done.status();
           }
           auto done = s.Execute(sql::kUpdateSeriesMaterialized,
                                 {request.id(), request.materialize_until(), NowText()});
@@ -198,6 +235,80 @@ absl::Status Scheduling::ExtendSeries(const auth::Claims& caller,
                 journal::ToJson(*response)};
         return absl::OkStatus();
       });
+}
+
+absl::StatusOr<Scheduling::HorizonPass> Scheduling::ExtendSeriesToHorizon(
+    absl::CivilDay today, const std::function<bool()>& stopping) {
+  HorizonPass pass;
+  const std::string short_of = time::FormatDate(HorizonDay(today, horizon_months_));
+  const absl::CivilDay target = HorizonEnd(today, horizon_months_);
+  const std::string target_text = time::FormatDate(target);
+  // The series to look at, read first (in pages) so no statement stays open
+  // while each is written.
+  std::vector<std::string> ids;
+  constexpr int64_t kPage = 1000;
+  for (std::string after;;) {
+    auto rows = db_->Query(sql::kSelectSeriesShortOf, {short_of, after, kPage});
+    if (!rows.ok()) return rows.status();
+    for (const db::Row& r : rows->rows) ids.push_back(r.Text(0));
+    if (static_cast<int64_t>(rows->rows.size()) < kPage) break;
+    after = ids.back();
+  }
+  pass.series_short = static_cast<int>(ids.size());
+  // A body that finds nothing to do ends its transaction with this, so no
+  // audit row is written for it.
+  const absl::Status nothing_to_do = absl::CancelledError("at the horizon already");
+  for (const std::string& id : ids) {
+    if (stopping && stopping()) break;
+    v1::ExtendSeriesRequest request;
+    request.set_id(id);
+    request.set_materialize_until(target_text);
+    v1::MeetingSeries response;
+    Materialized done;
+    absl::Status st = journal::RunJournaledWrite(
+        *db_, {"chibo-scheduling", "ExtendSeriesToHorizon", ""}, request, &response,
+        [&](db::Session& s, google::protobuf::Message*, journal::AuditNote& note) -> absl::Status {
+          done = {};  // the body runs again when the transaction is retried
+          auto series = ReadSeries(s, id);
+          if (!series.ok()) return series.status();
+          if (absl::Status lock = LockCell(s, series->cell_id()); !lock.ok()) return lock;
+          // Read again under the cell's lock: another replica may have
+          // extended it meanwhile.
+          auto before = ReadSeries(s, id);
+          if (!before.ok()) return before.status();
+          if (before->materialized_until() >= short_of) return nothing_to_do;
+          const absl::CivilDay from = *time::ParseDate(before->materialized_until());
+          auto materialized = Materialize(s, *before, from, target,
+                                          [&](int64_t from_unix, int64_t to_unix) {
+                                            return CheckNoOverlap(s, before->cell_id(), from_unix, to_unix, "");
+                                          },
+                                          OnOverlap::kSkip);
+          if (!materialized.ok()) return materialized.status();
+          done = *materialized;
+          auto updated = s.Execute(sql::kUpdateSeriesMaterialized, {id, target_text, NowText()});
+          if (!updated.ok()) return updated.status();
+          if (done.added > 0) {
+            if (absl::Status fold = FoldCellYearsWithMeetings(s, before->cell_id(), from.year(), target.year());
+                !fold.ok()) {
+              return fold;
+            }
+          }
+          auto loaded = ReadSeries(s, id);
+          if (!loaded.ok()) return loaded.status();
+          response = *loaded;
+          note = {"MeetingSeries", id, before->cell_id(), journal::ToJson(*before), journal::ToJson(*loaded)};
+          return absl::OkStatus();
+        });
+    if (st.ok()) {
+      ++pass.extended;
+      pass.meetings_added += done.added;
+      pass.occurrences_skipped += done.skipped;
+    } else if (st != nothing_to_do) {
+      ++pass.failed;
+      if (pass.failures.size() < 20) pass.failures.emplace_back(id, st);
+    }
+  }
+  return pass;
 }
 
 absl::Status Scheduling::GetSeries(const auth::Claims& caller, const v1::GetSeriesRequest& request,

@@ -23,6 +23,7 @@ absl::StatusOr<std::unique_ptr<SchedulingHarness>> SchedulingHarness::Start(
   db_options.database_url = options.scheduling_database_url;
   db_options.data_dir = h->dir_;
   db_options.sqlite_file_name = "scheduling.db";
+  h->database_options_ = db_options;
   auto database = db::OpenDatabase(db_options);
   if (!database.ok()) return database.status();
   h->database_ = *std::move(database);

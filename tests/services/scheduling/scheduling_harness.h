@@ -11,6 +11,7 @@
 #include "chibo/scheduling/v1/scheduling.grpc.pb.h"
 #include "common/cache/redis_pool.h"
 #include "common/clients/registry_client.h"
+#include "common/db/open_database.h"
 #include "services/scheduling/scheduling.h"
 #include "services/scheduling/scheduling_grpc.h"
 #include "tests/services/registry/registry_harness.h"
@@ -36,10 +37,16 @@ class SchedulingHarness {
   std::shared_ptr<grpc::Channel> channel() { return channel_; }
   db::Database& database() { return *database_; }
   cache::Cache& cache() { return *cache_; }  // meeting summaries
+  // The domain object behind the server (for what no RPC starts: the
+  // horizon pass), and how its database was opened (to open it again, as
+  // another replica would).
+  Scheduling& scheduling() { return *scheduling_; }
+  const db::DatabaseOptions& database_options() const { return database_options_; }
 
  private:
   SchedulingHarness() = default;
   std::string dir_;
+  db::DatabaseOptions database_options_;
   std::unique_ptr<RegistryHarness> registry_;
   std::unique_ptr<db::Database> database_;
   std::unique_ptr<cache::RedisPool> redis_pool_;
