@@ -188,6 +188,12 @@ absl::StatusOr<std::string> Cache::GetOrLoad(std::string_view key, Loader loader
   if (!leader) {
     flight->done.WaitForNotification();
     counters_->coalesced.Add();
+    // The leader's own deadline (or cancellation) is not this caller's: load
+    // again under this caller's deadline instead of failing with it.
+    const absl::StatusCode code = flight->result.status().code();
+    if (code == absl::StatusCode::kDeadlineExceeded || code == absl::StatusCode::kCancelled) {
+      return GetOrLoad(key, loader);
+    }
     return flight->result;
   }
   return Lead(key, loader, *flight);

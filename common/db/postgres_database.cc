@@ -57,9 +57,11 @@ absl::Status PgError(PGconn* conn, const PGresult* res, std::string_view sql) {
                          ") in: ", Sv(sql));
   if (PQstatus(conn) == CONNECTION_BAD) return absl::UnavailableError(message);
   if (sqlstate == "23505") return absl::AlreadyExistsError(message);
-  // query_canceled: only ever asked for by AwaitResult, at the call's deadline.
+  // query_canceled: AwaitResult's cancel at the call's deadline (or an
+  // operator's pg_cancel_backend). No SQL in the message: it reaches clients.
   if (sqlstate == "57014") {
-    return absl::DeadlineExceededError(absl::StrCat("stopped at the call's deadline: ", message));
+    return absl::DeadlineExceededError(
+        "quá thời hạn của lời gọi, câu lệnh SQL đã dừng / the call's deadline passed: the SQL statement was stopped");
   }
   if (absl::StartsWith(sqlstate, "23")) return absl::FailedPreconditionError(message);
   if (sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "55P03") {
@@ -149,6 +151,10 @@ class PgConnection {
                                  /*paramFormats=*/nullptr, /*resultFormat=*/0)) {
       res = AwaitResult();
     }
+    if (conn_ == nullptr) {  // AwaitResult gave up on a server that answered no cancel
+      return absl::DeadlineExceededError(
+          "quá thời hạn của lời gọi, máy chủ PostgreSQL không trả lời / the call's deadline passed and PostgreSQL did not answer");
+    }
     const ExecStatusType status = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
       if (status == PGRES_EMPTY_QUERY) return absl::InternalError("empty SQL statement");
@@ -202,24 +208,32 @@ class PgConnection {
   // The result of the statement just sent. Past the call's deadline it asks
   // the server to cancel the statement (the server then answers 57014) and
   // keeps waiting for that answer, so the connection stays usable.
+  // If the server does not answer the cancel within kCancelGrace either (a
+  // partitioned network), the connection is dropped: the pool reconnects.
   Result AwaitResult() {
-    const absl::Time deadline = concurrency::CurrentDeadline();
+    static constexpr absl::Duration kCancelGrace = absl::Seconds(5);
+    absl::Time wait_until = concurrency::CurrentDeadline();
     bool cancel_sent = false;
     while (PQisBusy(conn_)) {
       int timeout_ms = -1;
-      if (!cancel_sent && deadline != absl::InfiniteFuture()) {
-        timeout_ms = static_cast<int>(
-            std::max<int64_t>(0, absl::ToInt64Milliseconds(deadline - absl::Now()) + 1));
+      if (wait_until != absl::InfiniteFuture()) {
+        timeout_ms = static_cast<int>(std::clamp<int64_t>(
+            absl::ToInt64Milliseconds(wait_until - absl::Now()) + 1, 0, 24 * 3600 * 1000));
       }
       pollfd readable{PQsocket(conn_), POLLIN, 0};
       const int ready = poll(&readable, 1, timeout_ms);
       if (ready == 0) {
+        if (cancel_sent) {
+          Close();
+          return Result();
+        }
         if (PGcancel* cancel = PQgetCancel(conn_)) {
           char error[256];
           PQcancel(cancel, error, sizeof error);
           PQfreeCancel(cancel);
         }
         cancel_sent = true;
+        wait_until = absl::Now() + kCancelGrace;
         continue;
       }
       if (ready < 0 && errno == EINTR) continue;

@@ -55,9 +55,9 @@ absl::Status SqliteError(sqlite3* db, int rc, std::string_view context) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       return absl::AbortedError(std::move(message));
-    case SQLITE_INTERRUPT:  // only ever by PastCallDeadline
+    case SQLITE_INTERRUPT:  // only ever by PastCallDeadline; no SQL in the message
       return absl::DeadlineExceededError(
-          absl::StrCat("stopped at the call's deadline: ", message));
+          "quá thời hạn của lời gọi, câu lệnh SQL đã dừng / the call's deadline passed: the SQL statement was stopped");
     case SQLITE_CANTOPEN:
     case SQLITE_IOERR:
     case SQLITE_FULL:

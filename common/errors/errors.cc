@@ -9,20 +9,28 @@
 
 namespace chibo::errors {
 
-std::string Echo(absl::string_view value) {
-  if (value.size() <= kMaxEchoBytes) return std::string(value);
-  size_t cut = kMaxEchoBytes;
+namespace {
+
+// `value` cut to at most `max` bytes on a character boundary, "…" marking a cut.
+std::string CutText(absl::string_view value, size_t max) {
+  if (value.size() <= max) return std::string(value);
+  size_t cut = max;
   // Back up over UTF-8 continuation bytes (10xxxxxx) to a character start.
   while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;
   return absl::StrCat(value.substr(0, cut), "…");
 }
+
+}  // namespace
+
+std::string Echo(absl::string_view value) { return CutText(value, kMaxEchoBytes); }
 
 void FieldViolations::Add(std::string field, std::string description) {
   if (violations_.size() >= kMaxViolations) {
     ++dropped_;
     return;
   }
-  violations_.push_back({std::move(field), std::move(description)});
+  // Whatever a caller put in them, one violation stays a few hundred bytes.
+  violations_.push_back({CutText(field, kMaxFieldBytes), CutText(description, kMaxDescriptionBytes)});
 }
 
 void FieldViolations::RequireNonEmpty(std::string field, absl::string_view value) {
@@ -34,8 +42,11 @@ void FieldViolations::CheckDate(std::string field, absl::string_view value, bool
     if (required) Add(std::move(field), "bắt buộc / required");
     return;
   }
-  if (!time::IsValidDate(value)) {
+  if (!time::ParseDate(value).ok()) {
     Add(std::move(field), "không phải ngày YYYY-MM-DD / not a date YYYY-MM-DD");
+  } else if (!time::IsValidDate(value)) {
+    Add(std::move(field), absl::StrCat("năm phải từ ", time::kMinYear, " đến ", time::kMaxYear,
+                                       " / the year must be within ", time::kMinYear, "..", time::kMaxYear));
   }
 }
 
@@ -53,13 +64,17 @@ absl::Status FieldViolations::ToStatus() const {
     auto* fv = bad.add_field_violations();
     fv->set_field(v.field);
     fv->set_description(v.description);
-    parts.push_back(absl::StrCat(v.field, ": ", v.description));
+    // The message names the first few; the details carry all that are kept.
+    if (parts.size() < kViolationsInMessage) parts.push_back(absl::StrCat(v.field, ": ", v.description));
   }
   if (dropped_ > 0) {
     auto* fv = bad.add_field_violations();
     fv->set_field("…");
     fv->set_description(absl::StrCat("và ", dropped_, " lỗi khác / and ", dropped_, " more"));
-    parts.push_back(absl::StrCat("… ", fv->description()));
+  }
+  if (count() > parts.size()) {
+    const size_t more = count() - parts.size();
+    parts.push_back(absl::StrCat("và ", more, " lỗi khác / and ", more, " more"));
   }
   absl::Status status = absl::InvalidArgumentError(absl::StrJoin(parts, "; "));
   status.SetPayload(kBadRequestTypeUrl, absl::Cord(bad.SerializeAsString()));

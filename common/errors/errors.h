@@ -23,10 +23,15 @@ struct FieldViolation {
   std::string description;  // Vietnamese first, English after " / "
 };
 
-// At most this many violations travel in one error, the last of them saying
-// how many more were found: error details stay a few kilobytes whatever the
-// request (a client may hang above ~64 KB of trailers).
-inline constexpr size_t kMaxViolations = 20;
+// At most this many violations travel in one error's details, then one
+// saying how many more were found; the message names the first few. Each
+// violation's field and description are cut to a few hundred bytes. So an
+// error stays under ~5 KB of trailers whatever the request (gRPC clients
+// refuse trailers over 8 KB by default, and some hang above that).
+inline constexpr size_t kMaxViolations = 10;
+inline constexpr size_t kViolationsInMessage = 3;
+inline constexpr size_t kMaxFieldBytes = 120;
+inline constexpr size_t kMaxDescriptionBytes = 240;
 // Echoed input (an id, a value) is cut to this many bytes, on a UTF-8 boundary.
 inline constexpr size_t kMaxEchoBytes = 80;
 
@@ -36,7 +41,7 @@ std::string Echo(absl::string_view value);
 
 // Collects field violations while validating a request; `ToStatus()` is OK
 // when there are none, else INVALID_ARGUMENT naming the offending fields
-// (the first kMaxViolations, then a count of the others).
+// (kMaxViolations in the details, then a count of the others).
 class FieldViolations {
  public:
   void Add(std::string field, std::string description);

@@ -61,9 +61,12 @@ absl::string_view BearerToken(const grpc::CallbackServerContext* ctx) {
 }
 
 absl::Time CallDeadline(const grpc::CallbackServerContext* ctx) {
+  // A call without a deadline (or with a later one) gets the server's own:
+  // no statement runs for hours because a client forgot to set one.
+  const absl::Time cap = absl::Now() + kMaxCallDuration;
   const auto deadline = ctx->deadline();
-  if (deadline == std::chrono::system_clock::time_point::max()) return absl::InfiniteFuture();
-  return absl::FromChrono(deadline);
+  if (deadline == std::chrono::system_clock::time_point::max()) return cap;
+  return std::min(absl::FromChrono(deadline), cap);
 }
 
 std::string CallRequestId(const grpc::CallbackServerContext* ctx) {

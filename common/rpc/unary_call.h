@@ -34,7 +34,9 @@ namespace chibo::rpc {
 
 // The bearer token of an incoming call ("authorization: Bearer <jwt>").
 absl::string_view BearerToken(const grpc::CallbackServerContext* ctx);
-// The call's deadline; absl::InfiniteFuture() when the client set none.
+// The longest any call may run on a server, whatever deadline it came with.
+inline constexpr absl::Duration kMaxCallDuration = absl::Seconds(120);
+// The call's deadline, at most kMaxCallDuration from now.
 absl::Time CallDeadline(const grpc::CallbackServerContext* ctx);
 // "x-request-id" metadata, else a fresh random id.
 std::string CallRequestId(const grpc::CallbackServerContext* ctx);

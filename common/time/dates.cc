@@ -17,13 +17,13 @@ absl::StatusOr<absl::CivilDay> ParseDate(absl::string_view text) {
       !absl::ParseCivilTime(text, &day) || FormatDate(day) != text) {
     return absl::InvalidArgumentError("not a date YYYY-MM-DD");
   }
-  if (day.year() < kMinYear || day.year() > kMaxYear) {
-    return absl::InvalidArgumentError(absl::StrCat("not a date between ", kMinYear, " and ", kMaxYear));
-  }
   return day;
 }
 
-bool IsValidDate(absl::string_view text) { return ParseDate(text).ok(); }
+bool IsValidDate(absl::string_view text) {
+  auto day = ParseDate(text);
+  return day.ok() && day->year() >= kMinYear && day->year() <= kMaxYear;
+}
 
 std::string FormatDate(absl::CivilDay day) { return absl::FormatCivilTime(day); }
 
@@ -39,13 +39,13 @@ absl::StatusOr<absl::CivilMinute> ParseLocalMinute(absl::string_view text) {
       FormatLocalMinute(minute) != text) {
     return absl::InvalidArgumentError("not a local time YYYY-MM-DDTHH:MM");
   }
-  if (minute.year() < kMinYear || minute.year() > kMaxYear) {
-    return absl::InvalidArgumentError(absl::StrCat("not a time between ", kMinYear, " and ", kMaxYear));
-  }
   return minute;
 }
 
-bool IsValidLocalMinute(absl::string_view text) { return ParseLocalMinute(text).ok(); }
+bool IsValidLocalMinute(absl::string_view text) {
+  auto minute = ParseLocalMinute(text);
+  return minute.ok() && minute->year() >= kMinYear && minute->year() <= kMaxYear;
+}
 
 std::string FormatLocalMinute(absl::CivilMinute minute) {
   return absl::FormatCivilTime(minute);  // "YYYY-MM-DDTHH:MM"

@@ -16,14 +16,16 @@ namespace chibo::time {
 
 absl::TimeZone VietnamTimeZone();
 
-// No date chibo keeps lies outside these years (the oldest members were born
-// after 1900; nothing is planned past 2199). Parsing refuses the others.
+// No date chibo accepts lies outside these years (the oldest members were
+// born after 1900; nothing is planned past 2199): IsValidDate and
+// IsValidLocalMinute, which every request check uses, refuse the others.
+// Parse* read any year, so rows stored before the bound still read.
 inline constexpr int kMinYear = 1900;
 inline constexpr int kMaxYear = 2199;
 
-// Strictly "YYYY-MM-DD" naming a real day in [kMinYear, kMaxYear];
-// InvalidArgument otherwise.
+// Strictly "YYYY-MM-DD" naming a real day; InvalidArgument otherwise.
 absl::StatusOr<absl::CivilDay> ParseDate(absl::string_view text);
+// The same, and in [kMinYear, kMaxYear].
 bool IsValidDate(absl::string_view text);
 std::string FormatDate(absl::CivilDay day);
 
@@ -34,7 +36,7 @@ absl::CivilMinute NowLocalMinute();
 
 // Local wall-clock times of meetings, "YYYY-MM-DDTHH:MM" in Vietnam time.
 absl::StatusOr<absl::CivilMinute> ParseLocalMinute(absl::string_view text);
-bool IsValidLocalMinute(absl::string_view text);
+bool IsValidLocalMinute(absl::string_view text);  // and in [kMinYear, kMaxYear]
 std::string FormatLocalMinute(absl::CivilMinute minute);
 // Seconds since the epoch of a local minute, and back.
 int64_t LocalMinuteToUnix(absl::CivilMinute minute);

@@ -16,7 +16,7 @@
 
 namespace chibo::validation {
 
-inline constexpr int64_t kDefaultMaxBytes = 1000;  // a string or bytes field
+inline constexpr int64_t kDefaultMaxBytes = 300;  // a string or bytes field (ids, names, titles)
 inline constexpr int32_t kDefaultMaxItems = 100;   // a repeated field
 // The largest request a server accepts, and the largest response a client
 // accepts (gRPC's own default of 4 MB receive is raised on clients: a page

@@ -289,7 +289,7 @@ void Gateway::Register(httplib::Server& server) {
     if (req.method == "GET" || req.method == "HEAD") return HandlerResponse::Unhandled;
     res.status = 405;
     res.set_header("Allow", "GET, HEAD");
-    res.set_content(ErrorBody("UNIMPLEMENTED", "Chỉ nhận GET và HEAD / only GET and HEAD are allowed"), kJson);
+    res.set_content(ErrorBody("METHOD_NOT_ALLOWED", "Chỉ nhận GET và HEAD / only GET and HEAD are allowed"), kJson);
     return HandlerResponse::Handled;
   });
   // Errors httplib answers itself (no route, a request it cannot read) get

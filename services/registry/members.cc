@@ -76,7 +76,7 @@ struct CellInfo {
   std::string opened_on, closed_on, province_id;
 };
 
-absl::StatusOr<std::optional<CellInfo>> ReadUnitKind(db::Session& s, absl::string_view id) {
+absl::StatusOr<std::optional<CellInfo>> ReadCellInfo(db::Session& s, absl::string_view id) {
   auto row = s.QueryOptionalRow(sql::kSelectOrgUnit, {id});
   if (!row.ok()) return row.status();
   if (!row->has_value()) return std::nullopt;
@@ -84,9 +84,11 @@ absl::StatusOr<std::optional<CellInfo>> ReadUnitKind(db::Session& s, absl::strin
 }
 
 // The receiving or home cell must be a cell, open on the date.
+// `field` names the cell; `date_field` (default `field`) the date it is opened by.
 absl::Status CheckCell(db::Session& s, absl::string_view field, absl::string_view cell_id,
-                       absl::string_view on) {
-  auto cell = ReadUnitKind(s, cell_id);
+                       absl::string_view on, absl::string_view date_field = "") {
+  if (date_field.empty()) date_field = field;
+  auto cell = ReadCellInfo(s, cell_id);
   if (!cell.ok()) return cell.status();
   if (!cell->has_value()) return errors::InvalidArgument(std::string(field), "không có chi bộ này / no such cell");
   if (!IsCellKind((*cell)->kind)) {
@@ -96,11 +98,25 @@ absl::Status CheckCell(db::Session& s, absl::string_view field, absl::string_vie
     return errors::InvalidArgument(std::string(field), "chi bộ đã giải thể / the cell is closed");
   }
   if ((*cell)->opened_on > on) {
-    return errors::InvalidArgument(std::string(field),
+    return errors::InvalidArgument(std::string(date_field),
                                    absl::StrCat("chi bộ thành lập ngày ", (*cell)->opened_on, ", sau ngày ", on,
                                                 " / the cell opened on ", (*cell)->opened_on, ", after ", on));
   }
   return absl::OkStatus();
+}
+
+// Điều lệ Đảng: a citizen of eighteen or older is admitted. True when either
+// date is missing or malformed (their own checks name them).
+bool AdultAtAdmission(absl::string_view birth_date, absl::string_view admitted_on) {
+  if (!time::IsValidDate(birth_date) || !time::IsValidDate(admitted_on)) return true;
+  const absl::CivilDay born = *time::ParseDate(birth_date);
+  const absl::CivilDay adult(born.year() + kMinAdmissionAge, born.month(), born.day());
+  return time::FormatDate(adult) <= admitted_on;
+}
+
+std::string UnderAgeText() {
+  return absl::StrCat("chưa đủ ", kMinAdmissionAge, " tuổi vào ngày vào Đảng / under ", kMinAdmissionAge,
+                      " on admitted_on");
 }
 
 // The date `months` after `date` (a valid date), the day clamped to the
@@ -114,7 +130,7 @@ std::string MonthsAfter(absl::string_view date, int months) {
 
 // The province of the unit `id` (empty if there is none).
 absl::StatusOr<std::string> ProvinceOf(db::Session& s, absl::string_view id) {
-  auto cell = ReadUnitKind(s, id);
+  auto cell = ReadCellInfo(s, id);
   if (!cell.ok()) return cell.status();
   return cell->has_value() ? (*cell)->province_id : std::string();
 }
@@ -269,15 +285,7 @@ absl::Status Registry::CreateMember(const auth::Claims& caller,
   if (time::IsValidDate(in.official_on()) && in.official_on() > today) {
     v.Add("member.official_on", "ở tương lai / in the future");
   }
-  // Điều lệ Đảng: a citizen of eighteen or older is admitted.
-  if (time::IsValidDate(in.birth_date()) && time::IsValidDate(in.admitted_on())) {
-    auto born = time::ParseDate(in.birth_date());
-    const absl::CivilDay adult(born->year() + kMinAdmissionAge, born->month(), born->day());
-    if (time::FormatDate(adult) > in.admitted_on()) {
-      v.Add("member.birth_date", absl::StrCat("chưa đủ ", kMinAdmissionAge, " tuổi vào ngày vào Đảng / under ",
-                                              kMinAdmissionAge, " on admitted_on"));
-    }
-  }
+  if (!AdultAtAdmission(in.birth_date(), in.admitted_on())) v.Add("member.birth_date", UnderAgeText());
   v.CheckDate("in_cell_since", request.in_cell_since(), false);
   if (!request.in_cell_since().empty() && request.in_cell_since() < in.admitted_on()) {
     v.Add("in_cell_since", "trước ngày vào Đảng / before admitted_on");
@@ -297,8 +305,8 @@ absl::Status Registry::CreateMember(const auth::Claims& caller,
   absl::Status status = journal::RunJournaledWrite(
       *db_, {caller.subject, "CreateMember", request.request_id()}, request, response,
       [&](db::Session& s, google::protobuf::Message*, journal::AuditNote& note) -> absl::Status {
-        if (auto st = CheckCell(s, request.in_cell_since().empty() ? "member.admitted_on" : "in_cell_since",
-                                in.home_cell_id(), since);
+        if (auto st = CheckCell(s, "member.home_cell_id", in.home_cell_id(), since,
+                                request.in_cell_since().empty() ? "member.admitted_on" : "in_cell_since");
             !st.ok()) {
           return st;
         }
@@ -417,6 +425,9 @@ absl::Status Registry::UpdateMember(const auth::Claims& caller,
           if (path == "citizen_id") m.set_citizen_id(in.citizen_id());
           if (path == "phone") m.set_phone(in.phone());
         }
+        if (!AdultAtAdmission(m.birth_date(), before.admitted_on())) {
+          return errors::InvalidArgument("member.birth_date", UnderAgeText());
+        }
         auto done = s.Execute(
             sql::kUpdateMemberFields,
             {in.id(), m.card_number(), m.full_name(), MemberSearchKey(m.full_name(), m.card_number()),
@@ -477,9 +488,12 @@ absl::Status Registry::RecordLifecycle(const auth::Claims& caller, v1::MemberEve
           // DOMAIN §2: three months to under a year; for study up to two years.
           auto rules = RulesOn(s, *province, on);
           if (!rules.ok()) return rules.status();
-          const int min = rules->temporary_transfer_min_months();
-          const int max = request.for_study() ? rules->study_transfer_max_months()
-                                              : rules->temporary_transfer_max_months();
+          const v1::Rules defaults = DefaultRules();  // a zero reads as unset (a version stored without it)
+          auto or_default = [](int value, int fallback) { return value > 0 ? value : fallback; };
+          const int min = or_default(rules->temporary_transfer_min_months(), defaults.temporary_transfer_min_months());
+          const int max = request.for_study()
+                              ? or_default(rules->study_transfer_max_months(), defaults.study_transfer_max_months())
+                              : or_default(rules->temporary_transfer_max_months(), defaults.temporary_transfer_max_months());
           const std::string earliest = MonthsAfter(on, min), limit = MonthsAfter(on, max);
           if (request.ends_on() < earliest) {
             return errors::InvalidArgument("ends_on", absl::StrCat("ngắn hơn ", min, " tháng, sớm nhất ", earliest,
@@ -487,11 +501,18 @@ absl::Status Registry::RecordLifecycle(const auth::Claims& caller, v1::MemberEve
           }
           if (request.for_study() ? request.ends_on() > limit : request.ends_on() >= limit) {
             return errors::InvalidArgument(
-                "ends_on", absl::StrCat(request.for_study() ? "quá " : "từ ", max, " tháng trở lên",
-                                        request.for_study() ? " (đi học)" : "", ", muộn nhất ",
-                                        request.for_study() ? limit : "trước " + limit, " / ",
-                                        request.for_study() ? "longer than " : "not under ", max, " months"));
+                "ends_on", request.for_study()
+                               ? absl::StrCat("dài quá ", max, " tháng (đi học), muộn nhất ", limit,
+                                              " / longer than ", max, " months (study)")
+                               : absl::StrCat("phải dưới ", max, " tháng, trước ", limit, " / must be under ",
+                                              max, " months"));
           }
+        }
+        auto terminal = s.QueryOptionalRow(sql::kSelectTerminalStatus, {id});
+        if (!terminal.ok()) return terminal.status();
+        if (terminal->has_value()) {
+          return Refused("MEMBER_LEFT", absl::StrCat("đảng viên đã ra khỏi Đảng từ ", (*terminal)->Text(1),
+                                                     " / member left the party on ", (*terminal)->Text(1)));
         }
         // The home cell on the effective date.
         std::string cell_on = before.home_cell_id();
@@ -624,9 +645,10 @@ absl::Status Registry::AssignPosition(const auth::Claims& caller,
   return WriteMember(
       caller, "AssignPosition", request, request.request_id(), request.member_id(), response,
       [&](db::Session& s, const v1::Member& before, std::vector<std::string>&) -> absl::Status {
-        auto unit = ReadUnitKind(s, request.org_unit_id());
+        auto unit = ReadCellInfo(s, request.org_unit_id());
         if (!unit.ok()) return unit.status();
         if (!unit->has_value()) return errors::InvalidArgument("org_unit_id", "không có tổ chức này / no such org unit");
+        if (absl::Status st = CheckNotTooFarAhead(s, (*unit)->province_id, "effective_on", on); !st.ok()) return st;
         if (IsCellPosition(request.position())) {
           std::string cell_on;
           for (const auto& p : before.home_cell_history()) {
@@ -673,6 +695,9 @@ absl::Status Registry::EndPosition(const auth::Claims& caller, const v1::EndPosi
         if ((*open)->Text(0) >= request.effective_on()) {
           return errors::InvalidArgument("effective_on", "phải sau ngày nhận chức / must be after the position began");
         }
+        auto province = ProvinceOf(s, request.org_unit_id());
+        if (!province.ok()) return province.status();
+        if (absl::Status st = CheckNotTooFarAhead(s, *province, "effective_on", request.effective_on()); !st.ok()) return st;
         if (auto st = s.Execute(sql::kEndPosition, {request.member_id(), request.org_unit_id(), static_cast<int64_t>(request.position()), request.effective_on()}); !st.ok()) return st.status();
         return AddEvent(s, request.member_id(), v1::POSITION_ENDED, request.effective_on(), request.org_unit_id(), "", "", v1::Position_Name(request.position()), caller.subject);
       });

@@ -79,7 +79,8 @@ void CheckPlannedTimes(errors::FieldViolations& v, const std::string& prefix,
 }
 
 absl::Status CheckPlanHorizon(absl::CivilDay day, const std::string& field) {
-  const absl::CivilDay latest = time::Today() + 365 * kMaxPlanYearsAhead;
+  const absl::CivilDay today = time::Today();
+  const absl::CivilDay latest(today.year() + kMaxPlanYearsAhead, today.month(), today.day());
   if (day <= latest) return absl::OkStatus();
   return errors::InvalidArgument(field, absl::StrCat("xa quá ", kMaxPlanYearsAhead, " năm, muộn nhất ",
                                                      time::FormatDate(latest), " / more than ",

@@ -158,7 +158,8 @@ absl::Status CheckRecordDates(const v1::RecordMeetingRequest& r, const v1::Meeti
                                        " days from the planned day: reschedule it"));
   }
   const std::string first_due = time::FormatDate(absl::CivilDay(start));
-  const std::string last_due = time::FormatDate(absl::CivilDay(start) + 365 * kMaxTaskYearsAhead);
+  const std::string last_due =
+      time::FormatDate(absl::CivilDay(start.year() + kMaxTaskYearsAhead, start.month(), start.day()));
   for (int i = 0; i < r.tasks_size(); ++i) {
     const std::string& due = r.tasks(i).due_on();
     if (due.empty() || !time::IsValidDate(due)) continue;

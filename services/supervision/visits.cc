@@ -186,7 +186,20 @@ absl::Status Supervision::RecordVisit(const auth::Claims& caller,
                                                    "\" đã hoãn hoặc hủy / was postponed or cancelled")),
         "MEETING_STATUS", {{"meeting_id", meeting->id()}});
   }
+  // A visit is to a meeting already begun; its recommendations fall due after it.
+  if (meeting->starts_at() > time::FormatLocalMinute(time::NowLocalMinute())) {
+    return errors::InvalidArgument(
+        "visit.meeting_id", absl::StrCat("buổi sinh hoạt ", meeting->starts_at(), " chưa diễn ra / the meeting ",
+                                         meeting->starts_at(), " has not taken place yet"));
+  }
   const std::string date = meeting->starts_at().substr(0, 10);
+  for (int i = 0; i < in.recommendations_size(); ++i) {
+    const std::string& due = in.recommendations(i).due_on();
+    if (!due.empty() && due < date) {
+      v.Add(absl::StrCat("visit.recommendations[", i, "].due_on"),
+            absl::StrCat("trước ngày dự ", date, " / before the visit on ", date));
+    }
+  }
   auto unit = registry_->GetOrgUnit(caller, meeting->cell_id(), date);
   if (!unit.ok()) return unit.status();
   bool owner_above = false;

@@ -164,9 +164,12 @@ const std::vector<CommandSpec>& Commands() {
                          Required(Date("admitted_on", "ngày vào Đảng / admitted on")),
                          Date("official_on", "ngày chính thức / official on"), sex,
                          Date("birth_date", "ngày sinh / birth date"), Str("citizen_id", "số CCCD / citizen id", "CCCD"),
-                         Str("phone", "điện thoại / phone", "PHONE"), Str("id", "mã định danh / id", "ID")},
+                         Str("phone", "điện thoại / phone", "PHONE"), Str("id", "mã định danh / id", "ID"),
+                         Date("in_cell_since", "sinh hoạt ở chi bộ này từ (mặc định: ngày vào Đảng) / in this cell since "
+                                               "(default: admitted_on)")},
                         kMemberCreate}));
-    c->push_back({"member", "get", {"ID"}, "một đảng viên / one member", {}, kMemberGet});
+    c->push_back({"member", "get", {"ID"}, "một đảng viên / one member",
+                  {Date("as_of", "vào ngày / as of this date (default today)")}, kMemberGet});
     c->push_back({"member", "list", {"UNIT_ID"}, "đảng viên của một đơn vị / the members of a unit",
                   {Bool("subtree", "cả cây đơn vị / the whole subtree"),
                    Str("query", "tìm theo tên hoặc số thẻ / search by name or card"),
@@ -206,7 +209,14 @@ const std::vector<CommandSpec>& Commands() {
                           "CELL_ID");
         cmd.flags.push_back(l.until ? NonEmpty(to) : Required(to));
       }
-      if (l.until) cmd.flags.push_back(Date("until", "đến ngày (dự kiến) / expected end"));
+      if (l.until) {
+        FlagSpec until = Date("until", "đến ngày (dự kiến) / expected end");
+        // A temporary transfer has a planned end: its length is checked by the rulebook.
+        cmd.flags.push_back(std::string(l.verb) == "transfer-out" ? Required(until) : until);
+      }
+      if (std::string(l.verb) == "transfer-out") {
+        cmd.flags.push_back(Bool("for_study", "đi học (đến 24 tháng) / for study (up to 24 months)"));
+      }
       if (l.partial) cmd.flags.push_back(Bool("partial", "miễn một phần / partial exemption"));
       cmd.flags.push_back(Str("reason", "lý do / reason"));
       cmd.flags.push_back(Etag());
@@ -584,6 +594,7 @@ int Cli::MemberCreate() {
   m->set_birth_date(a_.Get("birth_date"));
   m->set_citizen_id(a_.Get("citizen_id"));
   m->set_phone(a_.Get("phone"));
+  r.set_in_cell_since(a_.Get("in_cell_since"));
   r.set_request_id(RequestId());
   v1::Member out;
   return PrintMember(stub_->CreateMember(Ctx().get(), r, &out), out);
@@ -592,6 +603,7 @@ int Cli::MemberCreate() {
 int Cli::MemberGet() {
   v1::GetMemberRequest r;
   r.set_id(Arg(0));
+  r.set_as_of(a_.Get("as_of"));
   v1::Member out;
   return PrintMember(stub_->GetMember(Ctx().get(), r, &out), out);
 }
@@ -684,6 +696,7 @@ int Cli::MemberLifecycle() {
   r.set_ends_on(a_.Get("until"));
   r.set_reason(a_.Get("reason"));
   r.set_partial(a_.Bool("partial"));
+  r.set_for_study(a_.Bool("for_study"));
   r.set_etag(a_.Get("etag"));
   r.set_request_id(RequestId());
   v1::Member out;

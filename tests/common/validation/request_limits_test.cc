@@ -76,7 +76,7 @@ TEST(RequestLimitsTest, IntegersStayInTheirRange) {
   EXPECT_TRUE(CheckRequestLimits(r).ok());
 }
 
-TEST(RequestLimitsTest, AnErrorCarriesTwentyViolationsAndACount) {
+TEST(RequestLimitsTest, AnErrorCarriesTenViolationsAndACountAndStaysSmall) {
   sv1::RecordMeetingRequest r;
   for (int i = 0; i < 1000; ++i) r.add_attendance()->set_reason(std::string(501, 'r'));
   absl::Status s = CheckRequestLimits(r);
@@ -84,8 +84,15 @@ TEST(RequestLimitsTest, AnErrorCarriesTwentyViolationsAndACount) {
   ASSERT_EQ(fields.size(), errors::kMaxViolations + 1);
   EXPECT_EQ(fields.front(), "attendance[0].reason");
   EXPECT_EQ(fields.back(), "…");
-  EXPECT_EQ(errors::FieldViolationsOf(s).back().description, "và 980 lỗi khác / and 980 more");
-  EXPECT_LT(s.message().size(), 4000u);
+  EXPECT_EQ(errors::FieldViolationsOf(s).back().description, "và 990 lỗi khác / and 990 more");
+  EXPECT_LT(s.message().size(), 1500u);
+  // Long field paths and descriptions are cut too (an update_mask path echoed).
+  errors::FieldViolations v;
+  for (int i = 0; i < 50; ++i) v.Add(std::string(5000, 'p'), std::string(5000, 'd'));
+  absl::Status big = v.ToStatus();
+  size_t details = 0;
+  for (const auto& fv : errors::FieldViolationsOf(big)) details += fv.field.size() + fv.description.size();
+  EXPECT_LT(details + big.message().size(), 6000u);
 }
 
 TEST(RequestLimitsTest, EchoedValuesAreCutOnACharacterBoundary) {

@@ -245,7 +245,7 @@ TEST_F(GatewayHttpTest, UnknownRoutesAnswerAJsonNotFound) {
   ASSERT_TRUE(post);
   EXPECT_EQ(post->status, 405);
   EXPECT_EQ(post->get_header_value("Allow"), "GET, HEAD");
-  EXPECT_EQ(Code(post), "UNIMPLEMENTED");
+  EXPECT_EQ(Code(post), "METHOD_NOT_ALLOWED");
 }
 
 TEST_F(GatewayHttpTest, EveryResponseCarriesTheSecurityHeaders) {

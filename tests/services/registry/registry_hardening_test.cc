@@ -164,6 +164,28 @@ TEST_F(RegistryHardeningTest, MemberDatesThatCannotBeAreRefused) {
   EXPECT_EQ(out.status(), v1::DECEASED);
 }
 
+TEST_F(RegistryHardeningTest, AMemberWhoLeftGetsNoMoreEventsAndNoImpossibleBirthDate) {
+  MakeUnit(*h_, admin_, "cb", v1::BASE_CELL, "huyen-x");
+  MakeUnit(*h_, admin_, "cb-2", v1::BASE_CELL, "huyen-x");
+  MakeMember(*h_, admin_, "mx", "cb", "2015-01-01", "2016-01-01");
+  // Born after admission: refused on update as on creation.
+  v1::UpdateMemberRequest update;
+  update.mutable_member()->set_id("mx");
+  update.mutable_member()->set_birth_date("2005-01-01");
+  update.mutable_update_mask()->add_paths("birth_date");
+  v1::Member out;
+  EXPECT_EQ(ViolatedFields(h_->stub().UpdateMember(RegistryHarness::Ctx(admin_).get(), update, &out)),
+            std::vector<std::string>{"member.birth_date"});
+  ASSERT_TRUE(h_->stub().RecordDeath(RegistryHarness::Ctx(admin_).get(), Lifecycle("mx", "2024-06-01"), &out).ok());
+  grpc::Status s = h_->stub().TransferMember(RegistryHarness::Ctx(admin_).get(), Lifecycle("mx", "2024-07-01", "cb-2"), &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << s.error_message();
+  for (auto call : {&v1::RegistryService::Stub::StartExemption, &v1::RegistryService::Stub::RecordDeath}) {
+    s = (h_->stub().*call)(RegistryHarness::Ctx(admin_).get(), Lifecycle("mx", "2024-07-01"), &out);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << s.error_message();
+    EXPECT_TRUE(absl::StrContains(s.error_message(), "2024-06-01")) << s.error_message();
+  }
+}
+
 TEST_F(RegistryHardeningTest, TemporaryTransfersKeepToTheRulebooksLengths) {
   MakeUnit(*h_, admin_, "cb", v1::BASE_CELL, "huyen-x");
   MakeUnit(*h_, admin_, "host", v1::BASE_CELL, "huyen-y");

@@ -126,7 +126,7 @@ TEST(CliUsageTest, EveryCommandRefusesAFlagItDoesNotDeclare) {
            {"org", "update", "x", "--kind=BASE_CELL"},
            {"org", "close", "x", "--closed_on=2025-01-01", "--on=2025-01-01"},
            {"org", "move", "x", "--to=y", "--on=2025-01-01", "--parent=z"},
-           {"member", "get", "m", "--as_of=2025-01-01"},
+           {"member", "get", "m", "--subtree"},
            {"member", "create", "--card=1", "--name=n", "--cell=c", "--admitted_on=2020-01-01", "--remote"},
            {"member", "update", "m", "--cell=c"},
            {"member", "events", "m", "--page_size=5"},
