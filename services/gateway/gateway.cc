@@ -8,10 +8,15 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "common/errors/errors.h"
 #include "common/rpc/client.h"
 #include "common/rpc/status_mapping.h"
 #include "google/protobuf/util/json_util.h"
+#include "nlohmann/json.hpp"
+#include "absl/random/random.h"
+#include "absl/time/clock.h"
 #include "services/gateway/csv_export.h"
 #include "services/gateway/web_assets.h"
 
@@ -149,21 +154,20 @@ std::string FileNamePart(absl::string_view text) {
   return out.substr(0, 64);
 }
 
-using ApiHandler = std::function<void(const httplib::Request&, const std::string& token, httplib::Response&)>;
+}  // namespace
 
-// An API route: its query checked (CheckQuery), its token read, then `handler`.
-void Api(httplib::Server& server, const std::string& pattern, std::vector<std::string> allowed,
-         ApiHandler handler) {
-  server.Get(pattern, [allowed = std::move(allowed), handler = std::move(handler)](
+absl::StatusOr<std::string> BearerTokenOf(const httplib::Request& req) { return Token(req); }
+
+void Gateway::Api(httplib::Server& server, const std::string& pattern, std::vector<std::string> allowed,
+                  ApiHandler handler) {
+  server.Get(pattern, [this, allowed = std::move(allowed), handler = std::move(handler)](
                           const httplib::Request& req, httplib::Response& res) {
     if (absl::Status s = CheckQuery(req.params, allowed); !s.ok()) return Error(res, s);
-    absl::StatusOr<std::string> token = Token(req);
+    absl::StatusOr<std::string> token = TokenOf(req, res);
     if (!token.ok()) return Error(res, token.status());
     handler(req, *token, res);
   });
 }
-
-}  // namespace
 
 int HttpStatusOf(grpc::StatusCode code) {
   switch (code) {
@@ -275,7 +279,8 @@ void SetSecurityHeaders(const httplib::Request& req, httplib::Response& res) {
 }
 
 Gateway::Gateway(Backends backends, const auth::TokenVerifier* verifier)
-    : registry_(rv1::RegistryService::NewStub(backends.registry)),
+    : accounts_(rv1::AccountService::NewStub(backends.registry)),
+      registry_(rv1::RegistryService::NewStub(backends.registry)),
       scheduling_(sv1::SchedulingService::NewStub(backends.scheduling)),
       supervision_(pv1::SupervisionService::NewStub(backends.supervision)),
       verifier_(verifier) {}
@@ -287,8 +292,11 @@ void Gateway::Register(httplib::Server& server) {
   // before httplib would read a body for it.
   server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
     if (req.method == "GET" || req.method == "HEAD") return HandlerResponse::Unhandled;
+    if (req.path == kSessionPath && (req.method == "POST" || req.method == "DELETE")) {
+      return HandlerResponse::Unhandled;
+    }
     res.status = 405;
-    res.set_header("Allow", "GET, HEAD");
+    res.set_header("Allow", req.path == kSessionPath ? "POST, DELETE" : "GET, HEAD");
     res.set_content(ErrorBody("METHOD_NOT_ALLOWED", "Chỉ nhận GET và HEAD / only GET and HEAD are allowed"), kJson);
     return HandlerResponse::Handled;
   });
@@ -312,6 +320,7 @@ void Gateway::Register(httplib::Server& server) {
     res.set_content(ErrorBody("INTERNAL", "Lỗi nội bộ / internal error"), kJson);
   });
   server.set_post_routing_handler(SetSecurityHeaders);
+  RegisterSession(server);
 
   // Who the token says the caller is: the dashboard starts at its scope.
   Api(server, "/api/v1/whoami", {}, [this](const httplib::Request&, const std::string& token, httplib::Response& res) {
@@ -417,6 +426,103 @@ void Gateway::Register(httplib::Server& server) {
   }
   server.Get("/favicon.ico", [](const httplib::Request&, httplib::Response& res) {
     res.set_redirect("/favicon.svg", 301);
+  });
+}
+
+// ------------------------------------------------------------ sessions
+
+namespace {
+
+// A cookie's value from the Cookie header ("" when absent).
+std::string CookieValue(const httplib::Request& req, absl::string_view name) {
+  for (absl::string_view part : absl::StrSplit(req.get_header_value("Cookie"), ';')) {
+    part = absl::StripAsciiWhitespace(part);
+    if (absl::StartsWith(part, absl::StrCat(name, "="))) return std::string(part.substr(name.size() + 1));
+  }
+  return "";
+}
+
+// Session cookies: HttpOnly for the token, readable for the CSRF value (the
+// page echoes it in a header: double submit); both SameSite=Strict.
+void SetSessionCookies(httplib::Response& res, const std::string& token, const std::string& csrf, int max_age) {
+  res.set_header("Set-Cookie", absl::StrCat(kSessionCookie, "=", token, "; Path=/; HttpOnly; SameSite=Strict; Max-Age=",
+                                            max_age));
+  res.headers.emplace("Set-Cookie", absl::StrCat(kCsrfCookie, "=", csrf, "; Path=/; SameSite=Strict; Max-Age=", max_age));
+}
+
+std::string NewCsrfValue() {
+  absl::BitGen gen;
+  return absl::StrFormat("%016x%016x", absl::Uniform<uint64_t>(gen), absl::Uniform<uint64_t>(gen));
+}
+
+bool PrintableToken(absl::string_view token) {
+  return !token.empty() && std::all_of(token.begin(), token.end(), [](char c) { return c > 0x20 && c < 0x7F; });
+}
+
+// A session token is renewed once it is this old (it lives 30 minutes).
+constexpr absl::Duration kSessionRefreshAge = absl::Minutes(10);
+constexpr int kSessionCookieSeconds = 12 * 3600;  // the session's own life
+
+}  // namespace
+
+absl::StatusOr<std::string> Gateway::TokenOf(const httplib::Request& req, httplib::Response& res) {
+  if (req.has_header("Authorization")) return BearerTokenOf(req);
+  std::string token = CookieValue(req, kSessionCookie);
+  if (token.empty()) return std::string();
+  if (!PrintableToken(token)) return absl::UnauthenticatedError("Mã phiên không hợp lệ / malformed session cookie");
+  auto claims = verifier_->Verify(token);
+  if (!claims.ok() || absl::Now() - claims->issued_at < kSessionRefreshAge) return token;
+  rv1::RefreshSessionRequest refresh;
+  rv1::Session session;
+  auto ctx = rpc::MakeClientContext(token, absl::Seconds(10));
+  if (accounts_->RefreshSession(ctx.get(), refresh, &session).ok()) {
+    SetSessionCookies(res, session.token(), CookieValue(req, kCsrfCookie), kSessionCookieSeconds);
+    return session.token();
+  }
+  return token;  // still valid for the rest of its life; the next call retries
+}
+
+void Gateway::RegisterSession(httplib::Server& server) {
+  server.Post(kSessionPath, [this](const httplib::Request& req, httplib::Response& res) {
+    if (!absl::StartsWith(req.get_header_value("Content-Type"), "application/json")) {
+      return Error(res, errors::InvalidArgument("Content-Type", "phải là application/json / must be application/json"));
+    }
+    nlohmann::json body = nlohmann::json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+    if (!body.is_object() || !body.contains("username") || !body["username"].is_string() ||
+        !body.contains("password") || !body["password"].is_string()) {
+      return Error(res, errors::InvalidArgument("body", "cần {\"username\": …, \"password\": …} / expects username and password"));
+    }
+    rv1::LoginRequest login;
+    login.set_username(body["username"].get<std::string>());
+    login.set_password(body["password"].get<std::string>());
+    login.set_client_address(req.remote_addr);
+    rv1::Session session;
+    auto ctx = rpc::MakeClientContext("", absl::Seconds(10));
+    grpc::Status status = accounts_->Login(ctx.get(), login, &session);
+    if (!status.ok()) return Error(res, status);
+    const std::string csrf = NewCsrfValue();
+    SetSessionCookies(res, session.token(), csrf, kSessionCookieSeconds);
+    std::string account;
+    if (!ToJson(session.account(), &account)) account = "{}";
+    res.set_content(absl::StrCat("{\"account\":", account, ",\"csrf\":", Quote(csrf),
+                                 ",\"sessionExpiresAt\":", Quote(session.session_expires_at()), "}"),
+                    kJson);
+  });
+  server.Delete(kSessionPath, [this](const httplib::Request& req, httplib::Response& res) {
+    const std::string csrf = CookieValue(req, kCsrfCookie);
+    if (csrf.empty() || req.get_header_value(kCsrfHeader) != csrf) {
+      return Error(res, absl::PermissionDeniedError(
+                            "thiếu mã chống giả mạo (X-CSRF-Token) / the X-CSRF-Token header must match the chibo_csrf cookie"));
+    }
+    const std::string token = CookieValue(req, kSessionCookie);
+    if (PrintableToken(token)) {
+      rv1::LogoutRequest logout;
+      rv1::LogoutResponse out;
+      auto ctx = rpc::MakeClientContext(token, absl::Seconds(10));
+      (void)accounts_->Logout(ctx.get(), logout, &out);  // an expired session is as good as ended
+    }
+    SetSessionCookies(res, "", "", 0);
+    res.set_content("{}", kJson);
   });
 }
 

@@ -10,6 +10,7 @@
 
 #include <httplib.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "chibo/registry/v1/accounts.grpc.pb.h"
 #include "chibo/registry/v1/registry.grpc.pb.h"
 #include "chibo/scheduling/v1/scheduling.grpc.pb.h"
 #include "chibo/supervision/v1/supervision.grpc.pb.h"
@@ -28,7 +30,14 @@ namespace chibo::gateway {
 // Limits of the HTTP API (README, "The dashboard").
 inline constexpr size_t kMaxQueryValueBytes = 256;  // each query parameter's value
 inline constexpr int kMaxPageSize = paging::kMaxPageSize;  // the List RPCs' maximum (1000)
-inline constexpr size_t kMaxRequestBodyBytes = 64 * 1024;  // the API reads no body
+inline constexpr size_t kMaxRequestBodyBytes = 64 * 1024;  // only the login reads a body
+// Log in (POST, JSON {"username","password"}) and out (DELETE, with the
+// X-CSRF-Token header equal to the chibo_csrf cookie). The session token
+// lives in an HttpOnly, SameSite=Strict cookie the page's script never sees.
+inline constexpr char kSessionPath[] = "/api/v1/session";
+inline constexpr char kSessionCookie[] = "chibo_session";
+inline constexpr char kCsrfCookie[] = "chibo_csrf";
+inline constexpr char kCsrfHeader[] = "X-CSRF-Token";
 
 // The security headers of every response.
 inline constexpr absl::string_view kContentSecurityPolicy =
@@ -52,6 +61,19 @@ class Gateway {
   void Register(httplib::Server& server);
 
  private:
+  using ApiHandler = std::function<void(const httplib::Request&, const std::string& token, httplib::Response&)>;
+  // An API route: its query checked (CheckQuery), its token read (Bearer
+  // header, else the session cookie, renewed when half its life is gone),
+  // then `handler`.
+  void Api(httplib::Server& server, const std::string& pattern, std::vector<std::string> allowed,
+           ApiHandler handler);
+  // POST kSessionPath (log in), DELETE (log out).
+  void RegisterSession(httplib::Server& server);
+  // The caller's token: the Authorization header's, else the session cookie's
+  // (refreshed through AccountService when older than kSessionRefreshAge).
+  absl::StatusOr<std::string> TokenOf(const httplib::Request& req, httplib::Response& res);
+
+  std::unique_ptr<registry::v1::AccountService::Stub> accounts_;
   std::unique_ptr<registry::v1::RegistryService::Stub> registry_;
   std::unique_ptr<scheduling::v1::SchedulingService::Stub> scheduling_;
   std::unique_ptr<supervision::v1::SupervisionService::Stub> supervision_;

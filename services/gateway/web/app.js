@@ -8,6 +8,8 @@ const I18N = {
     title: 'Party cell meetings', org: 'Organization', periodKind: 'Period', year: 'Year', half: 'Half-year',
     quarter: 'Quarter', month: 'Month', yearLabel: 'Year', part: 'Part', show: 'Show', print: 'Print',
     needToken: 'Paste an access token to see the reports:', save: 'Save',
+    signIn: 'Sign in', signOut: 'Sign out', username: 'User name', password: 'Password',
+    orToken: 'Or use an access token',
     activityTitle: 'Supervision activity', csv: 'Download CSV', level: 'Level', cells: 'Cells attended',
     baseCells: 'Base cells', subCells: 'Subordinate cells', committeeMeetings: 'Base-committee meetings',
     thematic: 'Thematic meetings', most: 'Most by one', fewest: 'Fewest by one', byChild: 'By subordinate unit',
@@ -49,8 +51,11 @@ function applyLanguage() {
   });
 }
 
+// A pasted token goes in the Authorization header; otherwise the session
+// cookie (HttpOnly, set by signing in) rides along by itself.
 async function api(path) {
-  const res = await fetch(path, { headers: { Authorization: `Bearer ${state.token}` } });
+  const headers = state.token ? { Authorization: `Bearer ${state.token}` } : {};
+  const res = await fetch(path, { headers, credentials: 'same-origin' });
   if (!res.ok) {
     let message = `${res.status}`;
     try { message = (await res.json()).message; } catch (e) { /* not JSON */ }
@@ -235,9 +240,17 @@ async function start() {
   fillParts();
   if (params.get('part')) $('part').value = params.get('part');
   applyLanguage();
-  if (!state.token) { $('login').hidden = false; return; }
   try {
-    const me = await json('/api/v1/whoami');
+    let me;
+    try {
+      me = await json('/api/v1/whoami');
+    } catch (e) {
+      if (e.status !== 401) throw e;
+      $('login').hidden = false;  // no token and no session: sign in
+      return;
+    }
+    $('login').hidden = true;
+    $('sign-out').hidden = state.token !== '';
     const root = await json(`/api/v1/org-units/${me.scopeOrgId}`);
     state.path = [{ id: root.id, name: root.name }];
     const org = params.get('org');
@@ -266,6 +279,38 @@ $('lang').addEventListener('click', () => {
   localStorage.setItem('chibo.lang', state.lang);
   applyLanguage();
   refresh();
+});
+function cookie(name) {
+  const found = document.cookie.split('; ').find((c) => c.startsWith(`${name}=`));
+  return found ? found.slice(name.length + 1) : '';
+}
+
+$('login-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const res = await fetch('/api/v1/session', {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: $('username').value.trim(), password: $('password').value }),
+  });
+  $('password').value = '';
+  if (!res.ok) {
+    let message = `${res.status}`;
+    try { message = (await res.json()).message; } catch (err) { /* not JSON */ }
+    $('login-error').textContent = message;
+    $('login-error').hidden = false;
+    return;
+  }
+  $('login-error').hidden = true;
+  localStorage.removeItem('chibo.token');
+  state.token = '';
+  start();
+});
+$('sign-out').addEventListener('click', async () => {
+  await fetch('/api/v1/session', {
+    method: 'DELETE', credentials: 'same-origin', headers: { 'X-CSRF-Token': cookie('chibo_csrf') },
+  });
+  location.reload();
 });
 $('save-token').addEventListener('click', () => {
   localStorage.setItem('chibo.token', $('token').value.trim());

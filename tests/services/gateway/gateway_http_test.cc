@@ -377,6 +377,7 @@ class GatewayOverRealServicesTest : public ::testing::Test {
     ASSERT_TRUE(verifier.ok()) << verifier.status();
     verifier_ = *std::move(verifier);
     token_ = chibo::testing::SignToken(*key, auth::Role::kAdmin, "tinh");
+    registry_addr_ = addr[0];
     auto registry = rv1::RegistryService::NewStub(rpc::MakeChannel(addr[0], "chibo.registry.v1.RegistryService"));
     ASSERT_TRUE(chibo::testing::CreateUnit(*registry, token_, "tinh", rv1::PROVINCE, "").ok());
     for (const char* id : {"xa-1", "xa-2", "xa-3"}) {
@@ -395,7 +396,7 @@ class GatewayOverRealServicesTest : public ::testing::Test {
     chibo::testing::RemoveTree(dir_);
   }
 
-  std::string dir_, token_;
+  std::string dir_, token_, registry_addr_;
   std::vector<std::unique_ptr<chibo::testing::ChildProcess>> processes_;
   std::unique_ptr<auth::TokenVerifier> verifier_;
   std::unique_ptr<GatewayServer> gateway_;
@@ -441,6 +442,75 @@ TEST_F(GatewayOverRealServicesTest, BadQueriesAre400AndPageSizeIsHonoured) {
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 400);
   EXPECT_EQ(ViolatedFields(res), std::vector<std::string>{"page_size"});
+}
+
+}  // namespace
+}  // namespace chibo::gateway
+
+namespace chibo::gateway {
+namespace {
+
+// The value of cookie `name` among the response's Set-Cookie headers, with its attributes.
+std::string SetCookie(const httplib::Result& res, const std::string& name) {
+  for (auto [it, end] = res->headers.equal_range("Set-Cookie"); it != end; ++it) {
+    if (absl::StartsWith(it->second, name + "=")) return it->second;
+  }
+  return "";
+}
+
+TEST_F(GatewayOverRealServicesTest, ASignedInSessionLivesInAnHttpOnlyCookieAndLogoutNeedsTheCsrfHeader) {
+  auto accounts = rv1::AccountService::NewStub(rpc::MakeChannel(registry_addr_, "chibo.registry.v1.AccountService"));
+  rv1::CreateAccountRequest create;
+  create.mutable_account()->set_username("bithu.xa1");
+  create.mutable_account()->add_roles("secretary");
+  create.mutable_account()->set_scope_org_id("xa-1");
+  create.set_password("mật-khẩu-đủ-dài");
+  rv1::Account account;
+  auto ctx = rpc::MakeClientContext(token_, absl::Seconds(10));
+  grpc::Status created = accounts->CreateAccount(ctx.get(), create, &account);
+  ASSERT_TRUE(created.ok()) << created.error_message();
+
+  auto client = gateway_->Client();
+  auto res = client.Post(kSessionPath, R"({"username":"bithu.xa1","password":"sai-mat-khau"})", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 401) << res->body;
+  res = client.Post(kSessionPath, R"({"username":"bithu.xa1","password":"mật-khẩu-đủ-dài"})", "application/json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  const std::string session = SetCookie(res, kSessionCookie), csrf = SetCookie(res, kCsrfCookie);
+  EXPECT_TRUE(absl::StrContains(session, "HttpOnly")) << session;
+  EXPECT_TRUE(absl::StrContains(session, "SameSite=Strict")) << session;
+  EXPECT_FALSE(absl::StrContains(csrf, "HttpOnly")) << csrf;  // the page echoes it
+  const std::string session_value = session.substr(0, session.find(';'));
+  const std::string csrf_value = csrf.substr(std::string(kCsrfCookie).size() + 1, csrf.find(';') - std::string(kCsrfCookie).size() - 1);
+  const httplib::Headers cookies = {{"Cookie", absl::StrCat(session_value, "; ", kCsrfCookie, "=", csrf_value)}};
+
+  // The cookie alone signs the page in, with the account's scope.
+  res = client.Get("/api/v1/whoami", cookies);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200) << res->body;
+  EXPECT_TRUE(absl::StrContains(res->body, "account:bithu.xa1")) << res->body;
+  res = client.Get("/api/v1/org-units/xa-2", cookies);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 403) << res->body;
+  // Logging out needs the CSRF header (a cross-site form cannot send it).
+  res = client.Delete(kSessionPath, cookies);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 403) << res->body;
+  httplib::Headers with_csrf = cookies;
+  with_csrf.emplace(kCsrfHeader, csrf_value);
+  res = client.Delete(kSessionPath, with_csrf);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200) << res->body;
+  EXPECT_TRUE(absl::StrContains(SetCookie(res, kSessionCookie), "Max-Age=0"));
+  // The session is over: its token can no longer be renewed.
+  rv1::Session renewed;
+  auto renew = rpc::MakeClientContext(session_value.substr(std::string(kSessionCookie).size() + 1), absl::Seconds(10));
+  EXPECT_EQ(accounts->RefreshSession(renew.get(), {}, &renewed).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  // Other methods still answer 405 everywhere else.
+  res = client.Post("/api/v1/whoami", "", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 405);
 }
 
 }  // namespace
