@@ -106,15 +106,18 @@ fi
 # a token of its own that expires in an hour; after that, paste the file's.
 LINK_TOKEN=$("$BUILD_DIR/tools/chibo" token issue --role=admin --org=tinh --subject=dashboard-link \
   --hours=1 --data_dir="$DATA") || LINK_TOKEN=
+# The demo's history runs to today: the dashboard opens on the current year.
+YEAR=$(TZ=Asia/Ho_Chi_Minh date +%Y)
+TODAY=$(TZ=Asia/Ho_Chi_Minh date +%F)
 cat <<MSG
 
 chibo đang chạy / is up (SQLite under $DATA, Redis on 127.0.0.1:$REDIS_PORT)
-  Bảng điều khiển / dashboard: http://$HTTP/?year=2025
+  Bảng điều khiển / dashboard: http://$HTTP/?year=$YEAR
 MSG
 if [ -n "$LINK_TOKEN" ]; then
   cat <<MSG
   Đăng nhập (liên kết hết hạn sau 1 giờ) / sign-in link (expires in 1 hour):
-    http://$HTTP/?year=2025#token=$LINK_TOKEN
+    http://$HTTP/?year=$YEAR#token=$LINK_TOKEN
 MSG
 fi
 cat <<MSG
@@ -125,7 +128,7 @@ cat <<MSG
 
 Thử / try:
   $BUILD_DIR/tools/chibo --addr=$REGISTRY --data_dir=$DATA org list tinh
-  $BUILD_DIR/tools/chibo --addr=$REGISTRY --data_dir=$DATA roster cb-00-000-00 --date=2025-06-30
+  $BUILD_DIR/tools/chibo --addr=$REGISTRY --data_dir=$DATA roster cb-00-000-00 --date=$TODAY
 Dừng / stop:
   bash deploy/local/up.sh --down
 MSG

@@ -1,6 +1,7 @@
 // The run command end to end: `deploy/local/up.sh` (on free ports, a temp
 // data directory and a small demo province) brings up redis-server and the
-// four processes; headless Chromium opens the dashboard, and every figure it
+// four processes; headless Chromium opens the dashboard on the current year
+// (the demo's history runs from January 2025 to today), and every figure it
 // shows is checked against the report RPCs; `up.sh --down` stops it all.
 #include <grpcpp/grpcpp.h>
 
@@ -13,6 +14,7 @@
 #include "absl/strings/strip.h"
 #include "chibo/supervision/v1/supervision.grpc.pb.h"
 #include "common/rpc/client.h"
+#include "common/time/dates.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
@@ -66,7 +68,10 @@ TEST_F(DashboardTest, TheRunCommandServesADashboardShowingTheReportsFigures) {
   auto up = Up({});
   ASSERT_TRUE(up.ok()) << up.status();
   ASSERT_TRUE(up->ok()) << up->output;
-  EXPECT_NE(up->output.find(absl::StrCat("http://", http_, "/?year=2025#token=")), std::string::npos) << up->output;
+  const absl::CivilDay today = time::Today();
+  const std::string year = absl::StrCat(today.year());
+  EXPECT_NE(up->output.find(absl::StrCat("http://", http_, "/?year=", year, "#token=")), std::string::npos)
+      << up->output;
   std::ifstream token_file(dir_ + "/admin.token");
   std::string token;
   std::getline(token_file, token);
@@ -77,18 +82,32 @@ TEST_F(DashboardTest, TheRunCommandServesADashboardShowingTheReportsFigures) {
       absl::StrCat("127.0.0.1:", supervision_port_), "chibo.supervision.v1.SupervisionService"));
   pv1::ReportRequest request;
   request.set_org_unit_id("tinh");
-  request.set_period("2025");
+  auto reports = [&](const std::string& period, pv1::ActivityReport* activity, pv1::ComplianceReport* compliance) {
+    request.set_period(period);
+    ASSERT_TRUE(stub->GetActivityReport(rpc::MakeClientContext(token, absl::Seconds(30)).get(), request, activity).ok());
+    ASSERT_TRUE(stub->GetComplianceReport(rpc::MakeClientContext(token, absl::Seconds(30)).get(), request, compliance).ok());
+  };
   pv1::ActivityReport activity;
   pv1::ComplianceReport compliance;
-  ASSERT_TRUE(stub->GetActivityReport(rpc::MakeClientContext(token, absl::Seconds(30)).get(), request, &activity).ok());
-  ASSERT_TRUE(stub->GetComplianceReport(rpc::MakeClientContext(token, absl::Seconds(30)).get(), request, &compliance).ok());
+  // 2025, a whole year of the history: every cell expected every month,
+  // meetings held, visits by both levels.
+  reports("2025", &activity, &compliance);
   ASSERT_EQ(activity.levels_size(), 2) << "the demo has provincial and district visits";
   ASSERT_GT(compliance.totals().meetings_held(), 0);
+  EXPECT_EQ(compliance.totals().regular_expected(), 12 * compliance.totals().cells());
+  // The history reaches today: last month was recorded and visited.
+  const absl::CivilMonth last_month = absl::CivilMonth(today) - 1;
+  reports(absl::StrFormat("%04d-%02d", last_month.year(), last_month.month()), &activity, &compliance);
+  EXPECT_GT(compliance.totals().meetings_held(), 0) << request.period();
+  EXPECT_GT(compliance.totals().regular_held(), compliance.totals().regular_expected() / 2) << request.period();
+  EXPECT_EQ(activity.levels_size(), 2) << request.period();
+  // What the dashboard opens on: the current year.
+  reports(year, &activity, &compliance);
 
   // What the dashboard shows.
   const std::string shot = dir_ + "/dashboard.png";
   auto browser = RunCommand({"node", std::string(CHIBO_SOURCE_DIR) + "/tests/e2e/dashboard_figures.mjs",
-                             absl::StrCat("http://", http_), token, "2025", shot},
+                             absl::StrCat("http://", http_), token, year, shot},
                             absl::Minutes(3));
   ASSERT_TRUE(browser.ok()) << browser.status();
   ASSERT_TRUE(browser->ok()) << browser->output;
@@ -100,7 +119,7 @@ TEST_F(DashboardTest, TheRunCommandServesADashboardShowingTheReportsFigures) {
     auto it = figures.find(key);
     return it == figures.end() ? std::string("<missing " + key + ">") : it->second.string_value();
   };
-  EXPECT_EQ(top.fields().at("loaded").string_value(), "tinh|2025");
+  EXPECT_EQ(top.fields().at("loaded").string_value(), "tinh|" + year);
   EXPECT_TRUE(shown.fields().at("errors").list_value().values().empty()) << browser->output;
   EXPECT_EQ(top.fields().at("narrative").string_value(), activity.narrative());
   for (const auto& level : activity.levels()) {
@@ -136,7 +155,7 @@ TEST_F(DashboardTest, TheRunCommandServesADashboardShowingTheReportsFigures) {
     argv.insert(argv.end(), words.begin(), words.end());
     return RunCommand(argv);
   };
-  auto json = with({"--json", "report", "compliance", "tinh", "2025"});
+  auto json = with({"--json", "report", "compliance", "tinh", year});
   ASSERT_TRUE(json.ok() && json->ok()) << (json.ok() ? json->output : json.status().ToString());
   pv1::ComplianceReport from_cli;
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json->output, &from_cli).ok()) << json->output;

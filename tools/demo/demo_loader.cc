@@ -100,7 +100,19 @@ class Loader {
     absl::Status status = rpc::FromGrpcStatus(s);
     return absl::Status(status.code(), absl::StrCat(what, ": ", status.message()));
   }
-  std::string Day(int month, int day) const { return absl::StrFormat("%04d-%02d-%02d", options_.year, month, day); }
+  static std::string Day(absl::CivilDay d) { return time::FormatDate(d); }
+  // The history's first day, and the last day of its last month.
+  std::string FirstDay() const { return Day(absl::CivilDay(plan_.first)); }
+  std::string LastDay() const { return Day(absl::CivilDay(plan_.last + 1) - 1); }
+  // Meetings dated before this are recorded; later ones stay planned.
+  std::string AsOf() const { return Day(options_.as_of); }
+  // Visits fall in the months before as_of's.
+  absl::CivilMonth LastVisitMonth() const { return absl::CivilMonth(options_.as_of) - 1; }
+  // Holds a seat or leads a team for the whole history: in the party (and
+  // not exempted) from before it began.
+  bool Veteran(const PlannedMember& m) const {
+    return m.exempted_from.empty() && m.member.admitted_on() < FirstDay();
+  }
 
   absl::Status Units() {
     // Level by level: a unit's parent exists before it.
@@ -195,7 +207,7 @@ class Loader {
           FirstStart(rule, weekday, committee ? "14:00" : (rng() % 3 == 0 ? "19:30" : "08:00")));
       series->set_duration_minutes(committee ? 120 : 150);
       series->set_place(committee ? "Hội trường Đảng ủy" : "Nhà văn hóa");
-      r.set_materialize_until(Day(12, 31));
+      // Materialized to the service's rolling horizon (its default).
       r.set_request_id(RequestId("series", unit.id()));
       sv1::MeetingSeries out;
       return Check(scheduling_->CreateSeries(Ctx().get(), r, &out), unit.id());
@@ -205,15 +217,15 @@ class Loader {
     return s;
   }
 
-  // The first day of the year's January on which `rule` (on `weekday`,
-  // "MO".."FR") falls, at `time`.
+  // The first day of the history's first month on which `rule` (on
+  // `weekday`, "MO".."FR") falls, at `time`.
   std::string FirstStart(const std::string& rule, const std::string& weekday,
                          const std::string& time) const {
     static const std::map<std::string, absl::Weekday> kWeekdays = {
         {"MO", absl::Weekday::monday}, {"TU", absl::Weekday::tuesday},
         {"WE", absl::Weekday::wednesday}, {"FR", absl::Weekday::friday}};
-    for (int day = 1; day <= 31; ++day) {
-      absl::CivilDay d(options_.year, 1, day);
+    for (int day = 1; day <= 28; ++day) {
+      absl::CivilDay d(plan_.first.year(), plan_.first.month(), day);
       if (absl::GetWeekday(d) != kWeekdays.at(weekday)) continue;
       const int nth = (day - 1) / 7 + 1;
       const bool match = rule.find("BYMONTHDAY") != std::string::npos ? (day >= 3 && day <= 9)
@@ -222,28 +234,38 @@ class Loader {
                          : rule.find("BYDAY=3") != std::string::npos ? nth == 3 : false;
       if (match) return absl::StrCat(time::FormatDate(d), "T", time);
     }
-    return absl::StrCat(Day(1, 1), "T", time);  // unreachable for the rules above
+    return absl::StrCat(FirstDay(), "T", time);  // unreachable for the rules above
   }
 
+  // Most cells hold a thematic meeting in the middle month of most quarters
+  // of the history (those after as_of stay planned).
   absl::Status ThematicMeetings() {
-    std::vector<std::pair<const PlannedUnit*, int>> planned;  // cell, quarter
+    std::vector<absl::CivilMonth> months;  // the middle month of each quarter
+    for (absl::CivilMonth q = absl::CivilMonth(plan_.first.year(), 3 * ((plan_.first.month() - 1) / 3) + 1);
+         q <= plan_.last; q += 3) {
+      if (q + 1 >= plan_.first) months.push_back(q + 1);
+    }
+    std::vector<std::pair<const PlannedUnit*, absl::CivilMonth>> planned;  // cell, month
     for (const PlannedUnit* c : cells_) {
-      for (int q = 1; q <= 4; ++q) {
-        auto rng = RngFor(options_.seed, absl::StrCat("thematic/", c->unit.id(), "/", q));
-        if (std::uniform_real_distribution<double>(0, 1)(rng) < 0.85) planned.emplace_back(c, q);
+      for (absl::CivilMonth month : months) {
+        auto rng = RngFor(options_.seed, absl::StrCat("thematic/", c->unit.id(), "/", month.year(), "-Q",
+                                                      (month.month() + 2) / 3));
+        if (std::uniform_real_distribution<double>(0, 1)(rng) < 0.85) planned.emplace_back(c, month);
       }
     }
     summary_.thematic_meetings = static_cast<int>(planned.size());
     auto s = RunParallel(options_.threads, planned.size(), [&](size_t i) {
-      const int month = 3 * (planned[i].second - 1) + 2;
+      const absl::CivilMonth month = planned[i].second;
+      const std::string day = Day(absl::CivilDay(month.year(), month.month(), 24));
       sv1::CreateMeetingRequest r;
       r.mutable_meeting()->set_cell_id(planned[i].first->unit.id());
       r.mutable_meeting()->set_kind(sv1::THEMATIC);
       r.mutable_meeting()->set_title("Sinh hoạt chuyên đề: học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh");
-      r.mutable_meeting()->set_starts_at(absl::StrCat(Day(month, 24), "T19:30"));
-      r.mutable_meeting()->set_ends_at(absl::StrCat(Day(month, 24), "T21:30"));
+      r.mutable_meeting()->set_starts_at(absl::StrCat(day, "T19:30"));
+      r.mutable_meeting()->set_ends_at(absl::StrCat(day, "T21:30"));
       r.mutable_meeting()->set_place("Nhà văn hóa");
-      r.set_request_id(RequestId("thematic", absl::StrCat(planned[i].first->unit.id(), "-", planned[i].second)));
+      r.set_request_id(RequestId("thematic", absl::StrCat(planned[i].first->unit.id(), "-", month.year(), "-",
+                                                         (month.month() + 2) / 3)));
       sv1::Meeting out;
       return Check(scheduling_->CreateMeeting(Ctx().get(), r, &out), r.meeting().cell_id());
     });
@@ -258,8 +280,8 @@ class Loader {
     auto s = RunParallel(options_.threads, all.size(), [&](size_t i) {
       sv1::ListMeetingsRequest r;
       r.set_org_unit_id(all[i]->unit.id());
-      r.set_from(Day(1, 1));
-      r.set_to(Day(12, 31));
+      r.set_from(FirstDay());
+      r.set_to(LastDay());
       r.set_page_size(1000);
       sv1::ListMeetingsResponse out;
       if (auto st = Check(scheduling_->ListMeetings(Ctx().get(), r, &out), r.org_unit_id()); !st.ok()) return st;
@@ -274,12 +296,12 @@ class Loader {
   }
 
   absl::Status RecordMeetings() {
-    const std::string today = time::TodayText();
+    const std::string as_of = AsOf();
     std::vector<std::pair<std::string, const MeetingRef*>> todo;  // cell, meeting
     for (const PlannedUnit* c : cells_) {
       for (const MeetingRef& m : meetings_[c->unit.id()]) {
         auto rng = RngFor(options_.seed, "record/" + c->unit.id() + "/" + m.starts_at);
-        if (m.starts_at.substr(0, 10) < today && std::uniform_real_distribution<double>(0, 1)(rng) < 0.95) {
+        if (m.starts_at.substr(0, 10) < as_of && std::uniform_real_distribution<double>(0, 1)(rng) < 0.95) {
           todo.emplace_back(c->unit.id(), &m);
         }
       }
@@ -333,7 +355,7 @@ class Loader {
       if (district < 0 || c->district == district) cells.insert(c->unit.id());
     }
     for (const auto& m : plan_.members) {
-      if (cells.count(m.member.home_cell_id()) && m.exempted_from.empty()) in.push_back(&m);
+      if (cells.count(m.member.home_cell_id()) && Veteran(m)) in.push_back(&m);
     }
     return in.empty() ? plan_.members.front().member.id() : in[(k * 7919) % in.size()]->member.id();
   }
@@ -345,7 +367,7 @@ class Loader {
     std::map<std::string, std::string> parent;
     for (const auto& u : plan_.units) parent[u.unit.id()] = u.unit.parent_id();
     for (const auto& m : plan_.members) {
-      if (!m.exempted_from.empty()) continue;
+      if (!Veteran(m)) continue;
       const std::string& committee = parent[m.member.home_cell_id()];
       members_by_committee[committee].push_back(&m);
     }
@@ -362,7 +384,7 @@ class Loader {
     // Provincial committee members following a cell each (seed 000).
     for (int k = 0; k < 20 && k < static_cast<int>(plan_.members.size()); ++k) {
       const PlannedMember& m = plan_.members[(k * 1777) % plan_.members.size()];
-      if (!m.exempted_from.empty()) continue;
+      if (!Veteran(m)) continue;
       seats.emplace_back("tinh", m.member.id());
       followers_.push_back(&m);
     }
@@ -372,7 +394,7 @@ class Loader {
       r.set_member_id(seats[i].second);
       r.set_org_unit_id(seats[i].first);
       r.set_position(rv1::COMMITTEE_MEMBER);
-      r.set_effective_on(Day(1, 1));
+      r.set_effective_on(FirstDay());
       r.set_request_id(RequestId("seat", absl::StrCat(seats[i].first, "-", seats[i].second)));
       rv1::Member out;
       return Check(registry_->AssignPosition(Ctx().get(), r, &out), seats[i].second);
@@ -381,11 +403,11 @@ class Loader {
 
   // Base committees' own monthly meetings, recorded against their members.
   absl::Status RecordCommitteeMeetings() {
-    const std::string today = time::TodayText();
+    const std::string as_of = AsOf();
     std::vector<std::pair<std::string, const MeetingRef*>> todo;
     for (const PlannedUnit* c : committees_) {
       for (const MeetingRef& m : meetings_[c->unit.id()]) {
-        if (m.starts_at.substr(0, 10) < today) todo.emplace_back(c->unit.id(), &m);
+        if (m.starts_at.substr(0, 10) < as_of) todo.emplace_back(c->unit.id(), &m);
       }
     }
     return RunParallel(options_.threads, todo.size(), [&](size_t i) {
@@ -421,19 +443,19 @@ class Loader {
   // quarter, alone, on behalf of the provincial committee.
   absl::Status FollowerVisits() {
     std::vector<std::pair<const PlannedMember*, const MeetingRef*>> todo;
-    const std::string today = time::TodayText();
+    const std::string visits_before = Day(absl::CivilDay(LastVisitMonth() + 1));
     for (size_t k = 0; k < followers_.size(); ++k) {
       const PlannedUnit* cell = cells_[(k * 389) % cells_.size()];
       pv1::AssignFollowerRequest a;
       a.mutable_assignment()->set_member_id(followers_[k]->member.id());
       a.mutable_assignment()->set_cell_id(cell->unit.id());
-      a.mutable_assignment()->set_from_date(Day(1, 1));
+      a.mutable_assignment()->set_from_date(FirstDay());
       a.set_request_id(RequestId("follow", followers_[k]->member.id()));
       pv1::FollowAssignment out;
       if (auto st = Check(supervision_->AssignFollower(Ctx().get(), a, &out), cell->unit.id()); !st.ok()) return st;
       for (const MeetingRef& m : meetings_[cell->unit.id()]) {
         const int month = std::stoi(m.starts_at.substr(5, 2));
-        if (m.kind != sv1::THEMATIC && month % 3 == 1 && m.starts_at.substr(0, 10) < today) {
+        if (m.kind != sv1::THEMATIC && month % 3 == 1 && m.starts_at.substr(0, 10) < visits_before) {
           todo.emplace_back(followers_[k], &m);
         }
       }
@@ -490,14 +512,14 @@ class Loader {
     };
     std::vector<Planned> visits;
     std::set<std::pair<std::string, std::string>> seen;
-    const std::string today = time::TodayText();
+    const std::string as_of = AsOf();
     // The meetings of `units` in `month` of a kind, as candidates.
-    auto candidates = [&](const std::vector<const PlannedUnit*>& units, int month, bool thematic) {
+    auto candidates = [&](const std::vector<const PlannedUnit*>& units, absl::CivilMonth month, bool thematic) {
       std::vector<std::pair<const PlannedUnit*, const MeetingRef*>> out;
-      const std::string prefix = absl::StrFormat("%04d-%02d", options_.year, month);
+      const std::string prefix = absl::StrFormat("%04d-%02d", month.year(), month.month());
       for (const PlannedUnit* u : units) {
         for (const MeetingRef& m : meetings_[u->unit.id()]) {
-          if (m.starts_at.compare(0, 7, prefix) != 0 || m.starts_at.substr(0, 10) >= today) continue;
+          if (m.starts_at.compare(0, 7, prefix) != 0 || m.starts_at.substr(0, 10) >= as_of) continue;
           if ((m.kind == sv1::THEMATIC) != thematic) continue;
           out.emplace_back(u, &m);
           if (u->unit.remote()) out.emplace_back(u, &m);  // remote cells are favoured
@@ -505,8 +527,8 @@ class Loader {
       }
       return out;
     };
-    auto choose = [&](const std::string& team, const std::vector<const PlannedUnit*>& units, int month,
-                      bool thematic, int count, std::mt19937_64& rng) {
+    auto choose = [&](const std::string& team, const std::vector<const PlannedUnit*>& units,
+                      absl::CivilMonth month, bool thematic, int count, std::mt19937_64& rng) {
       auto pool = candidates(units, month, thematic);
       for (int n = 0; n < count && !pool.empty(); ++n) {
         const auto& pick = pool[rng() % pool.size()];
@@ -516,20 +538,21 @@ class Loader {
     std::map<int, std::vector<const PlannedUnit*>> cells_by_district, committees_by_district;
     for (const PlannedUnit* c : cells_) cells_by_district[c->district].push_back(c);
     for (const PlannedUnit* c : committees_) committees_by_district[c->district].push_back(c);
-    for (int month = 1; month <= 12; ++month) {
+    for (absl::CivilMonth month = plan_.first; month <= LastVisitMonth(); ++month) {
+      const std::string ym = absl::StrFormat("%04d-%02d", month.year(), month.month());
       for (size_t k = 0; k < province_teams_.size(); ++k) {
-        auto rng = RngFor(options_.seed, absl::StrCat("visit/", province_teams_[k], "/", month));
+        auto rng = RngFor(options_.seed, absl::StrCat("visit/", province_teams_[k], "/", ym));
         std::vector<const PlannedUnit*> cells, committees;
         for (int d = static_cast<int>(k); d < plan_.district_count; d += static_cast<int>(province_teams_.size())) {
           cells.insert(cells.end(), cells_by_district[d].begin(), cells_by_district[d].end());
           committees.insert(committees.end(), committees_by_district[d].begin(), committees_by_district[d].end());
         }
         choose(province_teams_[k], cells, month, false, 1 + static_cast<int>(rng() % 2), rng);
-        if (month % 2 == 0) choose(province_teams_[k], committees, month, false, 1, rng);
-        if (month % 3 == 2) choose(province_teams_[k], cells, month, true, 1, rng);
+        if (month.month() % 2 == 0) choose(province_teams_[k], committees, month, false, 1, rng);
+        if (month.month() % 3 == 2) choose(province_teams_[k], cells, month, true, 1, rng);
       }
       for (const auto& [district, team] : district_teams_) {
-        auto rng = RngFor(options_.seed, absl::StrCat("visit/", team, "/", month));
+        auto rng = RngFor(options_.seed, absl::StrCat("visit/", team, "/", ym));
         const auto& cells = cells_by_district[district];
         const int count = std::max<int>(1, static_cast<int>(cells.size() * 0.045 + 0.5));
         choose(team, cells, month, false, count, rng);

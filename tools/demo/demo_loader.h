@@ -1,7 +1,8 @@
 // Loads a planned demo province through the services' own RPCs: the tree
-// and members into the registry, a year of meetings with realistic
-// attendance into scheduling, and visits by provincial and district teams
-// into supervision. Every random choice comes from the seed (per meeting,
+// and members into the registry, its history of meetings — from the first
+// month of the plan to `as_of`, recorded with realistic attendance when held
+// before `as_of` — into scheduling, and visits by provincial and district
+// teams in the months before `as_of`'s into supervision. Every random choice comes from the seed (per meeting,
 // independent of thread order), and every write carries a request_id derived
 // from it, so a load that stopped half-way can simply be run again.
 #ifndef CHIBO_TOOLS_DEMO_DEMO_LOADER_H_
@@ -11,6 +12,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "tools/demo/demo_plan.h"
 
 namespace chibo::demo {
@@ -21,7 +23,11 @@ struct LoadOptions {
   std::string supervision_addr = "127.0.0.1:50053";
   std::string token;  // an admin token scoped to the province
   uint64_t seed = 2023;
-  int year = 2025;    // the year of meetings and visits
+  // Meetings before this day are recorded (95% of cell meetings), later ones
+  // stay planned; visits fall in the months before its month. At most today
+  // (the services record only meetings already held). The same plan and
+  // as_of give the same records and visits.
+  absl::CivilDay as_of = absl::CivilDay(2026, 1, 1);
   int threads = 8;    // calls in flight
   std::function<void(const std::string&)> progress = [](const std::string&) {};
 };
@@ -32,6 +38,8 @@ struct LoadSummary {
   double seconds = 0;
 };
 
+// `options.as_of` falls in the plan's last month, or is the day after it
+// (the whole last month recorded).
 absl::StatusOr<LoadSummary> LoadProvince(const ProvincePlan& plan, const LoadOptions& options);
 
 }  // namespace chibo::demo

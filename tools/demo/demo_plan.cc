@@ -57,6 +57,10 @@ const char* Pick(std::mt19937_64& rng, const char* (&list)[N]) {
   return list[rng() % N];
 }
 
+std::string Format(absl::CivilDay d) {
+  return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
+}
+
 int Scaled(int n, double scale, int minimum) {
   return std::max(minimum, static_cast<int>(std::lround(n * scale)));
 }
@@ -77,10 +81,15 @@ std::mt19937_64 DecisionRng(uint64_t seed, const std::string& what) {
   return std::mt19937_64(h);
 }
 
-ProvincePlan PlanProvince(const PlanOptions& options, int year) {
+ProvincePlan PlanProvince(const PlanOptions& options) {
   std::mt19937_64 rng(options.seed);
+  // Months of the history before its last; months after its first up to its last.
+  const int history_before_last = std::max(0, static_cast<int>(options.last - options.first));
+  const int exemption_months = history_before_last;
   auto chance = [&](double p) { return std::uniform_real_distribution<double>(0, 1)(rng) < p; };
   ProvincePlan plan;
+  plan.first = options.first;
+  plan.last = options.last;
   plan.district_count = kDistrictCount;
   plan.base_committees = Scaled(kBaseCommittees, options.scale, kDistrictCount);
   plan.base_cells = Scaled(kBaseCells, options.scale, kDistrictCount);
@@ -161,11 +170,23 @@ ProvincePlan PlanProvince(const PlanOptions& options, int year) {
       m.set_home_cell_id(cell_ids[c]);
       const int admitted = std::max(birth_year + 19, 1965 + static_cast<int>(rng() % 60));
       const bool probationary = chance(0.04);
-      const int admitted_year = probationary ? year : std::min(admitted, year - 2);
-      m.set_admitted_on(absl::StrFormat("%04d-%02d-%02d", admitted_year, probationary ? 1 : 1 + rng() % 12, 1 + rng() % 28));
-      if (!probationary) m.set_official_on(absl::StrFormat("%04d-%s", admitted_year + 1, m.admitted_on().substr(5)));
-      if (birth_year < 1955 && chance(0.5)) {
-        p.exempted_from = absl::StrFormat("%04d-%02d-01", year, 2 + rng() % 10);
+      if (probationary && birth_year >= 1955 && history_before_last > 0) {
+        // Admitted during the history (not in its last month, which may be
+        // the one in progress); official 12 months on, if that has come.
+        // Never one of the elderly, who may be exempted below.
+        const absl::CivilMonth month = options.first + static_cast<int>(rng() % history_before_last);
+        const absl::CivilDay admitted_on(month.year(), month.month(), 1 + static_cast<int>(rng() % 28));
+        m.set_admitted_on(Format(admitted_on));
+        const absl::CivilDay official_on(admitted_on.year() + 1, admitted_on.month(), admitted_on.day());
+        if (absl::CivilMonth(official_on) < options.last) m.set_official_on(Format(official_on));
+      } else {
+        const int admitted_year = std::min(admitted, static_cast<int>(options.first.year()) - 2);
+        m.set_admitted_on(absl::StrFormat("%04d-%02d-%02d", admitted_year, 1 + rng() % 12, 1 + rng() % 28));
+        m.set_official_on(absl::StrFormat("%04d-%s", admitted_year + 1, m.admitted_on().substr(5)));
+      }
+      if (birth_year < 1955 && chance(0.5) && exemption_months > 0) {
+        const absl::CivilMonth month = options.first + 1 + static_cast<int>(rng() % exemption_months);
+        p.exempted_from = Format(absl::CivilDay(month));
       }
       plan.members.push_back(std::move(p));
     }

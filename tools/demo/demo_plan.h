@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/civil_time.h"
 #include "chibo/registry/v1/registry.pb.h"
 
 namespace chibo::demo {
@@ -17,6 +18,10 @@ namespace chibo::demo {
 struct PlanOptions {
   uint64_t seed = 2023;
   double scale = 1.0;  // 1.0 = the full province
+  // The demo's history: its months from `first` to `last` (the month in
+  // progress, or the last one recorded).
+  absl::CivilMonth first = absl::CivilMonth(2025, 1);
+  absl::CivilMonth last = absl::CivilMonth(2025, 12);
 };
 
 struct PlannedUnit {
@@ -25,7 +30,9 @@ struct PlannedUnit {
 };
 
 struct PlannedMember {
-  registry::v1::Member member;  // id, card_number, full_name, sex, birth_date, home cell, dates
+  // id, card_number, full_name, sex, birth_date, home cell, admitted_on and
+  // (once 12 months have passed, within the history) official_on.
+  registry::v1::Member member;
   std::string exempted_from;    // non-empty: exempted (miễn sinh hoạt) from this date
 };
 
@@ -34,10 +41,14 @@ struct ProvincePlan {
   std::vector<PlannedMember> members;
   int district_count = 0;
   int base_committees = 0, base_cells = 0, subordinate_cells = 0;
+  absl::CivilMonth first, last;  // the history's months (PlanOptions)
 };
 
-// Exemptions fall in `year`.
-ProvincePlan PlanProvince(const PlanOptions& options, int year);
+// The same for the same options. Dates fall in the history: admissions of
+// probationary members in its months before `last`, exemptions (for age) on
+// the first of a month after `first` up to `last`; everyone else was
+// admitted at least two years before it began.
+ProvincePlan PlanProvince(const PlanOptions& options);
 
 // A generator for one decision of the load, from the seed and what it is
 // about ("attend/<cell>/<time>"): the same in every process and thread
