@@ -102,9 +102,10 @@ if [ ! -e "$DATA/demo.loaded" ]; then
     --done_file="$DATA/demo.loaded"
 fi
 
-# The console never shows the admin token (valid for weeks): the link carries
-# a token of its own that expires in an hour; after that, paste the file's.
-LINK_TOKEN=$("$BUILD_DIR/tools/chibo" token issue --role=admin --org=tinh --subject=dashboard-link \
+# The console never shows the admin token (valid for weeks) nor a password:
+# people sign in as the first admin with the password in data/admin.password;
+# the read-only link carries a viewer token of its own that expires in an hour.
+LINK_TOKEN=$("$BUILD_DIR/tools/chibo" token issue --role=viewer --org=tinh --subject=dashboard-link \
   --hours=1 --data_dir="$DATA") || LINK_TOKEN=
 # The demo's history runs to today: the dashboard opens on the current year.
 YEAR=$(TZ=Asia/Ho_Chi_Minh date +%Y)
@@ -121,6 +122,8 @@ if [ -n "$LINK_TOKEN" ]; then
 MSG
 fi
 cat <<MSG
+  Đăng nhập / sign in: http://$HTTP/  tên / user: admin
+    mật khẩu / password: trong tệp / in the file $DATA/admin.password
   Mã quản trị / admin token: $DATA/admin.token
     (dán vào ô "Mã truy cập" / paste it into the token box: cat $DATA/admin.token)
   registry $REGISTRY   scheduling $SCHEDULING   supervision $SUPERVISION
