@@ -22,8 +22,6 @@
 
 namespace chibo::registry {
 
-namespace v1 = ::chibo::registry::v1;
-
 // Who may call what: the roles of each group of methods.
 inline constexpr auth::RoleSet kReaders = auth::kAllRoles;
 inline constexpr auth::RoleSet kTreeWriters = auth::RoleBit(auth::Role::kAdmin);

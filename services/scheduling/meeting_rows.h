@@ -15,8 +15,6 @@
 
 namespace chibo::scheduling {
 
-namespace v1 = ::chibo::scheduling::v1;
-
 // A row of CHIBO_MEETING_COLUMNS, without attendance and tasks.
 v1::Meeting MeetingFromRow(const db::Row& row);
 

@@ -28,8 +28,6 @@
 
 namespace chibo::scheduling {
 
-namespace v1 = ::chibo::scheduling::v1;
-
 // Who may call what.
 inline constexpr auth::RoleSet kReaders = auth::kAllRoles;
 // The cell's own officers and administrators keep its schedule and records.

@@ -29,8 +29,6 @@
 
 namespace chibo::supervision {
 
-namespace v1 = ::chibo::supervision::v1;
-
 inline constexpr auth::RoleSet kReaders = auth::kAllRoles;
 // Committees form teams and assign followers.
 inline constexpr auth::RoleSet kTeamWriters =
