@@ -25,6 +25,15 @@ absl::StatusOr<icalrecurrencetype> ParseRule(absl::string_view rrule) {
       rule.freq == ICAL_HOURLY_RECURRENCE) {
     return absl::InvalidArgumentError("tần suất tối đa là hằng ngày / at most FREQ=DAILY");
   }
+  // BYHOUR, BYMINUTE and BYSECOND would give a day several occurrences (out
+  // of order, or the same minute twice; libical reads "BYMINUTE=44," as
+  // 44 and 0): the time of day is the first start's.
+  if (rule.by_hour[0] != ICAL_RECURRENCE_ARRAY_MAX || rule.by_minute[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+      rule.by_second[0] != ICAL_RECURRENCE_ARRAY_MAX) {
+    return absl::InvalidArgumentError(
+        "giờ họp lấy theo first_start, không dùng BYHOUR, BYMINUTE, BYSECOND / the time of day is "
+        "first_start's: no BYHOUR, BYMINUTE or BYSECOND");
+  }
   return rule;
 }
 

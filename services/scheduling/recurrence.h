@@ -14,7 +14,8 @@
 namespace chibo::scheduling {
 
 // A rule we accept: parses, has a FREQ, and is at most daily (a meeting
-// schedule, not a timer). InvalidArgument with the reason otherwise.
+// schedule, not a timer: no BYHOUR, BYMINUTE or BYSECOND either, the time of
+// day is DTSTART's). InvalidArgument with the reason otherwise.
 absl::Status ValidateRrule(absl::string_view rrule);
 
 // Occurrences of `rrule` from `first_start` whose day is ≤ `until`, at most

@@ -53,6 +53,24 @@ TEST(RecurrenceTest, RefusesWhatIsNotAMeetingSchedule) {
   EXPECT_EQ(daily.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+// Found by tests/fuzz/rrule_fuzz: libical reads "BYMINUTE=44," as 44 and 0,
+// and BYHOUR/BYMINUTE/BYSECOND give a day several occurrences, out of order
+// (12:44, then 12:00 the next day) or the same minute twice.
+TEST(RecurrenceTest, RefusesTimesOfDayInTheRule) {
+  for (const char* rule : {"FREQ=DAILY;BYMINUTE=44,", "FREQ=DAILY;BYMINUTE=0,30", "FREQ=DAILY;BYHOUR=8,",
+                           "FREQ=WEEKLY;BYHOUR=8,20", "FREQ=DAILY;BYSECOND=0,30",
+                           "FREQ=MONTHLY;BYMONTHDAY=5;BYHOUR=19"}) {
+    EXPECT_EQ(ValidateRrule(rule).code(), absl::StatusCode::kInvalidArgument) << rule;
+    auto expanded = ExpandRrule(rule, absl::CivilMinute(2026, 12, 12, 12, 16), absl::CivilDay(2027, 6, 1));
+    EXPECT_EQ(expanded.status().code(), absl::StatusCode::kInvalidArgument) << rule;
+  }
+  auto daily = ExpandRrule("FREQ=DAILY", absl::CivilMinute(2026, 12, 12, 12, 16), absl::CivilDay(2026, 12, 14));
+  ASSERT_TRUE(daily.ok()) << daily.status();
+  EXPECT_EQ(*daily, (std::vector<absl::CivilMinute>{absl::CivilMinute(2026, 12, 12, 12, 16),
+                                                    absl::CivilMinute(2026, 12, 13, 12, 16),
+                                                    absl::CivilMinute(2026, 12, 14, 12, 16)}));
+}
+
 TEST(RecurrenceTest, HonoursCountAndUntil) {
   auto counted = ExpandRrule("FREQ=MONTHLY;BYDAY=1MO;COUNT=3", absl::CivilMinute(2026, 1, 5, 7, 30),
                              absl::CivilDay(2030, 1, 1));
