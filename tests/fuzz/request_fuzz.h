@@ -42,8 +42,8 @@ struct Method {
 };
 
 struct Service {
-  // Every method of it must be in `methods` (checked at start-up), so a new
-  // RPC cannot go unfuzzed.
+  // A method of it missing from `methods` is added at start-up with limits
+  // only (and named on stderr), so a new RPC is never left unfuzzed.
   const google::protobuf::ServiceDescriptor* descriptor = nullptr;
   std::vector<Method> methods;
   // Services whose every method is added here with limits only (no domain
