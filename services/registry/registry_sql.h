@@ -165,10 +165,11 @@ inline constexpr char kEndPositionsInUnit[] =
     "AND valid_to IS NULL";
 inline constexpr char kEndAllPositions[] =
     "UPDATE member_positions SET valid_to = ?2 WHERE member_id = ?1 AND valid_to IS NULL";
-// Who else holds position ?2 of unit ?1 on date ?3.
+// Who else holds position ?2 of unit ?1 on date ?3 or any later day (an
+// assignment from ?3 has no end, so it would overlap them all).
 inline constexpr char kSelectHolderOn[] =
     "SELECT member_id FROM member_positions WHERE org_unit_id = ?1 AND position = ?2 "
-    "AND valid_from <= ?3 AND (valid_to IS NULL OR valid_to > ?3) AND member_id <> ?4";
+    "AND (valid_to IS NULL OR valid_to > ?3) AND member_id <> ?4 ORDER BY valid_from LIMIT 1";
 inline constexpr char kInsertEvent[] =
     "INSERT INTO member_events (member_id, kind, effective_on, from_cell_id, to_cell_id, reason, "
     "detail, recorded_by, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";

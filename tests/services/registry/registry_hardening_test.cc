@@ -218,5 +218,40 @@ TEST_F(RegistryHardeningTest, ASecretaryCannotTransferAMemberIntoAnotherOrganiza
                                         Lifecycle("mx", "2025-06-01", "cb-b"), &out).ok());
 }
 
+// Found by tests/fuzz/registry_requests_fuzz: the secretary check looked only
+// at the assignment's own date, so a back-dated or earlier open-ended
+// assignment overlapped another secretary's later period, and the next
+// AssignPosition of that cell failed INTERNAL ("expected at most one row").
+TEST_F(RegistryHardeningTest, ACellNeverHasTwoSecretariesOnAnyDate) {
+  MakeUnit(*h_, admin_, "xa-s", v1::BASE_COMMITTEE, "huyen-x", "2000-01-01", v1::COMMUNE_WARD);
+  MakeUnit(*h_, admin_, "cb-s", v1::SUBORDINATE_CELL, "xa-s", "2000-01-01", v1::RESIDENTIAL);
+  for (const char* id : {"s1", "s2", "s3", "s4"}) MakeMember(*h_, admin_, id, "cb-s", "2015-01-01", "2016-01-01");
+  auto assign = [&](const std::string& member, const std::string& on) {
+    v1::AssignPositionRequest r;
+    r.set_member_id(member);
+    r.set_org_unit_id("cb-s");
+    r.set_position(v1::SECRETARY);
+    r.set_effective_on(on);
+    v1::Member out;
+    return h_->stub().AssignPosition(RegistryHarness::Ctx(admin_).get(), r, &out);
+  };
+  // s1 was secretary for ten days last month.
+  ASSERT_TRUE(assign("s1", InDays(-30)).ok());
+  v1::EndPositionRequest end;
+  end.set_member_id("s1");
+  end.set_org_unit_id("cb-s");
+  end.set_position(v1::SECRETARY);
+  end.set_effective_on(InDays(-20));
+  v1::Member out;
+  ASSERT_TRUE(h_->stub().EndPosition(RegistryHarness::Ctx(admin_).get(), end, &out).ok());
+  // s2 from a year ago, with no end, would overlap those ten days.
+  EXPECT_EQ(assign("s2", InDays(-365)).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  // s3 from next month; s4 from today, with no end, would overlap it.
+  ASSERT_TRUE(assign("s3", InDays(30)).ok());
+  EXPECT_EQ(assign("s4", InDays(0)).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  // A secretary for the days between is still refused, clearly, not INTERNAL.
+  EXPECT_EQ(assign("s4", InDays(-10)).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+}
+
 }  // namespace
 }  // namespace chibo::registry::testing
