@@ -13,7 +13,8 @@
 # A long run keeps what it finds in $FUZZ_BUILD_DIR/corpus/<target> with
 # --keep-corpus (the smoke always starts from the seeds, in a temp dir).
 # Environment: FUZZ_BUILD_DIR (build-fuzz), JOBS (2), FUZZ_NICE (0: the nice
-# level of the fuzzing, not of the build), CCACHE_DIR.
+# level of the fuzzing, not of the build), FUZZ_SEED (libFuzzer's -seed: 1 for
+# the smoke, random with --keep-corpus), CCACHE_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -87,10 +88,14 @@ for t in "${TARGETS[@]}"; do
   mkdir -p "$work"
   limit=(-max_total_time="$SECONDS_EACH")
   [ -n "$RUNS" ] && limit=(-runs="$RUNS")
+  # The smoke takes the same random choices every time (a failure in CI is
+  # one to replay, not luck); long runs (--keep-corpus) draw their own.
+  seed=${FUZZ_SEED:-1}
+  [ "$KEEP" = 1 ] && seed=${FUZZ_SEED:-0}
   log="$TMP/$t.log"
   set +e
   nice -n "${FUZZ_NICE:-0}" "$BUILD/tests/fuzz/$t" "${limit[@]}" -max_len="$(max_len "$t")" \
-    -timeout=30 -rss_limit_mb=3072 -print_final_stats=1 -artifact_prefix="$ARTIFACTS/$t-" \
+    -timeout=30 -rss_limit_mb=3072 -seed="$seed" -print_final_stats=1 -artifact_prefix="$ARTIFACTS/$t-" \
     "$work" "$seeds" >"$log" 2>&1
   rc=$?
   set -e
