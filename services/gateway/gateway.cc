@@ -1,6 +1,8 @@
 #include "services/gateway/gateway.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <utility>
 
@@ -154,6 +156,15 @@ std::string FileNamePart(absl::string_view text) {
   return out.substr(0, 64);
 }
 
+// A cookie's value from the Cookie header ("" when absent).
+std::string CookieValue(const httplib::Request& req, absl::string_view name) {
+  for (absl::string_view part : absl::StrSplit(req.get_header_value("Cookie"), ';')) {
+    part = absl::StripAsciiWhitespace(part);
+    if (absl::StartsWith(part, absl::StrCat(name, "="))) return std::string(part.substr(name.size() + 1));
+  }
+  return "";
+}
+
 }  // namespace
 
 absl::StatusOr<std::string> BearerTokenOf(const httplib::Request& req) { return Token(req); }
@@ -220,19 +231,27 @@ bool IsValidUtf8(absl::string_view text) {
   return true;
 }
 
-absl::Status CheckQuery(const httplib::Params& params, const std::vector<std::string>& allowed) {
+namespace {
+
+// The checks of CheckQuery; `allowed` null admits any name (the
+// transcoder knows the request's fields) and repeated names.
+absl::Status CheckQueryParams(const httplib::Params& params, const std::vector<std::string>* allowed) {
   errors::FieldViolations v;
-  for (auto it = params.begin(); it != params.end(); it = params.upper_bound(it->first)) {
+  for (auto it = params.begin(); it != params.end(); ++it) {
     const std::string& name = it->first;
+    const bool first_of_name = it == params.lower_bound(name);
     // A name that is not UTF-8 would make the error body lie; it is named by its bytes' count.
-    const std::string shown = IsValidUtf8(name) && name.size() <= 64 ? name : absl::StrCat("<", name.size(), " bytes>");
-    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-      v.Add(shown, "tham số không được hỗ trợ / unknown parameter");
-      continue;
-    }
-    if (params.count(name) > 1) {
-      v.Add(name, "chỉ được cho một lần / given more than once");
-      continue;
+    const bool plain_name = IsValidUtf8(name) && name.size() <= 64;
+    const std::string shown = plain_name ? name : absl::StrCat("<", name.size(), " bytes>");
+    if (allowed != nullptr || !plain_name) {
+      if (!plain_name || std::find(allowed->begin(), allowed->end(), name) == allowed->end()) {
+        if (first_of_name) v.Add(shown, "tham số không được hỗ trợ / unknown parameter");
+        continue;
+      }
+      if (params.count(name) > 1) {
+        if (first_of_name) v.Add(name, "chỉ được cho một lần / given more than once");
+        continue;
+      }
     }
     const std::string& value = it->second;
     if (!IsValidUtf8(value)) {
@@ -246,6 +265,14 @@ absl::Status CheckQuery(const httplib::Params& params, const std::vector<std::st
   }
   return v.ToStatus();
 }
+
+}  // namespace
+
+absl::Status CheckQuery(const httplib::Params& params, const std::vector<std::string>& allowed) {
+  return CheckQueryParams(params, &allowed);
+}
+
+absl::Status CheckQueryValues(const httplib::Params& params) { return CheckQueryParams(params, nullptr); }
 
 absl::StatusOr<int> PageSizeOf(const httplib::Params& params, int default_size) {
   auto it = params.find("page_size");
@@ -283,21 +310,37 @@ Gateway::Gateway(Backends backends, const auth::TokenVerifier* verifier)
       registry_(rv1::RegistryService::NewStub(backends.registry)),
       scheduling_(sv1::SchedulingService::NewStub(backends.scheduling)),
       supervision_(pv1::SupervisionService::NewStub(backends.supervision)),
-      verifier_(verifier) {}
+      verifier_(verifier) {
+  auto transcoder = Transcoder::ForServices({{"chibo.registry.v1.RegistryService", backends.registry},
+                                             {"chibo.registry.v1.AccountService", backends.registry},
+                                             {"chibo.scheduling.v1.SchedulingService", backends.scheduling},
+                                             {"chibo.supervision.v1.SupervisionService", backends.supervision}});
+  // A binding the transcoder cannot read is a mistake in the protos: every
+  // gateway test fails on it.
+  if (!transcoder.ok()) {
+    std::fprintf(stderr, "chibo-gateway: google.api.http: %s\n", transcoder.status().ToString().c_str());
+    std::abort();
+  }
+  transcoder_ = *std::move(transcoder);
+}
 
 void Gateway::Register(httplib::Server& server) {
   using HandlerResponse = httplib::Server::HandlerResponse;
   server.set_payload_max_length(kMaxRequestBodyBytes);
-  // The API and the dashboard are read-only: any other method is refused
-  // before httplib would read a body for it.
-  server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+  // GET and HEAD go to routing; another method only where a binding of
+  // the protos (or the session) takes it, before httplib reads a body.
+  server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (req.method == "GET" || req.method == "HEAD") return HandlerResponse::Unhandled;
     if (req.path == kSessionPath && (req.method == "POST" || req.method == "DELETE")) {
       return HandlerResponse::Unhandled;
     }
+    if (transcoder_->Match(req.method, req.path, nullptr) != nullptr) return HandlerResponse::Unhandled;
+    std::string allow = req.path == kSessionPath ? "POST, DELETE" : transcoder_->MethodsFor(req.path);
+    if (allow.empty()) allow = "GET, HEAD";
     res.status = 405;
-    res.set_header("Allow", req.path == kSessionPath ? "POST, DELETE" : "GET, HEAD");
-    res.set_content(ErrorBody("METHOD_NOT_ALLOWED", "Chỉ nhận GET và HEAD / only GET and HEAD are allowed"), kJson);
+    res.set_header("Allow", allow);
+    res.set_content(ErrorBody("METHOD_NOT_ALLOWED", absl::StrCat("Chỉ nhận ", allow, " / only ", allow, " allowed")),
+                    kJson);
     return HandlerResponse::Handled;
   });
   // Errors httplib answers itself (no route, a request it cannot read) get
@@ -333,47 +376,6 @@ void Gateway::Register(httplib::Server& server) {
                     kJson);
   });
 
-  Api(server, R"(/api/v1/org-units/([a-z0-9-]+))", {"as_of"},
-      [this](const httplib::Request& req, const std::string& token, httplib::Response& res) {
-        rv1::GetOrgUnitRequest r;
-        r.set_id(req.matches[1]);
-        r.set_as_of(Param(req, "as_of"));
-        rv1::OrgUnit out;
-        Reply(res, registry_->GetOrgUnit(rpc::MakeClientContext(token, kTimeout).get(), r, &out), out);
-      });
-
-  Api(server, R"(/api/v1/org-units/([a-z0-9-]+)/children)", {"as_of", "page_size", "page_token"},
-      [this](const httplib::Request& req, const std::string& token, httplib::Response& res) {
-        absl::StatusOr<int> page_size = PageSizeOf(req.params, kDefaultChildrenPageSize);
-        if (!page_size.ok()) return Error(res, page_size.status());
-        rv1::ListOrgUnitsRequest r;
-        r.set_parent_id(req.matches[1]);
-        r.set_as_of(Param(req, "as_of"));
-        r.set_page_size(*page_size);
-        r.set_page_token(Param(req, "page_token"));
-        rv1::ListOrgUnitsResponse out;
-        Reply(res, registry_->ListOrgUnits(rpc::MakeClientContext(token, kTimeout).get(), r, &out), out);
-      });
-
-  Api(server, "/api/v1/meetings", {"org_unit_id", "subtree", "from", "to", "page_size", "page_token"},
-      [this](const httplib::Request& req, const std::string& token, httplib::Response& res) {
-        absl::StatusOr<int> page_size = PageSizeOf(req.params, kDefaultMeetingsPageSize);
-        if (!page_size.ok()) return Error(res, page_size.status());
-        const std::string subtree = Param(req, "subtree");
-        if (subtree != "" && subtree != "true" && subtree != "false") {
-          return Error(res, errors::InvalidArgument("subtree", "phải là true hoặc false / must be true or false"));
-        }
-        sv1::ListMeetingsRequest r;
-        r.set_org_unit_id(Param(req, "org_unit_id"));
-        r.set_subtree(subtree == "true");
-        r.set_from(Param(req, "from"));
-        r.set_to(Param(req, "to"));
-        r.set_page_size(*page_size);
-        r.set_page_token(Param(req, "page_token"));
-        sv1::ListMeetingsResponse out;
-        Reply(res, scheduling_->ListMeetings(rpc::MakeClientContext(token, kTimeout).get(), r, &out), out);
-      });
-
   const std::vector<std::string> report_params = {"org_unit_id", "period"};
   auto report_request = [](const httplib::Request& req) {
     pv1::ReportRequest r;
@@ -381,18 +383,6 @@ void Gateway::Register(httplib::Server& server) {
     r.set_period(Param(req, "period"));
     return r;
   };
-  Api(server, "/api/v1/reports/activity", report_params,
-      [this, report_request](const httplib::Request& req, const std::string& token, httplib::Response& res) {
-        pv1::ActivityReport out;
-        Reply(res, supervision_->GetActivityReport(rpc::MakeClientContext(token, kTimeout).get(),
-                                                   report_request(req), &out), out);
-      });
-  Api(server, "/api/v1/reports/compliance", report_params,
-      [this, report_request](const httplib::Request& req, const std::string& token, httplib::Response& res) {
-        pv1::ComplianceReport out;
-        Reply(res, supervision_->GetComplianceReport(rpc::MakeClientContext(token, kTimeout).get(),
-                                                     report_request(req), &out), out);
-      });
   Api(server, "/api/v1/reports/activity.csv", report_params,
       [this, report_request](const httplib::Request& req, const std::string& token, httplib::Response& res) {
         pv1::ActivityReport out;
@@ -416,6 +406,14 @@ void Gateway::Register(httplib::Server& server) {
         res.set_content(ComplianceCsv(out), "text/csv; charset=utf-8");
       });
 
+  // Every other /api/ path: the RPCs' own HTTP bindings (transcoder.h).
+  const auto transcode = [this](const httplib::Request& req, httplib::Response& res) { Transcode(req, res); };
+  server.Get(R"(/api/.*)", transcode);
+  server.Post(R"(/api/.*)", transcode);
+  server.Put(R"(/api/.*)", transcode);
+  server.Patch(R"(/api/.*)", transcode);
+  server.Delete(R"(/api/.*)", transcode);
+
   // The dashboard's files, built into the binary; browsers that ask for
   // /favicon.ico are sent to the SVG icon index.html links.
   for (const WebAsset& asset : WebAssets()) {
@@ -429,18 +427,56 @@ void Gateway::Register(httplib::Server& server) {
   });
 }
 
+void Gateway::Transcode(const httplib::Request& req, httplib::Response& res) {
+  std::vector<std::pair<std::string, std::string>> vars;
+  const HttpBinding* binding = transcoder_->Match(req.method, req.path, &vars);
+  if (binding == nullptr) {
+    if (const std::string allow = transcoder_->MethodsFor(req.path); !allow.empty()) {
+      res.status = 405;
+      res.set_header("Allow", allow);
+      res.set_content(ErrorBody("METHOD_NOT_ALLOWED", absl::StrCat("Chỉ nhận ", allow, " / only ", allow, " allowed")),
+                      kJson);
+      return;
+    }
+    res.status = 404;
+    res.set_content(ErrorBody("NOT_FOUND", "Không tìm thấy / not found"), kJson);
+    return;
+  }
+  for (auto& [field, value] : vars) {
+    // Path segments arrive percent-encoded; ids never need more than this.
+    value = httplib::detail::decode_url(value, false);
+    if (!IsValidUtf8(value) || value.size() > kMaxQueryValueBytes) {
+      return Error(res, errors::InvalidArgument(field, "không hợp lệ / not a valid value"));
+    }
+  }
+  if (absl::Status s = CheckQueryValues(req.params); !s.ok()) return Error(res, s);
+  if (req.params.count("page_size")) {
+    if (absl::StatusOr<int> size = PageSizeOf(req.params, 0); !size.ok()) return Error(res, size.status());
+  }
+  if (!req.body.empty() && !absl::StartsWith(req.get_header_value("Content-Type"), "application/json")) {
+    return Error(res, errors::InvalidArgument("Content-Type", "phải là application/json / must be application/json"));
+  }
+  absl::StatusOr<std::string> token = TokenOf(req, res);
+  if (!token.ok()) return Error(res, token.status());
+  // A write the browser's cookie authenticates must prove it comes from
+  // our page (double submit); bearer-token callers send no cookie.
+  if (req.method != "GET" && req.method != "HEAD" && !req.has_header("Authorization") && !token->empty()) {
+    const std::string csrf = CookieValue(req, kCsrfCookie);
+    if (csrf.empty() || req.get_header_value(kCsrfHeader) != csrf) {
+      return Error(res, absl::PermissionDeniedError(
+                            "thiếu mã chống giả mạo (X-CSRF-Token) / the X-CSRF-Token header must match the chibo_csrf cookie"));
+    }
+  }
+  auto request = Transcoder::BuildRequest(*binding, req.body, req.params, vars);
+  if (!request.ok()) return Error(res, request.status());
+  std::unique_ptr<google::protobuf::Message> response = Transcoder::NewResponse(*binding);
+  auto ctx = rpc::MakeClientContext(*token, kTimeout);
+  Reply(res, Transcoder::Call(*binding, ctx.get(), **request, response.get()), *response);
+}
+
 // ------------------------------------------------------------ sessions
 
 namespace {
-
-// A cookie's value from the Cookie header ("" when absent).
-std::string CookieValue(const httplib::Request& req, absl::string_view name) {
-  for (absl::string_view part : absl::StrSplit(req.get_header_value("Cookie"), ';')) {
-    part = absl::StripAsciiWhitespace(part);
-    if (absl::StartsWith(part, absl::StrCat(name, "="))) return std::string(part.substr(name.size() + 1));
-  }
-  return "";
-}
 
 // Session cookies: HttpOnly for the token, readable for the CSRF value (the
 // page echoes it in a header: double submit); both SameSite=Strict.

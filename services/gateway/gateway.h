@@ -24,13 +24,14 @@
 #include "chibo/supervision/v1/supervision.grpc.pb.h"
 #include "common/auth/tokens.h"
 #include "common/paging/page_token.h"
+#include "services/gateway/transcoder.h"
 
 namespace chibo::gateway {
 
 // Limits of the HTTP API (README, "The dashboard").
 inline constexpr size_t kMaxQueryValueBytes = 256;  // each query parameter's value
 inline constexpr int kMaxPageSize = paging::kMaxPageSize;  // the List RPCs' maximum (1000)
-inline constexpr size_t kMaxRequestBodyBytes = 64 * 1024;  // only the login reads a body
+inline constexpr size_t kMaxRequestBodyBytes = 4 * 1024 * 1024;  // the services' own maximum request
 // Log in (POST, JSON {"username","password"}) and out (DELETE, with the
 // X-CSRF-Token header equal to the chibo_csrf cookie). The session token
 // lives in an HttpOnly, SameSite=Strict cookie the page's script never sees.
@@ -69,6 +70,10 @@ class Gateway {
            ApiHandler handler);
   // POST kSessionPath (log in), DELETE (log out).
   void RegisterSession(httplib::Server& server);
+  // Every RPC with a google.api.http binding (transcoder.h): the request
+  // from the path, query and JSON body, the caller's token forwarded; a
+  // write authenticated by the session cookie must carry X-CSRF-Token.
+  void Transcode(const httplib::Request& req, httplib::Response& res);
   // The caller's token: the Authorization header's, else the session cookie's
   // (refreshed through AccountService when older than kSessionRefreshAge).
   absl::StatusOr<std::string> TokenOf(const httplib::Request& req, httplib::Response& res);
@@ -78,6 +83,7 @@ class Gateway {
   std::unique_ptr<scheduling::v1::SchedulingService::Stub> scheduling_;
   std::unique_ptr<supervision::v1::SupervisionService::Stub> supervision_;
   const auth::TokenVerifier* verifier_;
+  std::unique_ptr<Transcoder> transcoder_;
 };
 
 // The HTTP status for a gRPC code (the README's table): grpc-gateway's
@@ -98,6 +104,11 @@ std::string ErrorJson(const grpc::Status& status);
 // offending parameter otherwise.
 absl::Status CheckQuery(const httplib::Params& params, const std::vector<std::string>& allowed);
 
+// The same checks of the values (UTF-8, no control characters, length) for
+// any parameter name, given any number of times (the transcoder then names
+// unknown and repeated ones against the request's fields).
+absl::Status CheckQueryValues(const httplib::Params& params);
+
 // The `page_size` parameter: `default_size` when absent, else a decimal
 // integer from 1 to kMaxPageSize (INVALID_ARGUMENT naming page_size otherwise).
 absl::StatusOr<int> PageSizeOf(const httplib::Params& params, int default_size);
@@ -105,6 +116,9 @@ absl::StatusOr<int> PageSizeOf(const httplib::Params& params, int default_size);
 // Whether `text` is well-formed UTF-8: no stray continuation bytes, truncated
 // sequences, overlong forms, surrogates or code points above U+10FFFF.
 bool IsValidUtf8(absl::string_view text);
+
+// The bearer token of the Authorization header ("" without one).
+absl::StatusOr<std::string> BearerTokenOf(const httplib::Request& req);
 
 // Sets Content-Security-Policy, X-Content-Type-Options, X-Frame-Options and
 // Referrer-Policy (and Cache-Control: no-store on /api/ answers).

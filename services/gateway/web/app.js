@@ -109,7 +109,7 @@ function renderCrumbs() {
 
 async function fillOrgs() {
   const unit = current();
-  const children = (await json(`/api/v1/org-units/${unit.id}/children`)).orgUnits || [];
+  const children = (await json(`/api/v1/org-units/${unit.id}/children?page_size=1000`)).orgUnits || [];
   $('org').innerHTML = '';
   $('org').add(new Option(unit.name, unit.id));
   for (const c of children) $('org').add(new Option(`— ${c.name}`, c.id));

@@ -231,7 +231,8 @@ TEST_F(GatewayHttpTest, InvalidUtf8InAQueryIsRefusedNamingTheParameter) {
 
 TEST_F(GatewayHttpTest, UnknownRoutesAnswerAJsonNotFound) {
   auto client = Client();
-  for (const char* path : {"/nope", "/api/v1/nope", "/api/v2/reports/activity", "/api/v1/org-units/TINH"}) {
+  for (const char* path : {"/nope", "/api/v1/nope", "/api/v2/reports/activity", "/api/v1/org-units/tinh/nope",
+                           "/api/v1/meetings/m1:nope"}) {
     SCOPED_TRACE(path);
     auto res = client.Get(path);
     ASSERT_TRUE(res);
@@ -306,7 +307,7 @@ TEST_F(GatewayHttpTest, PageSizeIsPassedToTheListRpcsAndChecked) {
   EXPECT_EQ(ParseJson(res->body).fields().at("orgUnits").list_value().values_size(), 2);
   res = client.Get("/api/v1/org-units/tinh/children");
   ASSERT_TRUE(res);
-  EXPECT_EQ(registry_.page_size, 1000) << "the dashboard's default: every child at once";
+  EXPECT_EQ(registry_.page_size, 0) << "no page_size: the RPC's own default";
   res = client.Get("/api/v1/meetings?org_unit_id=tinh&from=2025-01-01&to=2025-12-31&page_size=7&subtree=true");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
@@ -511,6 +512,101 @@ TEST_F(GatewayOverRealServicesTest, ASignedInSessionLivesInAnHttpOnlyCookieAndLo
   res = client.Post("/api/v1/whoami", "", "application/json");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 405);
+}
+
+
+// Writes come from the protos' google.api.http bindings: a new RPC needs an
+// annotation, not a route. A browser's write (the session cookie) must
+// carry the CSRF header; a bearer caller needs none.
+TEST_F(GatewayOverRealServicesTest, WritesAreTranscodedFromTheProtosAndCookieWritesNeedTheCsrfHeader) {
+  auto client = gateway_->Client(token_);
+  const std::string cell = R"({"orgUnit":{"id":"cb-1","parentId":"xa-1","kind":"SUBORDINATE_CELL","category":"RESIDENTIAL",)"
+                           R"("name":"Chi bộ thôn 1","openedOn":"2020-01-01"},"requestId":"tao-cb-1"})";
+  auto res = client.Post("/api/v1/org-units", cell, "application/json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(ParseJson(res->body).fields().at("name").string_value(), "Chi bộ thôn 1");
+  // The same request_id again: the same answer, nothing written twice.
+  res = client.Post("/api/v1/org-units", cell, "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200) << res->body;
+  res = client.Get("/api/v1/org-units/xa-1/children");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(ParseJson(res->body).fields().at("orgUnits").list_value().values_size(), 1) << res->body;
+  // A path variable fills the request (and wins over the body).
+  res = client.Patch("/api/v1/org-units/cb-1", R"({"orgUnit":{"name":"Chi bộ thôn Một"},"updateMask":"name"})",
+                     "application/json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  res = client.Get("/api/v1/org-units/cb-1");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(ParseJson(res->body).fields().at("name").string_value(), "Chi bộ thôn Một");
+
+  // Bad requests are refused naming what is wrong, before any call.
+  res = client.Post("/api/v1/org-units", "{not json", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  EXPECT_EQ(ViolatedFields(res), std::vector<std::string>{"body"});
+  res = client.Post("/api/v1/org-units", R"({"orgUnit":{"nmae":"x"}})", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  EXPECT_EQ(ViolatedFields(res), std::vector<std::string>{"body"});
+  res = client.Post("/api/v1/org-units?request_id=x", cell, "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  EXPECT_EQ(ViolatedFields(res), std::vector<std::string>{"request_id"});
+  res = client.Post("/api/v1/org-units", cell, "text/plain");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  EXPECT_EQ(ViolatedFields(res), std::vector<std::string>{"Content-Type"});
+  res = client.Get("/api/v1/members?query=x");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 405) << "members are listed under their unit";
+  res = client.Get("/api/v1/meetings/m-1:record");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 405);
+  EXPECT_EQ(res->get_header_value("Allow"), "POST");
+  res = client.Delete("/api/v1/meetings/m-1:record");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 405);
+  EXPECT_EQ(res->get_header_value("Allow"), "POST");
+
+  // A browser signed in as an admin of xa-1.
+  auto accounts = rv1::AccountService::NewStub(rpc::MakeChannel(registry_addr_, "chibo.registry.v1.AccountService"));
+  rv1::CreateAccountRequest create;
+  create.mutable_account()->set_username("bantochuc.xa1");
+  create.mutable_account()->add_roles("admin");
+  create.mutable_account()->set_scope_org_id("xa-1");
+  create.set_password("mật-khẩu-đủ-dài");
+  rv1::Account account;
+  auto ctx = rpc::MakeClientContext(token_, absl::Seconds(10));
+  ASSERT_TRUE(accounts->CreateAccount(ctx.get(), create, &account).ok());
+  auto browser = gateway_->Client();
+  res = browser.Post(kSessionPath, R"({"username":"bantochuc.xa1","password":"mật-khẩu-đủ-dài"})", "application/json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  const std::string session = SetCookie(res, kSessionCookie), csrf = SetCookie(res, kCsrfCookie);
+  const std::string csrf_value = csrf.substr(std::string(kCsrfCookie).size() + 1, csrf.find(';') - std::string(kCsrfCookie).size() - 1);
+  httplib::Headers cookies = {{"Cookie", absl::StrCat(session.substr(0, session.find(';')), "; ", kCsrfCookie, "=", csrf_value)}};
+  const std::string cell2 = R"({"orgUnit":{"id":"cb-2","parentId":"xa-1","kind":"SUBORDINATE_CELL","category":"RESIDENTIAL",)"
+                            R"("name":"Chi bộ thôn 2","openedOn":"2020-01-01"}})";
+  res = browser.Post("/api/v1/org-units", cookies, cell2, "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 403) << res->body;
+  EXPECT_TRUE(absl::StrContains(res->body, "X-CSRF-Token")) << res->body;
+  res = client.Get("/api/v1/org-units/cb-2");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 404) << "refused before any call";
+  cookies.emplace(kCsrfHeader, csrf_value);
+  res = browser.Post("/api/v1/org-units", cookies, cell2, "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200) << res->body;
+  // Out of the account's scope: the registry's own answer.
+  const std::string cell3 = R"({"orgUnit":{"id":"cb-3","parentId":"xa-2","kind":"SUBORDINATE_CELL","category":"RESIDENTIAL",)"
+                            R"("name":"Chi bộ thôn 3","openedOn":"2020-01-01"}})";
+  res = browser.Post("/api/v1/org-units", cookies, cell3, "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 403) << res->body;
 }
 
 }  // namespace
