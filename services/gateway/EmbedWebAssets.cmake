@@ -1,8 +1,9 @@
 # Writes ${OUT} defining chibo::gateway::WebAssets() with the files of
-# ${WEB_DIR} as raw string literals. Run at build time (cmake -P).
-file(GLOB files RELATIVE ${WEB_DIR} ${WEB_DIR}/*)
+# ${WEB_DIR} (Vite's output, every subdirectory) as raw string literals.
+# Run at build time (cmake -P).
+file(GLOB_RECURSE files RELATIVE ${WEB_DIR} ${WEB_DIR}/*)
 list(SORT files)
-set(body "// Generated from services/gateway/web by EmbedWebAssets.cmake. Do not edit.\n#include \"services/gateway/web_assets.h\"\n\nnamespace chibo::gateway {\n\nconst std::vector<WebAsset>& WebAssets() {\n  static const auto* assets = new std::vector<WebAsset>{\n")
+set(body "// Generated from the web app's build (services/gateway/web) by EmbedWebAssets.cmake. Do not edit.\n#include \"services/gateway/web_assets.h\"\n\nnamespace chibo::gateway {\n\nconst std::vector<WebAsset>& WebAssets() {\n  static const auto* assets = new std::vector<WebAsset>{\n")
 foreach(f ${files})
   file(READ ${WEB_DIR}/${f} content)
   if(f MATCHES "\\.html$")
@@ -11,6 +12,8 @@ foreach(f ${files})
     set(type "text/javascript; charset=utf-8")
   elseif(f MATCHES "\\.css$")
     set(type "text/css; charset=utf-8")
+  elseif(f MATCHES "\\.json$" OR f MATCHES "\\.webmanifest$")
+    set(type "application/json; charset=utf-8")
   elseif(f MATCHES "\\.svg$")
     set(type "image/svg+xml")
   else()

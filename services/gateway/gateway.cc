@@ -414,12 +414,25 @@ void Gateway::Register(httplib::Server& server) {
   server.Patch(R"(/api/.*)", transcode);
   server.Delete(R"(/api/.*)", transcode);
 
-  // The dashboard's files, built into the binary; browsers that ask for
-  // /favicon.ico are sent to the SVG icon index.html links.
+  // The web app's files, built into the binary (web_assets.h): the
+  // dashboard at /, the daily-work app at /app/ (any /app/ path that is not
+  // a file is one of its views: the page routes it). Built files under
+  // /assets/ carry a hash of their content in their name, so browsers keep
+  // them; every other file is revalidated.
+  const WebAsset* app_page = nullptr;
   for (const WebAsset& asset : WebAssets()) {
-    const std::string path = asset.path == "/index.html" ? "/" : asset.path;
+    if (asset.path == "/app/index.html") app_page = &asset;
+    const std::string path = asset.path == "/index.html" ? "/" : asset.path == "/app/index.html" ? "/app/" : asset.path;
     server.Get(path, [&asset](const httplib::Request&, httplib::Response& res) {
+      res.set_header("Cache-Control", absl::StartsWith(asset.path, "/assets/") ? "public, max-age=31536000, immutable"
+                                                                               : "no-cache");
       res.set_content(std::string(asset.content), asset.content_type);
+    });
+  }
+  if (app_page != nullptr) {
+    server.Get(R"(/app(/[^.]*)?)", [app_page](const httplib::Request&, httplib::Response& res) {
+      res.set_header("Cache-Control", "no-cache");
+      res.set_content(std::string(app_page->content), app_page->content_type);
     });
   }
   server.Get("/favicon.ico", [](const httplib::Request&, httplib::Response& res) {

@@ -1,4 +1,4 @@
-// The dashboard's files (web/), built into chibo-gateway so the binary
+// The web app (web/, built by Vite), built into chibo-gateway so the binary
 // serves them wherever it runs.
 #ifndef CHIBO_SERVICES_GATEWAY_WEB_ASSETS_H_
 #define CHIBO_SERVICES_GATEWAY_WEB_ASSETS_H_
@@ -10,7 +10,7 @@
 namespace chibo::gateway {
 
 struct WebAsset {
-  std::string path;  // "/index.html", "/app.js", ...
+  std::string path;  // "/index.html", "/app/index.html", "/assets/app-<hash>.js", ...
   std::string content_type;
   std::string_view content;
 };

@@ -252,7 +252,7 @@ TEST_F(GatewayHttpTest, UnknownRoutesAnswerAJsonNotFound) {
 TEST_F(GatewayHttpTest, EveryResponseCarriesTheSecurityHeaders) {
   auto client = Client();
   std::vector<std::pair<std::string, httplib::Result>> answers;
-  for (const char* path : {"/", "/app.js", "/style.css", "/favicon.svg", "/favicon.ico", "/api/v1/whoami",
+  for (const char* path : {"/", "/app/", "/app/meetings/x", "/favicon.svg", "/favicon.ico", "/api/v1/whoami",
                            "/nope", "/api/v1/reports/activity.csv?org_unit_id=tinh&period=2025",
                            "/api/v1/reports/activity?org_unit_id=code-13&period=2025",
                            "/api/v1/reports/activity?period=%ff"}) {

@@ -1,0 +1,79 @@
+// Vietnamese first, English on request; numbers and dates in the
+// language's own style (1.234; 90,1%; 02/12/2026).
+import { signal } from './signal.js';
+
+const STRINGS = {
+  vi: {
+    appTitle: 'Sinh hoạt chi bộ', signIn: 'Đăng nhập', signOut: 'Đăng xuất', username: 'Tên đăng nhập',
+    password: 'Mật khẩu', wrongLogin: 'Sai tên đăng nhập hoặc mật khẩu', language: 'English',
+    myUnit: 'Đơn vị của tôi', dashboard: 'Báo cáo', loading: 'Đang tải…', offlineBanner: 'Đang ngoại tuyến — dữ liệu ghi sẽ được gửi khi có mạng',
+    nextMeetings: 'Buổi sinh hoạt sắp tới', lastMeetings: 'Buổi sinh hoạt gần đây', overdue: 'Quá hạn chưa ghi biên bản',
+    none: 'Không có', compliance: 'Chấp hành sinh hoạt năm', regularHeld: 'Sinh hoạt định kỳ đã tổ chức',
+    attendance: 'Tỷ lệ đảng viên dự', meetingsHeld: 'Số buổi đã sinh hoạt', unrecorded: 'Buổi chưa ghi biên bản',
+    children: 'Tổ chức trực thuộc', members: 'Đảng viên', meeting: 'Buổi sinh hoạt', back: 'Quay lại',
+    planned: 'Dự kiến', place: 'Địa điểm', status: 'Trạng thái', record: 'Ghi biên bản', rollCall: 'Điểm danh',
+    present: 'Có mặt', excused: 'Vắng có lý do', unexcused: 'Vắng không lý do', reason: 'Lý do',
+    visitors: 'Đảng viên sinh hoạt tạm thời (không tính vào đảng số)', actualStart: 'Bắt đầu', actualEnd: 'Kết thúc',
+    speakers: 'Số đảng viên phát biểu', opinions: 'Số ý kiến', resolution: 'Nghị quyết', selfScore: 'Tự chấm điểm (0–100)',
+    save: 'Lưu biên bản', approve: 'Thông qua biên bản', approved: 'Biên bản đã thông qua — chỉ đọc',
+    postpone: 'Hoãn', cancel: 'Hủy buổi', pending: 'Đang chờ gửi', synced: 'Đã gửi', refused: 'Bị từ chối',
+    outbox: 'Dữ liệu chờ đồng bộ', expectedCount: 'Phải dự', presentCount: 'Có mặt', tasks: 'Phân công thực hiện',
+    addTask: 'Thêm việc', assignee: 'Người thực hiện', dueOn: 'Hạn', description: 'Nội dung',
+    reviewTasks: 'Kiểm điểm việc của buổi trước', done: 'Đã làm', notDone: 'Chưa làm', note: 'Ghi chú',
+    draftKept: 'Bản nháp được lưu trên máy này', notFound: 'Không tìm thấy', forbidden: 'Không có quyền xem',
+    dismiss: 'Bỏ qua', reasonRequired: 'Cần ghi lý do', error: 'Lỗi',
+  },
+  en: {
+    appTitle: 'Party cell meetings', signIn: 'Sign in', signOut: 'Sign out', username: 'User name',
+    password: 'Password', wrongLogin: 'Wrong user name or password', language: 'Tiếng Việt',
+    myUnit: 'My unit', dashboard: 'Reports', loading: 'Loading…', offlineBanner: 'Offline — what you record is sent when the network returns',
+    nextMeetings: 'Next meetings', lastMeetings: 'Recent meetings', overdue: 'Past, minutes not recorded',
+    none: 'None', compliance: 'Meetings held in', regularHeld: 'Regular meetings held',
+    attendance: 'Attendance rate', meetingsHeld: 'Meetings held', unrecorded: 'Meetings not recorded',
+    children: 'Units below', members: 'Members', meeting: 'Meeting', back: 'Back',
+    planned: 'Planned', place: 'Place', status: 'Status', record: 'Record the minutes', rollCall: 'Roll call',
+    present: 'Present', excused: 'Excused', unexcused: 'Unexcused', reason: 'Reason',
+    visitors: 'Members here on temporary transfer (not counted)', actualStart: 'Started', actualEnd: 'Ended',
+    speakers: 'Members who spoke', opinions: 'Opinions', resolution: 'Resolution', selfScore: 'Self-grade (0–100)',
+    save: 'Save the minutes', approve: 'Approve the minutes', approved: 'Minutes approved — read-only',
+    postpone: 'Postpone', cancel: 'Cancel meeting', pending: 'Waiting to send', synced: 'Sent', refused: 'Refused',
+    outbox: 'Waiting to sync', expectedCount: 'Expected', presentCount: 'Present', tasks: 'Tasks assigned',
+    addTask: 'Add a task', assignee: 'Assignee', dueOn: 'Due', description: 'What',
+    reviewTasks: 'Review of the last meeting\'s tasks', done: 'Done', notDone: 'Not done', note: 'Note',
+    draftKept: 'The draft is kept on this device', notFound: 'Not found', forbidden: 'Not allowed to see this',
+    dismiss: 'Dismiss', reasonRequired: 'A reason is needed', error: 'Error',
+  },
+};
+
+const STATUS = {
+  vi: { PLANNED: 'Dự kiến', HELD: 'Đã sinh hoạt', MINUTES_APPROVED: 'Đã thông qua biên bản', POSTPONED: 'Hoãn', CANCELLED: 'Hủy' },
+  en: { PLANNED: 'Planned', HELD: 'Held', MINUTES_APPROVED: 'Minutes approved', POSTPONED: 'Postponed', CANCELLED: 'Cancelled' },
+};
+const KIND = {
+  vi: { REGULAR: 'Định kỳ', THEMATIC: 'Chuyên đề', REGULAR_AND_THEMATIC: 'Định kỳ kết hợp chuyên đề', COMMITTEE: 'Họp cấp ủy' },
+  en: { REGULAR: 'Regular', THEMATIC: 'Thematic', REGULAR_AND_THEMATIC: 'Regular and thematic', COMMITTEE: 'Committee' },
+};
+
+export const lang = signal(localStorage.getItem('chibo.lang') === 'en' ? 'en' : 'vi');
+export function setLang(l) {
+  localStorage.setItem('chibo.lang', l);
+  document.documentElement.lang = l;
+  lang.set(l);
+}
+document.documentElement.lang = lang.get();
+
+export const t = (key) => STRINGS[lang.get()][key] ?? key;
+export const statusLabel = (s) => STATUS[lang.get()][s] ?? s;
+export const kindLabel = (k) => KIND[lang.get()][k] ?? k;
+const locale = () => (lang.get() === 'vi' ? 'vi-VN' : 'en-GB');
+export const num = (n) => new Intl.NumberFormat(locale()).format(n ?? 0);
+export const pct = (x) => new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: 1 }).format(x ?? 0);
+// "2026-12-02T19:30" → "19:30, 02/12/2026" (vi) or "02/12/2026, 19:30" (en)
+export function when(local) {
+  if (!local) return '';
+  const [d, time = ''] = local.split('T');
+  const [y, m, day] = d.split('-');
+  const date = `${day}/${m}/${y}`;
+  if (!time) return date;
+  return lang.get() === 'vi' ? `${time}, ${date}` : `${date}, ${time}`;
+}
