@@ -102,27 +102,18 @@ if [ ! -e "$DATA/demo.loaded" ]; then
     --done_file="$DATA/demo.loaded"
 fi
 
-# The console never shows the admin token (valid for weeks) nor a password:
-# people sign in as the first admin with the password in data/admin.password;
-# the read-only link carries a viewer token of its own that expires in an hour.
-LINK_TOKEN=$("$BUILD_DIR/tools/chibo" token issue --role=viewer --org=tinh --subject=dashboard-link \
-  --hours=1 --data_dir="$DATA") || LINK_TOKEN=
+# The console never shows a token nor a password: people sign in as the
+# first admin with the password written to data/admin.password.
 # The demo's history runs to today: the dashboard opens on the current year.
 YEAR=$(TZ=Asia/Ho_Chi_Minh date +%Y)
 TODAY=$(TZ=Asia/Ho_Chi_Minh date +%F)
 cat <<MSG
 
 chibo đang chạy / is up (SQLite under $DATA, Redis on 127.0.0.1:$REDIS_PORT)
-  Bảng điều khiển / dashboard: http://$HTTP/?year=$YEAR
+  Ứng dụng / app: http://$HTTP/app/   Bảng điều khiển / dashboard: http://$HTTP/?year=$YEAR
 MSG
-if [ -n "$LINK_TOKEN" ]; then
-  cat <<MSG
-  Đăng nhập (liên kết hết hạn sau 1 giờ) / sign-in link (expires in 1 hour):
-    http://$HTTP/?year=$YEAR#token=$LINK_TOKEN
-MSG
-fi
 cat <<MSG
-  Đăng nhập / sign in: http://$HTTP/  tên / user: admin
+  Đăng nhập / sign in: http://$HTTP/app/login  tên / user: admin
     mật khẩu / password: trong tệp / in the file $DATA/admin.password
   Mã quản trị / admin token: $DATA/admin.token
     (dán vào ô "Mã truy cập" / paste it into the token box: cat $DATA/admin.token)

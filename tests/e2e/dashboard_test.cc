@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
+#include "chibo/scheduling/v1/scheduling.grpc.pb.h"
 #include "chibo/supervision/v1/supervision.grpc.pb.h"
 #include "common/rpc/client.h"
 #include "common/time/dates.h"
@@ -24,6 +25,7 @@ namespace chibo {
 namespace {
 
 namespace pv1 = ::chibo::supervision::v1;
+namespace sv1 = ::chibo::scheduling::v1;
 using chibo::testing::PickFreePort;
 using chibo::testing::RunCommand;
 
@@ -33,11 +35,12 @@ class DashboardTest : public ::testing::Test {
     dir_ = chibo::testing::MakeTempDir("chibo-up");
     http_ = absl::StrCat("127.0.0.1:", PickFreePort());
     supervision_port_ = PickFreePort();
+    scheduling_port_ = PickFreePort();
     env_ = {absl::StrCat("CHIBO_DATA_DIR=", dir_), "CHIBO_DEMO_SCALE=0.03",
             absl::StrCat("CHIBO_HTTP=", http_),
             absl::StrCat("CHIBO_REDIS_PORT=", PickFreePort()),
             absl::StrCat("CHIBO_REGISTRY_PORT=", PickFreePort()),
-            absl::StrCat("CHIBO_SCHEDULING_PORT=", PickFreePort()),
+            absl::StrCat("CHIBO_SCHEDULING_PORT=", scheduling_port_),
             absl::StrCat("CHIBO_SUPERVISION_PORT=", supervision_port_),
             absl::StrCat("CHIBO_MONITOR_PORTS=", PickFreePort(), ",", PickFreePort(), ",", PickFreePort()),
             absl::StrCat("BUILD_DIR=", CHIBO_BINARY_DIR)};
@@ -58,7 +61,7 @@ class DashboardTest : public ::testing::Test {
   }
 
   std::string dir_, http_;
-  int supervision_port_ = 0;
+  int supervision_port_ = 0, scheduling_port_ = 0;
   std::vector<std::string> env_;
 };
 
@@ -70,8 +73,9 @@ TEST_F(DashboardTest, TheRunCommandServesADashboardShowingTheReportsFigures) {
   ASSERT_TRUE(up->ok()) << up->output;
   const absl::CivilDay today = time::Today();
   const std::string year = absl::StrCat(today.year());
-  EXPECT_NE(up->output.find(absl::StrCat("http://", http_, "/?year=", year, "#token=")), std::string::npos)
-      << up->output;
+  EXPECT_NE(up->output.find(absl::StrCat("http://", http_, "/app/login")), std::string::npos) << up->output;
+  EXPECT_NE(up->output.find(dir_ + "/admin.password"), std::string::npos) << up->output;
+  EXPECT_EQ(up->output.find("#token="), std::string::npos) << "no token on the console: " << up->output;
   std::ifstream token_file(dir_ + "/admin.token");
   std::string token;
   std::getline(token_file, token);
@@ -179,6 +183,112 @@ TEST_F(DashboardTest, TheRunCommandServesADashboardShowingTheReportsFigures) {
             absl::StrCat(child_report.totals().regular_held(), " / ", child_report.totals().regular_expected()));
   EXPECT_EQ(child_figures.at("compliance.attendanceRate").string_value(),
             Percent(child_report.totals().attendance_rate()));
+}
+
+
+// The secretary's month in the web app on a phone (tests/e2e/app_secretary.mjs):
+// sign in, record a meeting's roll call and outcome, approve the minutes,
+// an edit after approval refused on the page; the same offline, pending,
+// then synced once; every page without serious accessibility violations
+// and without sideways scrolling at 360 px. Checked against the RPCs.
+TEST_F(DashboardTest, ASecretaryRecordsAndApprovesAMeetingOnAPhoneEvenOffline) {
+  auto up = Up({});
+  ASSERT_TRUE(up.ok()) << up.status();
+  ASSERT_TRUE(up->ok()) << up->output;
+  std::ifstream token_file(dir_ + "/admin.token");
+  std::string token;
+  std::getline(token_file, token);
+  ASSERT_FALSE(token.empty());
+  auto browser = RunCommand({"node", std::string(CHIBO_SOURCE_DIR) + "/tests/e2e/app_secretary.mjs",
+                             absl::StrCat("http://", http_), token, dir_},
+                            absl::Minutes(4));
+  ASSERT_TRUE(browser.ok()) << browser.status();
+  ASSERT_TRUE(browser->ok()) << browser->output;
+  google::protobuf::Struct shown;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(browser->output, &shown).ok()) << browser->output;
+  const auto& f = shown.fields();
+  auto text = [&](const std::string& key) { return f.count(key) ? f.at(key).string_value() : "<missing " + key + ">"; };
+  auto number = [&](const std::string& key) { return f.count(key) ? f.at(key).number_value() : -1; };
+  EXPECT_TRUE(f.at("errors").list_value().values().empty()) << browser->output;
+
+  // Accessibility, width, screenshots.
+  for (const auto& [page, found] : f.at("axe").struct_value().fields()) {
+    EXPECT_TRUE(found.list_value().values().empty()) << page << ": " << browser->output;
+  }
+  for (const auto& [page, width] : f.at("wide").struct_value().fields()) {
+    EXPECT_LE(width.number_value(), 360) << page << " scrolls sideways at 360 px";
+  }
+  for (const auto& shot : f.at("shots").list_value().values()) {
+    EXPECT_TRUE(std::ifstream(dir_ + "/" + shot.string_value()).good()) << shot.string_value();
+  }
+
+  // Signing in and scope.
+  EXPECT_EQ(text("wrongLogin"), "Sai tên đăng nhập hoặc mật khẩu");
+  EXPECT_EQ(number("otherCellStatus"), 403) << "a secretary sees only her cell";
+  const std::string cell = text("cell");
+  const std::string m1 = f.at("meetings").list_value().values(0).string_value();
+  const std::string m2 = f.at("meetings").list_value().values(1).string_value();
+
+  // What the services now hold.
+  auto scheduling = sv1::SchedulingService::NewStub(rpc::MakeChannel(
+      absl::StrCat("127.0.0.1:", scheduling_port_), "chibo.scheduling.v1.SchedulingService"));
+  auto get = [&](const std::string& id) {
+    sv1::GetMeetingRequest r;
+    r.set_id(id);
+    sv1::Meeting m;
+    grpc::Status s = scheduling->GetMeeting(rpc::MakeClientContext(token, absl::Seconds(30)).get(), r, &m);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return m;
+  };
+  const sv1::Meeting first = get(m1);
+  EXPECT_EQ(first.status(), sv1::MINUTES_APPROVED);
+  EXPECT_EQ(first.expected(), number("rosterExpected"));
+  EXPECT_EQ(number("rollRows"), number("rosterExpected")) << "the roll call lists every expected member";
+  EXPECT_EQ(first.present(), first.expected() - 2);
+  EXPECT_EQ(first.absent_excused(), 1);
+  EXPECT_EQ(first.absent_unexcused(), 1);
+  EXPECT_EQ(text("presentShown"), absl::StrCat(first.present()));
+  for (const auto& a : first.attendance()) {
+    if (a.member_id() == text("excused")) {
+      EXPECT_EQ(a.mark(), sv1::ABSENT_EXCUSED);
+      EXPECT_EQ(a.reason(), "Ốm, có đơn xin phép");
+    }
+    if (a.member_id() == text("unexcused")) EXPECT_EQ(a.mark(), sv1::ABSENT_UNEXCUSED);
+  }
+  EXPECT_EQ(first.speakers(), 4) << "the second tab's edit after approval was not stored";
+  EXPECT_EQ(first.opinions(), 6);
+  EXPECT_EQ(first.self_score(), 85);
+  EXPECT_NE(text("refusedOnPage").find("Bị từ chối"), std::string::npos) << text("refusedOnPage");
+  EXPECT_EQ(number("readOnlyFieldsets"), 3);
+  EXPECT_EQ(number("saveButtonsAfterApproval"), 0);
+
+  // The cell's figures moved, and the page shows what the report says.
+  pv1::ReportRequest request;
+  request.set_org_unit_id(cell);
+  request.set_period(absl::StrCat(time::Today().year()));
+  pv1::ComplianceReport report;
+  auto supervision = pv1::SupervisionService::NewStub(rpc::MakeChannel(
+      absl::StrCat("127.0.0.1:", supervision_port_), "chibo.supervision.v1.SupervisionService"));
+  ASSERT_TRUE(supervision->GetComplianceReport(rpc::MakeClientContext(token, absl::Seconds(30)).get(), request, &report).ok());
+  int before = 0, after = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(text("heldBefore"), &before)) << text("heldBefore");
+  ASSERT_TRUE(absl::SimpleAtoi(text("heldAfter"), &after)) << text("heldAfter");
+  EXPECT_EQ(after, before + 1);
+  // The offline meeting synced after the page read the figure: one more now.
+  EXPECT_EQ(report.totals().meetings_held(), after + 1);
+
+  // Offline: pending while the network was off, synced once after.
+  EXPECT_EQ(text("statusWhileOffline"), "PLANNED");
+  EXPECT_TRUE(f.at("pendingAfterReload").bool_value());
+  EXPECT_NE(text("pendingShown").find("Đang chờ gửi"), std::string::npos) << text("pendingShown");
+  const sv1::Meeting second = get(m2);
+  EXPECT_EQ(second.status(), sv1::HELD);
+  EXPECT_EQ(second.speakers(), 2);
+  EXPECT_EQ(second.resolution(), "Ghi khi mất mạng.");
+  const auto& replay = f.at("replay").struct_value().fields();
+  EXPECT_EQ(replay.at("status").number_value(), 200);
+  EXPECT_EQ(replay.at("etag").string_value(), replay.at("firstEtag").string_value());
+  EXPECT_EQ(second.etag(), replay.at("firstEtag").string_value()) << "sent twice, recorded once";
 }
 
 }  // namespace

@@ -1,0 +1,195 @@
+// A cell secretary's month in the web app (/app/), in headless Chromium
+// (Debian's, through playwright-core) on a 390×844 phone:
+//   1. as the admin (bearer token, through the gateway's transcoded API): an
+//      account for the secretary of one cell, and two meetings of that cell
+//      held earlier (one today, one yesterday) waiting for their minutes;
+//   2. the secretary signs in, finds the meeting on the cell's page, records
+//      the roll call from the pre-filled roster (one member excused with a
+//      reason, one unexcused) and the outcome, then approves the minutes; a
+//      second tab that still had the form open is refused on the page;
+//   3. offline (playwright's offline mode): the other meeting is recorded,
+//      shown as pending, survives a reload, and syncs when the network
+//      returns; sending the same write again records nothing new;
+//   4. axe-core on each page, no horizontal scroll at 360 px, screenshots at
+//      390 and 1400 px.
+// Prints what it saw as JSON; dashboard_test.cc checks it against the RPCs.
+//   node app_secretary.mjs URL ADMIN_TOKEN SHOT_DIR
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const [base, adminToken, shotDir] = process.argv.slice(2);
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+async function admin(path, { method = 'GET', body } = {}) {
+  const res = await fetch(base + path, {
+    method,
+    headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+// Local wall-clock minute in Asia/Ho_Chi_Minh, `minutesAgo` before now.
+function localMinute(minutesAgo) {
+  const d = new Date(Date.now() - minutesAgo * 60000 + 7 * 3600000);
+  return d.toISOString().slice(0, 16);
+}
+
+const out = { axe: {}, wide: {}, shots: [] };
+
+// ---------------------------------------------------------------- setup
+const cells = await admin('/api/v1/org-units/tinh/children?subtree=true&kind=SUBORDINATE_CELL&page_size=50');
+let cell = null;
+let roster = null;
+for (const c of cells.orgUnits) {
+  const r = await admin(`/api/v1/org-units/${c.id}/roster?date=${localMinute(0).slice(0, 10)}`);
+  if (r.expected >= 3) { cell = c; roster = r; break; }
+}
+if (!cell) throw new Error('no cell with three expected members');
+out.cell = cell.id;
+const password = 'mật-khẩu-bí-thư-2026';
+await admin('/api/v1/accounts', { method: 'POST', body: {
+  account: { username: 'bithu.e2e', roles: ['secretary'], scopeOrgId: cell.id, displayName: 'Bí thư (e2e)' },
+  password, requestId: 'e2e-account' } });
+const meeting = async (minutesAgo, title, key) => (await admin('/api/v1/meetings', { method: 'POST', body: {
+  meeting: { cellId: cell.id, kind: 'REGULAR', title, startsAt: localMinute(minutesAgo),
+             endsAt: localMinute(minutesAgo - 90), place: 'Nhà văn hóa' }, requestId: `e2e-${key}-${Date.now()}` } }));
+const m1 = await meeting(200, 'Sinh hoạt thường kỳ (e2e)', 'm1');
+const m2 = await meeting(26 * 60, 'Sinh hoạt bổ sung (e2e)', 'm2');
+out.meetings = [m1.id, m2.id];
+const expected = roster.entries.filter((e) => e.presence === 'EXPECTED');
+out.excused = expected[0].memberId;
+out.unexcused = expected[1].memberId;
+
+// ---------------------------------------------------------------- browser
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const errors = [];
+try {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true,
+                                             locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(String(e)));
+
+  // What axe-core finds serious or critical, and whether the page scrolls
+  // sideways at 360 px; a screenshot at 390 and 1400 px.
+  const check = async (name) => {
+    await page.evaluate(axeSource);  // evaluated, not a <script>: the page's CSP stays on
+    const found = await page.evaluate(async () => {
+      const r = await window.axe.run(document, { resultTypes: ['violations'] });
+      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+    });
+    out.axe[name] = found;
+    await page.setViewportSize({ width: 360, height: 800 });
+    out.wide[name] = await page.evaluate(() => document.documentElement.scrollWidth);
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.screenshot({ path: `${shotDir}/app-${name}-1400.png`, fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: `${shotDir}/app-${name}-390.png`, fullPage: true });
+    out.shots.push(`app-${name}-390.png`, `app-${name}-1400.png`);
+  };
+
+  // Signing in.
+  await page.goto(`${base}/app/`);
+  await page.waitForURL('**/app/login');
+  await check('login');
+  await page.fill('input[name=username]', 'bithu.e2e');
+  await page.fill('input[name=password]', 'sai mật khẩu');
+  await page.click('button[type=submit]');
+  out.wrongLogin = (await page.textContent('[role=alert]', { timeout: 10000 })).trim();
+  await page.fill('input[name=password]', password);
+  await page.click('button[type=submit]');
+  await page.waitForSelector(`a[href="/app/meetings/${m1.id}"]`, { timeout: 20000 });
+  await page.waitForSelector('[data-figure=held]');
+  out.heading = (await page.textContent('h1')).trim();
+  out.heldBefore = (await page.textContent('[data-figure=held]')).trim();
+  await check('cell');
+  // Another cell's page: refused.
+  const other = cells.orgUnits.find((c) => c.id !== cell.id);
+  await page.goto(`${base}/app/units/${other.id}`);
+  out.otherCell = (await page.textContent('[role=alert]', { timeout: 10000 })).trim();
+  out.otherCellStatus = (await page.evaluate((id) => fetch(`/api/v1/org-units/${id}`).then((r) => r.status), other.id));
+
+  // The meeting: the roll call from the roster of its date.
+  await page.goto(`${base}/app/`);
+  await page.click(`a[href="/app/meetings/${m1.id}"]`);
+  await page.waitForSelector('ul.roll li');
+  out.rollRows = await page.locator('ul.roll li[data-member]').count();
+  out.rosterExpected = expected.length;
+  await check('meeting');
+  const row = (id) => page.locator(`li[data-member="${id}"]`);
+  await row(out.excused).locator('input[value=ABSENT_EXCUSED]').check();
+  await row(out.excused).locator('.reason input').fill('Ốm, có đơn xin phép');
+  await row(out.unexcused).locator('input[value=ABSENT_UNEXCUSED]').check();
+  await page.fill('input[name=speakers]', '4');
+  await page.fill('input[name=opinions]', '6');
+  await page.fill('textarea[name=resolution]', 'Chi bộ thống nhất triển khai thu đảng phí quý IV.');
+  await page.fill('input[name=self_score]', '85');
+  out.presentShown = (await page.textContent('[data-present]')).trim();
+  await page.click('form.record button[type=submit]');
+  await page.waitForSelector('[data-status=HELD]', { timeout: 20000 });
+
+  // A second tab opens the same form; the first approves the minutes; the
+  // second tab's edit is refused on its page.
+  const tab = await context.newPage();
+  tab.on('pageerror', (e) => errors.push(String(e)));
+  await tab.goto(`${base}/app/meetings/${m1.id}`);
+  await tab.waitForSelector('[data-status=HELD]');
+  await page.click('[data-action=approve]');
+  await page.waitForSelector('[data-status=MINUTES_APPROVED]', { timeout: 20000 });
+  await page.waitForSelector('[data-readonly]');
+  out.readOnlyFieldsets = await page.locator('form.record fieldset[disabled]').count();
+  out.saveButtonsAfterApproval = await page.locator('form.record button[type=submit]').count();
+  await tab.fill('input[name=speakers]', '5');
+  await tab.click('form.record button[type=submit]');
+  await tab.waitForSelector('[data-refused]', { timeout: 20000 });
+  out.refusedOnPage = (await tab.textContent('[data-refused]')).trim();
+  await tab.close();
+  await page.goto(`${base}/app/`);
+  await page.waitForSelector('[data-figure=held]');
+  await page.waitForFunction((before) => document.querySelector('[data-figure=held]').textContent.trim() !== before,
+                             out.heldBefore, { timeout: 20000 }).catch(() => {});
+  out.heldAfter = (await page.textContent('[data-figure=held]')).trim();
+
+  // Offline: the service worker serves the app, the outbox keeps the write.
+  await page.goto(`${base}/app/meetings/${m2.id}`);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.reload();  // now every request goes through the service worker
+  await page.waitForSelector('ul.roll li');
+  await context.setOffline(true);
+  await page.fill('input[name=speakers]', '2');
+  await page.fill('input[name=opinions]', '3');
+  await page.fill('textarea[name=resolution]', 'Ghi khi mất mạng.');
+  await page.click('form.record button[type=submit]');
+  await page.waitForSelector('[data-pending]', { timeout: 10000 });
+  out.pendingShown = (await page.textContent('.outbox li[data-state=pending]')).trim();
+  await page.reload();  // offline: from the service worker's cache
+  await page.waitForSelector('[data-pending]', { timeout: 10000 });
+  out.pendingAfterReload = true;
+  out.statusWhileOffline = (await admin(`/api/v1/meetings/${m2.id}`)).status;
+  await context.setOffline(false);
+  await page.waitForSelector('[data-status=HELD]', { timeout: 30000 });
+  out.syncedShown = await page.locator('.outbox li[data-state=synced]').count();
+  // The same write sent again (as a second sync would): the first answer.
+  out.replay = await page.evaluate(async () => {
+    const db = await new Promise((ok, ko) => { const r = indexedDB.open('chibo', 1); r.onsuccess = () => ok(r.result); r.onerror = ko; });
+    const all = await new Promise((ok) => { const r = db.transaction('outbox').objectStore('outbox').getAll(); r.onsuccess = () => ok(r.result); });
+    const entry = all.find((e) => e.state === 'synced' && e.path.endsWith(':record') && e.body.speakers === 2);
+    const csrf = document.cookie.match(/chibo_csrf=([^;]*)/)[1];
+    const res = await fetch(entry.path, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+                                          body: JSON.stringify(entry.body) });
+    return { status: res.status, etag: (await res.json()).etag, firstEtag: entry.response.etag };
+  });
+  out.errors = errors;
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify(out));
