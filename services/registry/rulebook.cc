@@ -1,6 +1,8 @@
 // The rulebook: dated, per-province thresholds. The version in force on D is
 // the stored one with the latest effective_from <= D; before any is stored,
 // the defaults of DOMAIN.md (the regulations as of 2025) apply.
+#include <set>
+
 #include "absl/strings/string_view.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -101,10 +103,22 @@ absl::Status Registry::PutRulebook(const auth::Claims& caller,
   const auto* d = request.rules().GetDescriptor();
   const auto* refl = request.rules().GetReflection();
   for (int i = 0; i < d->field_count(); ++i) {
+    if (d->field(i)->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_INT32 || d->field(i)->is_repeated()) continue;
     if (refl->GetInt32(request.rules(), d->field(i)) < 0) {
       v.Add(absl::StrCat("rules.", d->field(i)->name()), "không được âm / must not be negative");
     }
   }
+  // The rubric: named criteria, once each, adding up to at most 100 points.
+  int rubric_points = 0;
+  std::set<std::string> criteria;
+  for (int i = 0; i < request.rules().visit_criteria_size(); ++i) {
+    const v1::VisitCriterion& c = request.rules().visit_criteria(i);
+    const std::string f = absl::StrCat("rules.visit_criteria[", i, "]");
+    v.RequireNonEmpty(f + ".name", c.name());
+    if (!c.name().empty() && !criteria.insert(c.name()).second) v.Add(f + ".name", "trùng tên / named twice");
+    rubric_points += c.max_points();
+  }
+  if (rubric_points > 100) v.Add("rules.visit_criteria", "tổng điểm quá 100 / max points add up to more than 100");
   if (request.rules().standard_attendance_percent() > 100) {
     v.Add("rules.standard_attendance_percent", "tối đa 100 / at most 100");
   }

@@ -1,6 +1,7 @@
 // Visits (dự sinh hoạt): a team attends one meeting; observations, scores
 // against the rulebook's criteria and the resulting grade, recommendations
 // the cell must act on and their follow-up.
+#include <set>
 #include <unordered_set>
 
 #include "absl/strings/str_cat.h"
@@ -78,6 +79,31 @@ void CheckVisitShape(const v1::RecordVisitRequest& request, FieldViolations& v) 
     v.CheckDate(f + ".due_on", in.recommendations(i).due_on(), false);
   }
   if (!journal::IsValidRequestId(request.request_id())) v.Add("request_id", "tối đa 128 ký tự / at most 128 printable characters");
+}
+
+// When the rulebook in force has a rubric, the scores are its criteria:
+// each named once, out of the rubric's points.
+absl::Status CheckRubric(const v1::Visit& visit, const rv1::Rules& rules) {
+  if (rules.visit_criteria().empty()) return absl::OkStatus();
+  FieldViolations v;
+  std::set<std::string> seen;
+  for (int i = 0; i < visit.scores_size(); ++i) {
+    const auto& s = visit.scores(i);
+    const std::string f = absl::StrCat("visit.scores[", i, "]");
+    const rv1::VisitCriterion* criterion = nullptr;
+    for (const auto& c : rules.visit_criteria()) {
+      if (c.name() == s.criterion()) criterion = &c;
+    }
+    if (criterion == nullptr) {
+      v.Add(f + ".criterion", "không có trong tiêu chí của quy chế / not a criterion of the rulebook in force");
+    } else if (s.max_points() != criterion->max_points()) {
+      v.Add(f + ".max_points", absl::StrCat("tiêu chí này tối đa ", criterion->max_points(),
+                                            " điểm / the rulebook gives it ", criterion->max_points()));
+    } else if (!seen.insert(s.criterion()).second) {
+      v.Add(f + ".criterion", "chấm hai lần / scored twice");
+    }
+  }
+  return v.ToStatus();
 }
 
 }  // namespace
@@ -223,6 +249,7 @@ absl::Status Supervision::RecordVisit(const auth::Claims& caller,
   if (absl::Status s = v.ToStatus(); !s.ok()) return s;
   auto rulebook = registry_->GetRulebook(caller, unit->ancestor_ids(0), date);
   if (!rulebook.ok()) return rulebook.status();
+  if (absl::Status s = CheckRubric(in, rulebook->rules()); !s.ok()) return s;
   int points = 0, max_points = 0;
   for (const auto& s : in.scores()) points += s.points(), max_points += s.max_points();
   const int score = max_points == 0 ? 0 : (points * 100 + max_points / 2) / max_points;

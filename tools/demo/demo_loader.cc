@@ -21,6 +21,11 @@
 namespace chibo::demo {
 namespace {
 
+// The demo province's rubric for visits, 25 points each (the rulebook's
+// visit_criteria; every demo visit is scored against it).
+constexpr const char* kVisitCriteria[] = {"Chuẩn bị sinh hoạt", "Tỷ lệ đảng viên dự họp",
+                                          "Nội dung và tinh thần thảo luận", "Biên bản và nghị quyết"};
+
 namespace rv1 = ::chibo::registry::v1;
 namespace sv1 = ::chibo::scheduling::v1;
 namespace pv1 = ::chibo::supervision::v1;
@@ -137,6 +142,33 @@ class Loader {
     }
     summary_.units = static_cast<int>(plan_.units.size());
     options_.progress(absl::StrCat("tổ chức / org units: ", summary_.units));
+    return Rubric();
+  }
+
+  // The province's rubric for visits (tiêu chí đánh giá buổi sinh hoạt), on
+  // the built-in rulebook otherwise, from the first day of the history.
+  absl::Status Rubric() {
+    for (const auto& u : plan_.units) {
+      if (u.unit.kind() != rv1::PROVINCE) continue;
+      rv1::GetRulebookRequest get;
+      get.set_province_id(u.unit.id());
+      get.set_on_date(FirstDay());
+      rv1::RulebookVersion current;
+      if (auto st = Check(registry_->GetRulebook(Ctx().get(), get, &current), "rulebook"); !st.ok()) return st;
+      if (!current.rules().visit_criteria().empty()) continue;
+      rv1::PutRulebookRequest put;
+      put.set_province_id(u.unit.id());
+      put.set_effective_from(FirstDay());
+      *put.mutable_rules() = current.rules();
+      for (const char* name : kVisitCriteria) {
+        auto* c = put.mutable_rules()->add_visit_criteria();
+        c->set_name(name);
+        c->set_max_points(25);
+      }
+      put.set_request_id(RequestId("rulebook", u.unit.id()));
+      rv1::RulebookVersion out;
+      if (auto st = Check(registry_->PutRulebook(Ctx().get(), put, &out), "rulebook"); !st.ok()) return st;
+    }
     return absl::OkStatus();
   }
 
@@ -567,9 +599,7 @@ class Loader {
       r.mutable_visit()->set_team_id(visits[i].team);
       r.mutable_visit()->set_meeting_id(visits[i].meeting);
       r.mutable_visit()->set_observations("Chi bộ sinh hoạt đúng nội dung, trình tự; đảng viên tham gia ý kiến.");
-      static const char* kCriteria[] = {"Chuẩn bị sinh hoạt", "Tỷ lệ đảng viên dự họp",
-                                        "Nội dung và tinh thần thảo luận", "Biên bản và nghị quyết"};
-      for (const char* criterion : kCriteria) {
+      for (const char* criterion : kVisitCriteria) {
         auto* score = r.mutable_visit()->add_scores();
         score->set_criterion(criterion);
         score->set_max_points(25);

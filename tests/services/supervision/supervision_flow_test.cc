@@ -4,6 +4,8 @@
 // and the expected count dropping, visits by two levels, and both reports
 // giving exact numbers; then a new meeting record or visit changes the next
 // report read (never a stale figure).
+#include <tuple>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/time/dates.h"
@@ -304,6 +306,66 @@ TEST_P(SupervisionFlowTest, VisitsOverTheFieldsLimitsAreRefusedAndStoreNothing) 
   v1::ListVisitsResponse listed;
   ASSERT_TRUE(h_->stub().ListVisits(Ctx(admin_).get(), list, &listed).ok());
   EXPECT_EQ(listed.visits_size(), 0);
+}
+
+// A province's rubric (the rulebook's visit_criteria) is what a visit is
+// scored against, from the day it takes effect: unknown criteria, other
+// max points or a criterion scored twice are refused; before it, free.
+TEST_P(SupervisionFlowTest, VisitsAreScoredAgainstTheRubricInForceOnTheirDate) {
+  rv1::GetRulebookRequest get;
+  get.set_province_id("tinh");
+  get.set_on_date("2026-03-01");
+  rv1::RulebookVersion current;
+  ASSERT_TRUE(h_->registry().stub().GetRulebook(Ctx(admin_).get(), get, &current).ok());
+  rv1::PutRulebookRequest put;
+  put.set_province_id("tinh");
+  put.set_effective_from("2026-03-01");
+  *put.mutable_rules() = current.rules();
+  for (const char* name : {"Chuẩn bị", "Thảo luận"}) {
+    auto* c = put.mutable_rules()->add_visit_criteria();
+    c->set_name(name);
+    c->set_max_points(50);
+  }
+  rv1::RulebookVersion stored;
+  grpc::Status s = h_->registry().stub().PutRulebook(Ctx(admin_).get(), put, &stored);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+
+  const sv1::Meeting march = MeetingOn(h_->scheduling(), admin_, "cb-1", "2026-03-03");
+  auto visit = [&](std::vector<std::tuple<std::string, int, int>> scores, v1::Visit* out) {
+    v1::RecordVisitRequest r;
+    r.mutable_visit()->set_team_id("to-tinh");
+    r.mutable_visit()->set_meeting_id(march.id());
+    for (const auto& [name, points, max] : scores) {
+      auto* score = r.mutable_visit()->add_scores();
+      score->set_criterion(name);
+      score->set_points(points);
+      score->set_max_points(max);
+    }
+    return h_->stub().RecordVisit(Ctx(supervisor_).get(), r, out);
+  };
+  v1::Visit out;
+  s = visit({{"Tổng hợp", 80, 100}}, &out);
+  EXPECT_EQ(ViolatedFields(s), std::vector<std::string>{"visit.scores[0].criterion"});
+  s = visit({{"Chuẩn bị", 20, 25}}, &out);
+  EXPECT_EQ(ViolatedFields(s), std::vector<std::string>{"visit.scores[0].max_points"});
+  s = visit({{"Chuẩn bị", 20, 50}, {"Chuẩn bị", 20, 50}}, &out);
+  EXPECT_EQ(ViolatedFields(s), std::vector<std::string>{"visit.scores[1].criterion"});
+  s = visit({{"Chuẩn bị", 45, 50}, {"Thảo luận", 40, 50}}, &out);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(out.score(), 85);
+  EXPECT_EQ(out.grade(), v1::FAIR);
+  // February's meeting is judged by February's rulebook: no rubric yet.
+  const sv1::Meeting february = MeetingOn(h_->scheduling(), admin_, "cb-1", "2026-02-03");
+  v1::RecordVisitRequest r;
+  r.mutable_visit()->set_team_id("to-tinh");
+  r.mutable_visit()->set_meeting_id(february.id());
+  auto* score = r.mutable_visit()->add_scores();
+  score->set_criterion("Tổng hợp");
+  score->set_points(95);
+  score->set_max_points(100);
+  s = h_->stub().RecordVisit(Ctx(supervisor_).get(), r, &out);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(out.grade(), v1::GOOD);
 }
 
 TEST_P(SupervisionFlowTest, PeriodsWithStrayCharactersAreRefused) {
