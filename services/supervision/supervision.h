@@ -105,6 +105,8 @@ class Supervision {
   absl::Status CheckLoneSupervisor(const auth::Claims& caller, const v1::Visit& in,
                                    absl::string_view cell_id, absl::string_view date);
   absl::StatusOr<v1::Visit> ReadVisit(db::Session& s, absl::string_view id);
+  // Appends the visit's recommendations (in the order they were made).
+  absl::Status AddRecommendations(db::Session& s, v1::Visit* visit);
   // Visits dated in [from, to], every one (filtered by the caller).
   absl::StatusOr<std::vector<VisitFact>> VisitsInPeriod(absl::string_view from,
                                                         absl::string_view to);

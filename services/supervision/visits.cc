@@ -26,9 +26,10 @@ std::string Now() { return time::FormatTimestamp(absl::Now()); }
 
 v1::Visit VisitFromRow(const db::Row& r) {
   v1::Visit v;
-  v1::Visit json;
+  // Two JSON columns, read apart: parsing into a message replaces what it held.
+  v1::Visit json, scores_json;
   (void)google::protobuf::util::JsonStringToMessage(r.Text(8), &json);
-  (void)google::protobuf::util::JsonStringToMessage(r.Text(10), &json);
+  (void)google::protobuf::util::JsonStringToMessage(r.Text(10), &scores_json);
   v.set_id(r.Text(0));
   v.set_meeting_id(r.Text(1));
   v.set_team_id(r.Text(2));
@@ -41,7 +42,7 @@ v1::Visit VisitFromRow(const db::Row& r) {
   v.set_date(r.Text(7));
   *v.mutable_attendee_member_ids() = json.attendee_member_ids();
   v.set_observations(r.Text(9));
-  *v.mutable_scores() = json.scores();
+  *v.mutable_scores() = scores_json.scores();
   v.set_score(static_cast<int32_t>(r.Int(11)));
   v.set_grade(static_cast<v1::Grade>(r.Int(12)));
   v.set_etag(resource::EtagOf(r.Int(13)));
@@ -120,17 +121,22 @@ absl::StatusOr<v1::Visit> Supervision::ReadVisit(db::Session& s, absl::string_vi
   if (!row.ok()) return row.status();
   if (!row->has_value()) return NotFoundVisit(id);
   v1::Visit visit = VisitFromRow(**row);
-  auto recs = s.Query(sql::kSelectRecommendations, {id});
+  if (absl::Status st = AddRecommendations(s, &visit); !st.ok()) return st;
+  return visit;
+}
+
+absl::Status Supervision::AddRecommendations(db::Session& s, v1::Visit* visit) {
+  auto recs = s.Query(sql::kSelectRecommendations, {visit->id()});
   if (!recs.ok()) return recs.status();
   for (const db::Row& r : recs->rows) {
-    auto* rec = visit.add_recommendations();
+    auto* rec = visit->add_recommendations();
     rec->set_id(r.Text(0));
     rec->set_text(r.Text(1));
     rec->set_due_on(r.Text(2));
     rec->set_status(static_cast<v1::RecommendationStatus>(r.Int(3)));
     rec->set_follow_up(r.Text(4));
   }
-  return visit;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<Supervision::Visitor> Supervision::ResolveVisitor(const auth::Claims& caller,
@@ -367,6 +373,11 @@ absl::Status Supervision::ListVisits(const auth::Claims& caller,
       break;
     }
     *response->add_visits() = VisitFromRow(r);
+  }
+  // Each listed visit with its recommendations, as GetVisit gives it.
+  db::AutocommitSession session(*db_);
+  for (v1::Visit& visit : *response->mutable_visits()) {
+    if (absl::Status st = AddRecommendations(session, &visit); !st.ok()) return st;
   }
   return absl::OkStatus();
 }

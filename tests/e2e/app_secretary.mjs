@@ -10,7 +10,10 @@
 //   3. offline (playwright's offline mode): the other meeting is recorded,
 //      shown as pending, survives a reload, and syncs when the network
 //      returns; sending the same write again records nothing new;
-//   4. axe-core on each page, no horizontal scroll at 360 px, screenshots at
+//   4. a supervisor of a provincial team records a visit to the first meeting
+//      with a score per criterion of the rubric in force, a recommendation,
+//      then follows it up; the grade shows, the activity report moves;
+//   5. axe-core on each page, no horizontal scroll at 360 px, screenshots at
 //      390 and 1400 px.
 // Prints what it saw as JSON; dashboard_test.cc checks it against the RPCs.
 //   node app_secretary.mjs URL ADMIN_TOKEN SHOT_DIR
@@ -62,6 +65,15 @@ const m1 = await meeting(200, 'Sinh hoạt thường kỳ (e2e)', 'm1');
 const m2 = await meeting(26 * 60, 'Sinh hoạt bổ sung (e2e)', 'm2');
 out.meetings = [m1.id, m2.id];
 const expected = roster.entries.filter((e) => e.presence === 'EXPECTED');
+const year = localMinute(0).slice(0, 4);
+const team = (await admin('/api/v1/org-units/tinh/teams')).teams.find((x) => x.level === 'PROVINCE_LEVEL');
+out.team = team.id;
+await admin('/api/v1/accounts', { method: 'POST', body: {
+  account: { username: 'giamsat.e2e', roles: ['supervisor'], scopeOrgId: 'tinh', memberId: team.leaderMemberId },
+  password, requestId: 'e2e-supervisor' } });
+const provincialMeetings = async () => ((await admin(`/api/v1/reports/activity?org_unit_id=tinh&period=${year}`)).levels
+  .find((l) => l.level === 'PROVINCE_LEVEL') || {}).cellMeetingsAttended || 0;
+out.provincialBefore = await provincialMeetings();
 out.excused = expected[0].memberId;
 out.unexcused = expected[1].memberId;
 
@@ -80,20 +92,20 @@ try {
 
   // What axe-core finds serious or critical, and whether the page scrolls
   // sideways at 360 px; a screenshot at 390 and 1400 px.
-  const check = async (name) => {
-    await page.evaluate(axeSource);  // evaluated, not a <script>: the page's CSP stays on
-    const found = await page.evaluate(async () => {
+  const check = async (name, p = page) => {
+    await p.evaluate(axeSource);  // evaluated, not a <script>: the page's CSP stays on
+    const found = await p.evaluate(async () => {
       const r = await window.axe.run(document, { resultTypes: ['violations'] });
       return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
         .map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
     });
     out.axe[name] = found;
-    await page.setViewportSize({ width: 360, height: 800 });
-    out.wide[name] = await page.evaluate(() => document.documentElement.scrollWidth);
-    await page.setViewportSize({ width: 1400, height: 900 });
-    await page.screenshot({ path: `${shotDir}/app-${name}-1400.png`, fullPage: true });
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.screenshot({ path: `${shotDir}/app-${name}-390.png`, fullPage: true });
+    await p.setViewportSize({ width: 360, height: 800 });
+    out.wide[name] = await p.evaluate(() => document.documentElement.scrollWidth);
+    await p.setViewportSize({ width: 1400, height: 900 });
+    await p.screenshot({ path: `${shotDir}/app-${name}-1400.png`, fullPage: true });
+    await p.setViewportSize({ width: 390, height: 844 });
+    await p.screenshot({ path: `${shotDir}/app-${name}-390.png`, fullPage: true });
     out.shots.push(`app-${name}-390.png`, `app-${name}-1400.png`);
   };
 
@@ -188,6 +200,44 @@ try {
                                           body: JSON.stringify(entry.body) });
     return { status: res.status, etag: (await res.json()).etag, firstEtag: entry.response.etag };
   });
+
+  // A supervisor on another device records a visit to the approved meeting.
+  const device = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true,
+                                            locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
+  const sup = await device.newPage();
+  sup.on('pageerror', (e) => errors.push(String(e)));
+  await sup.goto(`${base}/app/login`);
+  await sup.fill('input[name=username]', 'giamsat.e2e');
+  await sup.fill('input[name=password]', password);
+  await sup.click('button[type=submit]');
+  await sup.waitForURL((u) => !u.pathname.endsWith('/login'), { timeout: 20000 });
+  await sup.waitForSelector('[data-figure=held]', { timeout: 20000 });
+  await sup.goto(`${base}/app/meetings/${m1.id}`);
+  await sup.click('[data-action=visit]');
+  await sup.waitForSelector('select[name=team]');
+  await sup.selectOption('select[name=team]', team.id);
+  await sup.locator('[role=group] input[type=checkbox]').first().check();
+  const criteria = await sup.$$eval('input[data-criterion]', (els) => els.map((e) => e.dataset.criterion));
+  out.criteria = criteria;
+  const points = [22, 20, 23, 21];
+  for (let i = 0; i < criteria.length; ++i) await sup.fill(`input[data-criterion="${criteria[i]}"]`, String(points[i % 4]));
+  await sup.fill('textarea[name=observations]', 'Chi bộ chuẩn bị chu đáo, thảo luận sôi nổi.');
+  await sup.fill('input[name=rec-0]', 'Phân công cụ thể người thực hiện nghị quyết');
+  await sup.fill('input[name=rec-due-0]', localMinute(-30 * 24 * 60).slice(0, 10));
+  const page1 = sup;
+  await check('visit', sup);
+  await page1.click('form button[type=submit]');
+  await page1.waitForSelector('[data-visit-recorded]', { timeout: 20000 });
+  out.visitGrade = await page1.getAttribute('[data-visit-recorded] [data-grade]', 'data-grade');
+  out.visitShown = (await page1.textContent('[data-visit-recorded]')).trim();
+  out.provincialAfter = await provincialMeetings();
+  // The follow-up of its recommendation, from the meeting's page.
+  await page1.goto(`${base}/app/meetings/${m1.id}`);
+  await page1.waitForSelector('[data-recommendation]');
+  await page1.fill('[data-recommendation] input', 'Đã phân công tại buổi sau');
+  await page1.click('[data-recommendation] button:has-text("Đã làm")');
+  await page1.waitForSelector('[data-rec-status=DONE]', { timeout: 20000 });
+  out.recommendationDone = true;
   out.errors = errors;
 } finally {
   await browser.close();

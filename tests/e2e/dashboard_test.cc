@@ -190,8 +190,10 @@ TEST_F(DashboardTest, TheRunCommandServesADashboardShowingTheReportsFigures) {
 // sign in, record a meeting's roll call and outcome, approve the minutes,
 // an edit after approval refused on the page; the same offline, pending,
 // then synced once; every page without serious accessibility violations
-// and without sideways scrolling at 360 px. Checked against the RPCs.
-TEST_F(DashboardTest, ASecretaryRecordsAndApprovesAMeetingOnAPhoneEvenOffline) {
+// and without sideways scrolling at 360 px; then a supervisor records a
+// visit with rubric scores and follows up its recommendation. Checked
+// against the RPCs.
+TEST_F(DashboardTest, ASecretaryRecordsAMeetingOnAPhoneEvenOfflineAndASupervisorGradesIt) {
   auto up = Up({});
   ASSERT_TRUE(up.ok()) << up.status();
   ASSERT_TRUE(up->ok()) << up->output;
@@ -289,6 +291,30 @@ TEST_F(DashboardTest, ASecretaryRecordsAndApprovesAMeetingOnAPhoneEvenOffline) {
   EXPECT_EQ(replay.at("status").number_value(), 200);
   EXPECT_EQ(replay.at("etag").string_value(), replay.at("firstEtag").string_value());
   EXPECT_EQ(second.etag(), replay.at("firstEtag").string_value()) << "sent twice, recorded once";
+
+  // The supervisor's visit: scored on the rubric in force, graded by the
+  // rulebook, counted in the activity report, its recommendation followed up.
+  EXPECT_EQ(f.at("criteria").list_value().values_size(), 4) << "the demo province's rubric";
+  EXPECT_EQ(number("provincialAfter"), number("provincialBefore") + 1);
+  pv1::ListVisitsRequest visits;
+  visits.set_org_unit_id(cell);
+  visits.set_from(first.starts_at().substr(0, 10));
+  visits.set_to(first.starts_at().substr(0, 10));
+  pv1::ListVisitsResponse listed;
+  ASSERT_TRUE(supervision->ListVisits(rpc::MakeClientContext(token, absl::Seconds(30)).get(), visits, &listed).ok());
+  const pv1::Visit* visit = nullptr;
+  for (const auto& v : listed.visits()) {
+    if (v.meeting_id() == m1) visit = &v;
+  }
+  ASSERT_NE(visit, nullptr) << "the visit was recorded";
+  EXPECT_EQ(visit->team_id(), text("team"));
+  EXPECT_EQ(visit->score(), 86);
+  EXPECT_EQ(pv1::Grade_Name(visit->grade()), text("visitGrade"));
+  EXPECT_EQ(visit->grade(), pv1::FAIR);
+  EXPECT_NE(text("visitShown").find("Khá"), std::string::npos) << text("visitShown");
+  ASSERT_EQ(visit->recommendations_size(), 1);
+  EXPECT_EQ(visit->recommendations(0).status(), pv1::DONE);
+  EXPECT_EQ(visit->recommendations(0).follow_up(), "Đã phân công tại buổi sau");
 }
 
 }  // namespace

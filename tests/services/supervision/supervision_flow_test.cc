@@ -350,10 +350,41 @@ TEST_P(SupervisionFlowTest, VisitsAreScoredAgainstTheRubricInForceOnTheirDate) {
   EXPECT_EQ(ViolatedFields(s), std::vector<std::string>{"visit.scores[0].max_points"});
   s = visit({{"Chuẩn bị", 20, 50}, {"Chuẩn bị", 20, 50}}, &out);
   EXPECT_EQ(ViolatedFields(s), std::vector<std::string>{"visit.scores[1].criterion"});
-  s = visit({{"Chuẩn bị", 45, 50}, {"Thảo luận", 40, 50}}, &out);
+  v1::RecordVisitRequest full;
+  full.mutable_visit()->set_team_id("to-tinh");
+  full.mutable_visit()->set_meeting_id(march.id());
+  full.mutable_visit()->add_attendee_member_ids("m6");
+  for (const auto& [name, points] : std::vector<std::pair<std::string, int>>{{"Chuẩn bị", 45}, {"Thảo luận", 40}}) {
+    auto* score = full.mutable_visit()->add_scores();
+    score->set_criterion(name);
+    score->set_points(points);
+    score->set_max_points(50);
+  }
+  full.mutable_visit()->add_recommendations()->set_text("Phân công cụ thể");
+  s = h_->stub().RecordVisit(Ctx(supervisor_).get(), full, &out);
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(out.score(), 85);
   EXPECT_EQ(out.grade(), v1::FAIR);
+  // Who went, the scores and the recommendations read back whole, from
+  // GetVisit and from ListVisits alike (the list once lost the first two).
+  v1::GetVisitRequest get_visit;
+  get_visit.set_id(out.id());
+  v1::Visit got;
+  ASSERT_TRUE(h_->stub().GetVisit(Ctx(admin_).get(), get_visit, &got).ok());
+  v1::ListVisitsRequest list;
+  list.set_org_unit_id("cb-1");
+  list.set_from("2026-03-03");
+  list.set_to("2026-03-03");
+  v1::ListVisitsResponse listed;
+  ASSERT_TRUE(h_->stub().ListVisits(Ctx(admin_).get(), list, &listed).ok());
+  ASSERT_EQ(listed.visits_size(), 1);
+  for (const v1::Visit* v : std::vector<const v1::Visit*>{&got, &listed.visits(0)}) {
+    EXPECT_EQ(std::vector<std::string>(v->attendee_member_ids().begin(), v->attendee_member_ids().end()),
+              std::vector<std::string>{"m6"});
+    EXPECT_EQ(v->scores_size(), 2);
+    ASSERT_EQ(v->recommendations_size(), 1);
+    EXPECT_EQ(v->recommendations(0).text(), "Phân công cụ thể");
+  }
   // February's meeting is judged by February's rulebook: no rubric yet.
   const sv1::Meeting february = MeetingOn(h_->scheduling(), admin_, "cb-1", "2026-02-03");
   v1::RecordVisitRequest r;

@@ -22,6 +22,11 @@ const STRINGS = {
     reviewTasks: 'Kiểm điểm việc của buổi trước', done: 'Đã làm', notDone: 'Chưa làm', note: 'Ghi chú',
     draftKept: 'Bản nháp được lưu trên máy này', notFound: 'Không tìm thấy', forbidden: 'Không có quyền xem',
     dismiss: 'Bỏ qua', reasonRequired: 'Cần ghi lý do', error: 'Lỗi',
+    visits: 'Cấp ủy cấp trên dự sinh hoạt', level_PROVINCE_LEVEL: 'Cấp tỉnh', level_DISTRICT_LEVEL: 'Cấp huyện / xã', level_BASE_LEVEL: 'Đảng ủy cơ sở', notDoneYet: 'Chưa làm — ghi chú', score: 'Điểm',
+    grade: 'Xếp loại', followUp: 'Theo dõi kiến nghị', rec_OPEN: 'Chưa thực hiện', rec_DONE: 'Đã thực hiện',
+    recordVisit: 'Ghi kết quả dự sinh hoạt', visitRecorded: 'Đã ghi kết quả dự', team: 'Tổ công tác', attendees: 'Thành viên đi dự',
+    rubric: 'Chấm điểm theo tiêu chí', overall: 'Đánh giá chung', observations: 'Nhận xét', recommendations: 'Kiến nghị',
+    recommendation: 'Kiến nghị', addRecommendation: 'Thêm kiến nghị',
   },
   en: {
     appTitle: 'Party cell meetings', signIn: 'Sign in', signOut: 'Sign out', username: 'User name',
@@ -42,6 +47,11 @@ const STRINGS = {
     reviewTasks: 'Review of the last meeting\'s tasks', done: 'Done', notDone: 'Not done', note: 'Note',
     draftKept: 'The draft is kept on this device', notFound: 'Not found', forbidden: 'Not allowed to see this',
     dismiss: 'Dismiss', reasonRequired: 'A reason is needed', error: 'Error',
+    visits: 'Visits by superior committees', level_PROVINCE_LEVEL: 'Provincial', level_DISTRICT_LEVEL: 'District / commune', level_BASE_LEVEL: 'Base committee', notDoneYet: 'Not done yet — note', score: 'Score',
+    grade: 'Grade', followUp: 'Follow-up', rec_OPEN: 'Open', rec_DONE: 'Done',
+    recordVisit: 'Record a visit', visitRecorded: 'Visit recorded', team: 'Team', attendees: 'Who went',
+    rubric: 'Score per criterion', overall: 'Overall', observations: 'Observations', recommendations: 'Recommendations',
+    recommendation: 'Recommendation', addRecommendation: 'Add a recommendation',
   },
 };
 

@@ -9,6 +9,7 @@ import { lang, setLang, t } from './i18n.js';
 import { go, me, online, path, useSignal } from './shared.jsx';
 import { MeetingPage } from './meeting.jsx';
 import { UnitPage } from './unit.jsx';
+import { VisitPage } from './visit.jsx';
 import './app.css';
 
 function Outbox() {
@@ -107,6 +108,7 @@ function App() {
   let m;
   if (p === '/app/login') page = <LoginPage />;
   else if (!me.get()) { go('/app/login'); page = <LoginPage />; }
+  else if ((m = p.match(/^\/app\/meetings\/([^/]+)\/visit$/))) page = <VisitPage meetingId={decodeURIComponent(m[1])} />;
   else if ((m = p.match(/^\/app\/meetings\/([^/]+)$/))) page = <MeetingPage id={decodeURIComponent(m[1])} />;
   else if ((m = p.match(/^\/app\/units\/([^/]+)$/))) page = <UnitPage id={decodeURIComponent(m[1])} />;
   else page = <Home />;

@@ -8,10 +8,12 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { newRequestId, query } from './api.js';
 import * as outbox from './outbox.js';
 import { kindLabel, num, statusLabel, t, when } from './i18n.js';
-import { Problem, useApi } from './shared.jsx';
+import { me, Problem, useApi } from './shared.jsx';
+import { VisitsOf } from './visit.jsx';
 import { nowLocalMinute } from './unit.jsx';
 
 const EDITABLE = new Set(['PLANNED', 'HELD']);
+const canVisit = () => ((me.get() && me.get().roles) || []).some((r) => r === 'supervisor' || r === 'admin');
 
 // The form's starting point: a draft kept on the device, else the record
 // already made, else the roster with everyone present and the planned times.
@@ -303,6 +305,10 @@ export function MeetingPage({ id }) {
       {meeting.status === 'MINUTES_APPROVED' && <p class="notice" data-readonly>{t('approved')}</p>}
       {meeting.statusReason && <p class="notice">{meeting.statusReason}</p>}
       <StatusActions meeting={meeting} />
+      {canVisit() && meeting.status !== 'CANCELLED' && meeting.status !== 'POSTPONED' && (
+        <p><a class="button" data-action="visit" href={`/app/meetings/${encodeURIComponent(meeting.id)}/visit`}>{t('recordVisit')}</a></p>
+      )}
+      <VisitsOf meeting={meeting} />
       <RecordForm meeting={meeting} roster={roster.data} names={names} readOnly={readOnly}
                   onSent={() => { outbox.dropDraft(`meeting:${meeting.id}`); m.reload(); }} />
     </main>
