@@ -5,6 +5,7 @@
 // shows is checked against the report RPCs; `up.sh --down` stops it all.
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 
@@ -315,6 +316,126 @@ TEST_F(DashboardTest, ASecretaryRecordsAMeetingOnAPhoneEvenOfflineAndASupervisor
   ASSERT_EQ(visit->recommendations_size(), 1);
   EXPECT_EQ(visit->recommendations(0).status(), pv1::DONE);
   EXPECT_EQ(visit->recommendations(0).follow_up(), "Đã phân công tại buổi sau");
+}
+
+
+std::vector<std::string> Strings(const google::protobuf::Value& list) {
+  std::vector<std::string> out;
+  for (const auto& v : list.list_value().values()) out.push_back(v.string_value());
+  return out;
+}
+
+// The admin and the organization department in the web app
+// (tests/e2e/app_admin.mjs): an account for a member as secretary of one
+// cell, who then sees and writes only that cell; personal data masked for a
+// viewer; the action lists equal to what the RPCs say, and emptied when the
+// missing work is done.
+TEST_F(DashboardTest, AnAdminGivesAccessAndTheActionListsFollowTheWorkDone) {
+  auto up = Up({});
+  ASSERT_TRUE(up.ok()) << up.status();
+  ASSERT_TRUE(up->ok()) << up->output;
+  std::string token, password;
+  std::getline(std::ifstream(dir_ + "/admin.token"), token);
+  std::getline(std::ifstream(dir_ + "/admin.password"), password);
+  ASSERT_FALSE(token.empty());
+  ASSERT_FALSE(password.empty());
+  auto browser = RunCommand({"node", std::string(CHIBO_SOURCE_DIR) + "/tests/e2e/app_admin.mjs",
+                             absl::StrCat("http://", http_), token, password, dir_},
+                            absl::Minutes(4));
+  ASSERT_TRUE(browser.ok()) << browser.status();
+  ASSERT_TRUE(browser->ok()) << browser->output;
+  google::protobuf::Struct shown;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(browser->output, &shown).ok()) << browser->output;
+  const auto& f = shown.fields();
+  auto text = [&](const std::string& key) { return f.count(key) ? f.at(key).string_value() : "<missing " + key + ">"; };
+  EXPECT_TRUE(f.at("errors").list_value().values().empty()) << browser->output;
+  for (const auto& [page, found] : f.at("axe").struct_value().fields()) {
+    EXPECT_TRUE(found.list_value().values().empty()) << page << ": " << browser->output;
+  }
+  for (const auto& [page, width] : f.at("wide").struct_value().fields()) {
+    EXPECT_LE(width.number_value(), 360) << page << " scrolls sideways at 360 px";
+  }
+
+  // 1. The account, as the registry holds it, and its reach.
+  const auto& account = f.at("account").struct_value().fields();
+  EXPECT_EQ(account.at("memberId").string_value(), text("member"));
+  EXPECT_EQ(account.at("scopeOrgId").string_value(), text("cell"));
+  EXPECT_EQ(Strings(account.at("roles")), std::vector<std::string>{"secretary"});
+  EXPECT_EQ(text("otherCellShown"), "Không có quyền xem");
+  const auto& api = f.at("otherCellApi").struct_value().fields();
+  EXPECT_EQ(api.at("read").number_value(), 403);
+  EXPECT_EQ(api.at("write").number_value(), 403) << "a secretary writes only her cell";
+  EXPECT_EQ(f.at("ownRoll").number_value(), 200);
+
+  // 2. Personal data.
+  EXPECT_EQ(text("adminPhone"), text("memberPhone"));
+  EXPECT_EQ(f.at("adminMasked").number_value(), 0);
+  EXPECT_EQ(text("viewerPhone"), "*******678") << "a viewer sees the phone masked";
+
+  // 3. The action lists against the RPCs, after the work was done.
+  const std::string committee = text("committee");
+  const auto& before = f.at("before").struct_value().fields();
+  const auto& after = f.at("after").struct_value().fields();
+  const absl::CivilDay today = time::Today();
+  auto supervision = pv1::SupervisionService::NewStub(rpc::MakeChannel(
+      absl::StrCat("127.0.0.1:", supervision_port_), "chibo.supervision.v1.SupervisionService"));
+  auto scheduling = sv1::SchedulingService::NewStub(rpc::MakeChannel(
+      absl::StrCat("127.0.0.1:", scheduling_port_), "chibo.scheduling.v1.SchedulingService"));
+  pv1::ReportRequest month;
+  month.set_org_unit_id(committee);
+  month.set_period(absl::StrFormat("%04d-%02d", today.year(), today.month()));
+  pv1::ComplianceReport report;
+  ASSERT_TRUE(supervision->GetComplianceReport(rpc::MakeClientContext(token, absl::Seconds(30)).get(), month, &report).ok());
+  std::vector<std::string> without_regular, all_cells;
+  for (const auto& child : report.children()) {
+    all_cells.push_back(child.org_unit_id());
+    if (child.figures().regular_held() == 0) without_regular.push_back(child.org_unit_id());
+  }
+  std::vector<std::string> shown_without = Strings(after.at("no-meeting"));
+  std::sort(shown_without.begin(), shown_without.end());
+  std::sort(without_regular.begin(), without_regular.end());
+  EXPECT_EQ(shown_without, without_regular) << "cells with no regular meeting held this month, as the report counts them";
+  EXPECT_EQ(Strings(before.at("no-meeting")).size(), Strings(after.at("no-meeting")).size() + 1);
+  EXPECT_EQ(std::count(shown_without.begin(), shown_without.end(), text("cellToMeet")), 0) << "its meeting was held";
+
+  ASSERT_FALSE(Strings(before.at("unrecorded")).empty()) << "the demo leaves some meetings unrecorded";
+  EXPECT_TRUE(Strings(after.at("unrecorded")).empty()) << "recorded since";
+  for (const std::string& id : Strings(before.at("unrecorded"))) {
+    sv1::GetMeetingRequest r;
+    r.set_id(id);
+    sv1::Meeting m;
+    ASSERT_TRUE(scheduling->GetMeeting(rpc::MakeClientContext(token, absl::Seconds(30)).get(), r, &m).ok());
+    EXPECT_EQ(m.status(), sv1::HELD) << id;
+  }
+  sv1::ListMeetingsRequest planned;
+  planned.set_org_unit_id(committee);
+  planned.set_subtree(true);
+  planned.set_from(absl::StrFormat("%04d-01-01", today.year()));
+  planned.set_to(time::FormatDate(today - 3));  // the rulebook's minutes_record_days
+  planned.set_status(sv1::PLANNED);
+  planned.set_page_size(1000);
+  sv1::ListMeetingsResponse still;
+  ASSERT_TRUE(scheduling->ListMeetings(rpc::MakeClientContext(token, absl::Seconds(30)).get(), planned, &still).ok());
+  EXPECT_EQ(still.meetings_size(), 0);
+
+  // Cells not visited this year by the provincial level.
+  pv1::ListVisitsRequest visits;
+  visits.set_org_unit_id(committee);
+  visits.set_from(absl::StrFormat("%04d-01-01", today.year()));
+  visits.set_to(time::FormatDate(today));
+  visits.set_page_size(1000);
+  pv1::ListVisitsResponse listed;
+  ASSERT_TRUE(supervision->ListVisits(rpc::MakeClientContext(token, absl::Seconds(30)).get(), visits, &listed).ok());
+  std::vector<std::string> not_visited;
+  for (const std::string& c : all_cells) {
+    bool seen = false;
+    for (const auto& v : listed.visits()) seen = seen || (v.unit_id() == c && v.level() == pv1::PROVINCE_LEVEL);
+    if (!seen) not_visited.push_back(c);
+  }
+  std::vector<std::string> shown_not_visited = Strings(after.at("not-visited-PROVINCE_LEVEL"));
+  std::sort(shown_not_visited.begin(), shown_not_visited.end());
+  std::sort(not_visited.begin(), not_visited.end());
+  EXPECT_EQ(shown_not_visited, not_visited);
 }
 
 }  // namespace

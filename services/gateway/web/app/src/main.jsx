@@ -10,6 +10,9 @@ import { go, me, online, path, useSignal } from './shared.jsx';
 import { MeetingPage } from './meeting.jsx';
 import { UnitPage } from './unit.jsx';
 import { VisitPage } from './visit.jsx';
+import { MemberPage, RollPage } from './roll.jsx';
+import { AccountsPage } from './accounts.jsx';
+import { ActionsPage } from './actions.jsx';
 import './app.css';
 
 function Outbox() {
@@ -52,6 +55,8 @@ function Header() {
       <a class="brand" href="/app/">chibo</a>
       <span class="who">{who ? who.subject.replace(/^account:/, '') : ''}</span>
       <nav>
+        {who && <a href={`/app/units/${encodeURIComponent(who.scopeOrgId)}/members`}>{t('membersNav')}</a>}
+        {who && <a href="/app/accounts">{t('accounts')}</a>}
         <a href="/">{t('dashboard')}</a>
         <button class="link" onClick={() => setLang(l === 'vi' ? 'en' : 'vi')}>{t('language')}</button>
         {who && <button class="link" onClick={signOut}>{t('signOut')}</button>}
@@ -110,6 +115,10 @@ function App() {
   else if (!me.get()) { go('/app/login'); page = <LoginPage />; }
   else if ((m = p.match(/^\/app\/meetings\/([^/]+)\/visit$/))) page = <VisitPage meetingId={decodeURIComponent(m[1])} />;
   else if ((m = p.match(/^\/app\/meetings\/([^/]+)$/))) page = <MeetingPage id={decodeURIComponent(m[1])} />;
+  else if ((m = p.match(/^\/app\/units\/([^/]+)\/members$/))) page = <RollPage unitId={decodeURIComponent(m[1])} />;
+  else if ((m = p.match(/^\/app\/members\/([^/]+)$/))) page = <MemberPage id={decodeURIComponent(m[1])} />;
+  else if (p === '/app/accounts') page = <AccountsPage />;
+  else if ((m = p.match(/^\/app\/units\/([^/]+)\/actions$/))) page = <ActionsPage unitId={decodeURIComponent(m[1])} />;
   else if ((m = p.match(/^\/app\/units\/([^/]+)$/))) page = <UnitPage id={decodeURIComponent(m[1])} />;
   else page = <Home />;
   return (

@@ -102,7 +102,11 @@ export function UnitPage({ id, home }) {
   return (
     <main>
       <h1>{unit.name}</h1>
-      {!home && <p><a href="/app/">{t('myUnit')}</a></p>}
+      <p class="links">
+        {!home && <a href="/app/">{t('myUnit')}</a>}
+        <a href={`/app/units/${encodeURIComponent(unit.id)}/members`}>{t('roll')}</a>
+        <a href={`/app/units/${encodeURIComponent(unit.id)}/actions`}>{t('actions')}</a>
+      </p>
       <Figures unitId={unit.id} />
       {cell ? <CellMeetings unitId={unit.id} /> : <Children unitId={unit.id} />}
     </main>
