@@ -3,6 +3,8 @@
 // body, and a dashboard that runs under the Content-Security-Policy.
 #include "services/gateway/gateway.h"
 
+#include <fstream>
+#include <iterator>
 #include <regex>
 
 #include "absl/strings/ascii.h"
@@ -179,6 +181,94 @@ TEST(GatewayTest, TheDashboardNeedsNoInlineScriptOrStyle) {
   }
   EXPECT_TRUE(saw_index);
   EXPECT_TRUE(saw_icon);
+}
+
+
+// ------------------------------------------------------------ transcoder
+
+std::unique_ptr<Transcoder> AllBindings() {
+  auto channel = grpc::CreateChannel("127.0.0.1:1", grpc::InsecureChannelCredentials());  // never called
+  auto t = Transcoder::ForServices({{"chibo.registry.v1.RegistryService", channel},
+                                    {"chibo.registry.v1.AccountService", channel},
+                                    {"chibo.scheduling.v1.SchedulingService", channel},
+                                    {"chibo.supervision.v1.SupervisionService", channel}});
+  EXPECT_TRUE(t.ok()) << t.status();
+  return t.ok() ? *std::move(t) : nullptr;
+}
+
+TEST(TranscoderTest, MatchesLiteralsVerbsAndVariables) {
+  auto t = AllBindings();
+  ASSERT_NE(t, nullptr);
+  std::vector<std::pair<std::string, std::string>> vars;
+  const HttpBinding* b = t->Match("POST", "/api/v1/meetings/mt-1:record", &vars);
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(b->full_method, "/chibo.scheduling.v1.SchedulingService/RecordMeeting");
+  EXPECT_EQ(vars, (std::vector<std::pair<std::string, std::string>>{{"id", "mt-1"}}));
+  b = t->Match("GET", "/api/v1/meetings/mt-1", &vars);
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(b->method->name(), "GetMeeting");
+  b = t->Match("POST", "/api/v1/members/dv-1/positions:end", &vars);
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(b->method->name(), "EndPosition");
+  b = t->Match("POST", "/api/v1/members/dv-1/positions", &vars);
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(b->method->name(), "AssignPosition");
+  EXPECT_EQ(t->Match("HEAD", "/api/v1/reports/activity", nullptr)->method->name(), "GetActivityReport");
+  EXPECT_EQ(t->Match("GET", "/api/v1/meetings/mt-1:nope", nullptr), nullptr);
+  EXPECT_EQ(t->Match("GET", "/api/v1/meetings//", nullptr), nullptr);
+  EXPECT_EQ(t->Match("DELETE", "/api/v1/meetings/mt-1", nullptr), nullptr);
+  EXPECT_EQ(t->MethodsFor("/api/v1/meetings/mt-1"), "GET, HEAD, PATCH");
+  EXPECT_EQ(t->MethodsFor("/api/v1/nothing"), "");
+}
+
+TEST(TranscoderTest, BuildsTheRequestFromBodyQueryAndPathNamingWhatIsWrong) {
+  auto t = AllBindings();
+  ASSERT_NE(t, nullptr);
+  std::vector<std::pair<std::string, std::string>> vars;
+  const HttpBinding* list = t->Match("GET", "/api/v1/org-units/tinh/children", &vars);
+  ASSERT_NE(list, nullptr);
+  auto r = Transcoder::BuildRequest(*list, "", {{"subtree", "true"}, {"kind", "BASE_CELL"}, {"page_size", "7"}}, vars);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ((*r)->ShortDebugString(), R"(parent_id: "tinh" subtree: true kind: BASE_CELL page_size: 7)");
+  r = Transcoder::BuildRequest(*list, "", {{"subtree", "yes"}, {"kidn", "x"}, {"asOf", "2026-01-01"}, {"as_of", "x"}}, vars);
+  ASSERT_FALSE(r.ok());
+  std::vector<std::string> fields;
+  for (const auto& v : errors::FieldViolationsOf(r.status())) fields.push_back(v.field);
+  EXPECT_EQ(fields, (std::vector<std::string>{"kidn", "subtree"}));
+  r = Transcoder::BuildRequest(*list, "", {{"parent_id", "other"}}, vars);
+  ASSERT_FALSE(r.ok()) << "a path variable given again in the query";
+
+  const HttpBinding* record = t->Match("POST", "/api/v1/meetings/mt-1:record", &vars);
+  r = Transcoder::BuildRequest(*record, R"({"id":"mt-other","speakers":3,"attendance":[{"memberId":"dv-1","mark":"PRESENT"}]})",
+                               {}, vars);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ((*r)->ShortDebugString(), R"(id: "mt-1" attendance { member_id: "dv-1" mark: PRESENT } speakers: 3)")
+      << "the path's id wins";
+  r = Transcoder::BuildRequest(*record, R"({"speakers":"many"})", {}, vars);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(errors::FieldViolationsOf(r.status()).at(0).field, "body");
+  r = Transcoder::BuildRequest(*record, "{}", {{"speakers", "3"}}, vars);
+  ASSERT_FALSE(r.ok()) << "the body is the whole request: no query parameters";
+  r = Transcoder::BuildRequest(*list, "{}", {}, vars);
+  ASSERT_FALSE(r.ok()) << "a GET takes no body";
+}
+
+// The README's table of HTTP bindings, as the protos declare them.
+TEST(TranscoderTest, TheReadmeListsEveryHttpBinding) {
+  auto t = AllBindings();
+  ASSERT_NE(t, nullptr);
+  std::string table = "| HTTP | RPC |\n|---|---|\n";
+  for (const auto& b : t->bindings()) {
+    absl::StrAppend(&table, "| `", b->http_method, " ", b->path, "` | `", b->method->service()->name(), ".",
+                    b->method->name(), "` |\n");
+  }
+  std::ifstream in(std::string(CHIBO_SOURCE_DIR) + "/README.md");
+  const std::string readme((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t from = readme.find("<!-- http:begin -->\n");
+  const size_t to = readme.find("<!-- http:end -->");
+  ASSERT_TRUE(from != std::string::npos && to != std::string::npos) << "README.md should hold:\n" << table;
+  EXPECT_EQ(readme.substr(from + 20, to - from - 20), table) << "update README.md between the http markers to:\n" << table;
+  EXPECT_GE(t->bindings().size(), 60u);
 }
 
 }  // namespace
