@@ -124,6 +124,32 @@ try {
   out.heading = (await page.textContent('h1')).trim();
   out.heldBefore = (await page.textContent('[data-figure=held]')).trim();
   await check('cell');
+  // A one-off meeting added to the schedule, ten days on.
+  await page.click('[data-action=add-meeting]');
+  await page.fill('input[name=title]', 'Họp chi bộ bất thường (e2e)');
+  const day10 = localMinute(-10 * 24 * 60).slice(0, 10);
+  await page.fill('input[name=starts_at]', `${day10}T14:00`);
+  await page.fill('input[name=ends_at]', `${day10}T16:00`);
+  await page.click('form[aria-labelledby=add-meeting-h] button[type=submit]');
+  await page.waitForSelector('[data-added] a', { timeout: 20000 });
+  out.addedMeeting = (await page.getAttribute('[data-added] a', 'href')).split('/').pop();
+  // Next year's thematic plan: a topic a quarter, saved, submitted.
+  const nextYear = Number(localMinute(0).slice(0, 4)) + 1;
+  await page.goto(`${base}/app/units/${cell.id}/plan/${nextYear}`);
+  await page.waitForSelector('[data-plan-status]');
+  for (const [i, topic] of ['Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh', 'Công tác phát triển đảng viên',
+                                  'Xây dựng nông thôn mới', 'Tổng kết công tác năm'].entries()) {
+    await page.click('text=Thêm chuyên đề');
+    await page.fill(`input[data-topic="${i}"]`, topic);
+  }
+  await page.click('[data-action=save-plan]');
+  await page.waitForFunction(() => !document.querySelector('[data-action=submit-plan]').disabled, null, { timeout: 20000 });
+  await check('plan');
+  await page.click('[data-action=submit-plan]');
+  await page.waitForSelector('[data-plan-status=SUBMITTED]', { timeout: 20000 });
+  out.planYear = nextYear;
+  await page.goto(`${base}/app/`);
+  await page.waitForSelector('[data-figure=held]');
   // Another cell's page: refused.
   const other = cells.orgUnits.find((c) => c.id !== cell.id);
   await page.goto(`${base}/app/units/${other.id}`);
@@ -212,6 +238,8 @@ try {
   await sup.click('button[type=submit]');
   await sup.waitForURL((u) => !u.pathname.endsWith('/login'), { timeout: 20000 });
   await sup.waitForSelector('[data-figure=held]', { timeout: 20000 });
+  await sup.waitForSelector('[data-my-teams] .meetings li', { timeout: 20000 });
+  out.supervisorTeamMeetings = await sup.locator('[data-my-teams] .meetings li').count();
   await sup.goto(`${base}/app/meetings/${m1.id}`);
   await sup.click('[data-action=visit]');
   await sup.waitForSelector('select[name=team]');

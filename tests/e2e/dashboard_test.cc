@@ -293,6 +293,23 @@ TEST_F(DashboardTest, ASecretaryRecordsAMeetingOnAPhoneEvenOfflineAndASupervisor
   EXPECT_EQ(replay.at("etag").string_value(), replay.at("firstEtag").string_value());
   EXPECT_EQ(second.etag(), replay.at("firstEtag").string_value()) << "sent twice, recorded once";
 
+  // The one-off meeting and next year's thematic plan, as the secretary made them.
+  const sv1::Meeting added = get(text("addedMeeting"));
+  EXPECT_EQ(added.cell_id(), cell);
+  EXPECT_EQ(added.title(), "Họp chi bộ bất thường (e2e)");
+  EXPECT_EQ(added.status(), sv1::PLANNED);
+  EXPECT_EQ(added.starts_at().substr(10), "T14:00");
+  sv1::GetThematicPlanRequest plan_request;
+  plan_request.set_cell_id(cell);
+  plan_request.set_year(static_cast<int>(number("planYear")));
+  sv1::ThematicPlan plan;
+  ASSERT_TRUE(scheduling->GetThematicPlan(rpc::MakeClientContext(token, absl::Seconds(30)).get(), plan_request, &plan).ok());
+  EXPECT_EQ(plan.status(), sv1::SUBMITTED);
+  ASSERT_EQ(plan.topics_size(), 4);
+  EXPECT_EQ(plan.topics(1).title(), "Công tác phát triển đảng viên");
+  EXPECT_EQ(plan.topics(1).quarter(), 2);
+  EXPECT_GT(number("supervisorTeamMeetings"), 0) << "the supervisor's home lists her team's coming meetings";
+
   // The supervisor's visit: scored on the rubric in force, graded by the
   // rulebook, counted in the activity report, its recommendation followed up.
   EXPECT_EQ(f.at("criteria").list_value().values_size(), 4) << "the demo province's rubric";

@@ -13,6 +13,7 @@ import { VisitPage } from './visit.jsx';
 import { MemberPage, RollPage } from './roll.jsx';
 import { AccountsPage } from './accounts.jsx';
 import { ActionsPage } from './actions.jsx';
+import { PlanPage } from './plan.jsx';
 import './app.css';
 
 function Outbox() {
@@ -47,6 +48,7 @@ function Header() {
   const signOut = async () => {
     try { await api('/api/v1/session', { method: 'DELETE' }); } catch { /* signed out either way */ }
     await outbox.clearAll();
+    localStorage.removeItem('chibo.account');
     me.set(null);
     go('/app/login');
   };
@@ -74,7 +76,8 @@ function LoginPage() {
     e.preventDefault();
     const form = new FormData(e.target);
     try {
-      await api('/api/v1/session', { method: 'POST', body: { username: form.get('username'), password: form.get('password') } });
+      const session = await api('/api/v1/session', { method: 'POST', body: { username: form.get('username'), password: form.get('password') } });
+      localStorage.setItem('chibo.account', JSON.stringify({ username: session.account.username, memberId: session.account.memberId || '' }));
       me.set(await api('/api/v1/whoami'));
       go('/app/');
     } catch (err) {
@@ -118,6 +121,7 @@ function App() {
   else if ((m = p.match(/^\/app\/units\/([^/]+)\/members$/))) page = <RollPage unitId={decodeURIComponent(m[1])} />;
   else if ((m = p.match(/^\/app\/members\/([^/]+)$/))) page = <MemberPage id={decodeURIComponent(m[1])} />;
   else if (p === '/app/accounts') page = <AccountsPage />;
+  else if ((m = p.match(/^\/app\/units\/([^/]+)\/plan\/(\d{4})$/))) page = <PlanPage cellId={decodeURIComponent(m[1])} year={Number(m[2])} />;
   else if ((m = p.match(/^\/app\/units\/([^/]+)\/actions$/))) page = <ActionsPage unitId={decodeURIComponent(m[1])} />;
   else if ((m = p.match(/^\/app\/units\/([^/]+)$/))) page = <UnitPage id={decodeURIComponent(m[1])} />;
   else page = <Home />;

@@ -3,7 +3,8 @@
 // figures); for a committee, its units below.
 import { query } from './api.js';
 import { kindLabel, num, pct, statusLabel, t, when } from './i18n.js';
-import { Problem, useApi } from './shared.jsx';
+import { me, Problem, useApi } from './shared.jsx';
+import { NewMeeting } from './plan.jsx';
 
 const CELL_KINDS = new Set(['BASE_CELL', 'SUBORDINATE_CELL']);
 
@@ -93,6 +94,55 @@ function Children({ unitId }) {
   );
 }
 
+// Upcoming meetings of a cell, or of every cell below a committee.
+function Upcoming({ unitId, subtree, days = 45 }) {
+  const r = useApi(`/api/v1/meetings?${query({ org_unit_id: unitId, subtree: subtree ? 'true' : '', from: today(), to: today(days), status: 'PLANNED', page_size: 8 })}`);
+  if (r.error) return <Problem error={r.error} />;
+  const list = (r.data && r.data.meetings) || [];
+  if (!list.length) return <p class="muted">{t('none')}</p>;
+  return (
+    <ul class="meetings">{list.map((m) => (
+      <li key={m.id}><a href={`/app/meetings/${encodeURIComponent(m.id)}`}>
+        <span class="when">{when(m.startsAt)}</span><span class="what">{m.title || kindLabel(m.kind)}</span></a></li>
+    ))}</ul>
+  );
+}
+
+// A supervisor's own work: the cells they follow (one committee member per
+// cell, seed 000) and their teams, with the meetings coming up.
+function SupervisorPanel({ scope }) {
+  const account = JSON.parse(localStorage.getItem('chibo.account') || 'null');
+  const memberId = account && account.memberId;
+  const follows = useApi(`/api/v1/org-units/${encodeURIComponent(scope)}/follow-assignments`);
+  const teams = useApi(`/api/v1/org-units/${encodeURIComponent(scope)}/teams`);
+  if (!memberId) return null;
+  const day = today();
+  const mine = ((follows.data && follows.data.assignments) || [])
+    .filter((a) => a.memberId === memberId && a.fromDate <= day && (!a.toDate || a.toDate >= day));
+  const myTeams = ((teams.data && teams.data.teams) || [])
+    .filter((x) => x.leaderMemberId === memberId || (x.memberIds || []).includes(memberId));
+  return (
+    <>
+      {mine.length > 0 && (
+        <section class="card" aria-labelledby="followed-h" data-followed>
+          <h2 id="followed-h">{t('followed')}</h2>
+          {mine.map((a) => (
+            <div key={a.id}><h3><a href={`/app/units/${encodeURIComponent(a.cellId)}`}>{a.cellId}</a></h3><Upcoming unitId={a.cellId} /></div>
+          ))}
+        </section>
+      )}
+      {myTeams.length > 0 && (
+        <section class="card" aria-labelledby="teams-h" data-my-teams>
+          <h2 id="teams-h">{t('myTeams')}</h2>
+          {myTeams.map((x) => (
+            <div key={x.id}><h3>{x.name}</h3><Upcoming unitId={x.ownerOrgId} subtree days={30} /></div>
+          ))}
+        </section>
+      )}
+    </>
+  );
+}
+
 export function UnitPage({ id, home }) {
   const r = useApi(`/api/v1/org-units/${encodeURIComponent(id)}`);
   if (r.error) return <main><Problem error={r.error} /></main>;
@@ -107,7 +157,15 @@ export function UnitPage({ id, home }) {
         <a href={`/app/units/${encodeURIComponent(unit.id)}/members`}>{t('roll')}</a>
         <a href={`/app/units/${encodeURIComponent(unit.id)}/actions`}>{t('actions')}</a>
       </p>
+      {home && ((me.get() && me.get().roles) || []).includes('supervisor') && <SupervisorPanel scope={unit.id} />}
       <Figures unitId={unit.id} />
+      {cell && (
+        <p class="links">
+          <a href={`/app/units/${encodeURIComponent(unit.id)}/plan/${today().slice(0, 4)}`}>{t('thematicPlan')} {today().slice(0, 4)}</a>
+          <a href={`/app/units/${encodeURIComponent(unit.id)}/plan/${Number(today().slice(0, 4)) + 1}`}>{t('thematicPlan')} {Number(today().slice(0, 4)) + 1}</a>
+        </p>
+      )}
+      {cell && <NewMeeting cellId={unit.id} />}
       {cell ? <CellMeetings unitId={unit.id} /> : <Children unitId={unit.id} />}
     </main>
   );
