@@ -127,6 +127,9 @@ class Scheduling {
   absl::Status PutThematicPlan(const auth::Claims& caller,
                                const v1::PutThematicPlanRequest& request,
                                v1::ThematicPlan* response);
+  absl::Status ListThematicPlans(const auth::Claims& caller,
+                                 const v1::ListThematicPlansRequest& request,
+                                 v1::ListThematicPlansResponse* response);
   absl::Status GetThematicPlan(const auth::Claims& caller,
                                const v1::GetThematicPlanRequest& request,
                                v1::ThematicPlan* response);

@@ -142,6 +142,9 @@ inline constexpr char kSelectReviewsBy[] =
 inline constexpr char kSelectPlan[] =
     "SELECT cell_id, year, topics_json, status, review_comment, submitted_by, reviewed_by, version"
     " FROM thematic_plans WHERE cell_id = ?1 AND year = ?2";
+inline constexpr char kSelectPlansOfYear[] =
+    "SELECT cell_id, year, topics_json, status, review_comment, submitted_by, reviewed_by, version"
+    " FROM thematic_plans WHERE year = ?1 AND (?2 = 0 OR status = ?2) ORDER BY cell_id";
 inline constexpr char kInsertPlan[] =
     "INSERT INTO thematic_plans (cell_id, year, topics_json, status, review_comment,"
     " submitted_by, reviewed_by, version, updated_at) VALUES (?1, ?2, ?3, 1, '', '', '', 1, ?4)";

@@ -1,11 +1,14 @@
 // Thematic plans (kế hoạch sinh hoạt chuyên đề): each year a cell registers
 // its topics by quarter, submits them, and the superior committee approves
 // them or returns them with a comment.
+#include <unordered_set>
+
 #include "absl/strings/str_cat.h"
 #include "common/db/autocommit_session.h"
 #include "common/errors/errors.h"
 #include "common/journal/journaled_write.h"
 #include "common/resource/resource.h"
+#include "common/time/dates.h"
 #include "google/protobuf/util/json_util.h"
 #include "services/scheduling/meeting_rows.h"
 #include "services/scheduling/scheduling.h"
@@ -22,12 +25,7 @@ void CheckCellYear(FieldViolations& v, const std::string& prefix, absl::string_v
   if (year < 2000 || year > 2100) v.Add(prefix + "year", "2000..2100");
 }
 
-absl::StatusOr<std::optional<v1::ThematicPlan>> ReadPlan(db::Session& s, absl::string_view cell_id,
-                                                         int32_t year) {
-  auto row = s.QueryOptionalRow(sql::kSelectPlan, {cell_id, static_cast<int64_t>(year)});
-  if (!row.ok()) return row.status();
-  if (!row->has_value()) return std::nullopt;
-  const db::Row& r = **row;
+absl::StatusOr<v1::ThematicPlan> PlanFromRow(const db::Row& r) {
   v1::ThematicPlan plan;
   if (!google::protobuf::util::JsonStringToMessage(r.Text(2), &plan).ok()) {
     return absl::InternalError("corrupt topics_json");
@@ -40,6 +38,16 @@ absl::StatusOr<std::optional<v1::ThematicPlan>> ReadPlan(db::Session& s, absl::s
   plan.set_reviewed_by(r.Text(6));
   plan.set_etag(resource::EtagOf(r.Int(7)));
   return plan;
+}
+
+absl::StatusOr<std::optional<v1::ThematicPlan>> ReadPlan(db::Session& s, absl::string_view cell_id,
+                                                         int32_t year) {
+  auto row = s.QueryOptionalRow(sql::kSelectPlan, {cell_id, static_cast<int64_t>(year)});
+  if (!row.ok()) return row.status();
+  if (!row->has_value()) return std::nullopt;
+  auto plan = PlanFromRow(**row);
+  if (!plan.ok()) return plan.status();
+  return *std::move(plan);
 }
 
 std::string TopicsJson(const v1::ThematicPlan& plan) {
@@ -128,6 +136,28 @@ absl::Status Scheduling::GetThematicPlan(const auth::Claims& caller,
   if (!plan.ok()) return plan.status();
   if (!plan->has_value()) return NotFoundPlan(request.cell_id(), request.year());
   *response = **plan;
+  return absl::OkStatus();
+}
+
+absl::Status Scheduling::ListThematicPlans(const auth::Claims& caller,
+                                           const v1::ListThematicPlansRequest& request,
+                                           v1::ListThematicPlansResponse* response) {
+  FieldViolations v;
+  v.RequireNonEmpty("org_unit_id", request.org_unit_id());
+  if (request.year() < 2000 || request.year() > 2100) v.Add("year", "2000..2100");
+  if (!v1::PlanStatus_IsValid(request.status())) v.Add("status", "không hợp lệ / not a plan status");
+  if (absl::Status s = v.ToStatus(); !s.ok()) return s;
+  auto units = UnitsOfSubtree(caller, request.org_unit_id(), time::TodayText());
+  if (!units.ok()) return units.status();
+  const std::unordered_set<std::string> below(units->begin(), units->end());
+  auto rows = db_->Query(sql::kSelectPlansOfYear, {static_cast<int64_t>(request.year()), static_cast<int64_t>(request.status())});
+  if (!rows.ok()) return rows.status();
+  for (const db::Row& r : rows->rows) {
+    if (!below.count(r.Text(0))) continue;
+    auto plan = PlanFromRow(r);
+    if (!plan.ok()) return plan.status();
+    *response->add_plans() = *std::move(plan);
+  }
   return absl::OkStatus();
 }
 

@@ -338,6 +338,30 @@ TEST_P(SchedulingFlowTest, ThematicPlanIsSubmittedAndReviewedByTheSuperiorCommit
   ASSERT_TRUE(h_->stub().PutThematicPlan(Ctx(secretary_).get(), put, &plan).ok());
   ASSERT_TRUE(h_->stub().SubmitThematicPlan(Ctx(secretary_).get(), submit, &plan).ok());
   EXPECT_EQ(plan.status(), v1::SUBMITTED);
+  // The committee's list of plans waiting for review holds it; another
+  // status, year or subtree does not.
+  auto waiting = [&](const std::string& org, int year, v1::PlanStatus status) {
+    v1::ListThematicPlansRequest list;
+    list.set_org_unit_id(org);
+    list.set_year(year);
+    list.set_status(status);
+    v1::ListThematicPlansResponse out;
+    grpc::Status st = h_->stub().ListThematicPlans(Ctx(admin_).get(), list, &out);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    std::vector<std::string> cells;
+    for (const auto& p : out.plans()) cells.push_back(p.cell_id());
+    return cells;
+  };
+  EXPECT_EQ(waiting("xa-a1", 2026, v1::SUBMITTED), std::vector<std::string>{"cb-1"});
+  EXPECT_EQ(waiting("tinh", 2026, v1::PLAN_STATUS_UNSPECIFIED), std::vector<std::string>{"cb-1"});
+  EXPECT_TRUE(waiting("xa-a1", 2026, v1::APPROVED).empty());
+  EXPECT_TRUE(waiting("xa-a1", 2027, v1::SUBMITTED).empty());
+  EXPECT_TRUE(waiting("cb-2", 2026, v1::SUBMITTED).empty());
+  v1::ListThematicPlansRequest bad;
+  bad.set_org_unit_id("xa-a1");
+  bad.set_year(1999);
+  v1::ListThematicPlansResponse none;
+  EXPECT_EQ(h_->stub().ListThematicPlans(Ctx(admin_).get(), bad, &none).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 
   v1::ReviewThematicPlanRequest review;
   review.set_cell_id("cb-1");
