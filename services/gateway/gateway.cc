@@ -165,6 +165,14 @@ std::string CookieValue(const httplib::Request& req, absl::string_view name) {
   return "";
 }
 
+// The request's path as it came, still percent-encoded (httplib decodes
+// req.path): bindings match on it segment by segment, so an encoded '/' or
+// ':' inside an id cannot change the route, and each variable is decoded once.
+std::string EncodedPath(const httplib::Request& req) {
+  const std::string& target = req.target.empty() ? req.path : req.target;
+  return target.substr(0, target.find('?'));
+}
+
 }  // namespace
 
 absl::StatusOr<std::string> BearerTokenOf(const httplib::Request& req) { return Token(req); }
@@ -330,12 +338,27 @@ void Gateway::Register(httplib::Server& server) {
   // GET and HEAD go to routing; another method only where a binding of
   // the protos (or the session) takes it, before httplib reads a body.
   server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    // Before httplib reads a body: the sign-in takes a small one only.
+    if (req.path == kSessionPath && req.get_header_value<uint64_t>("Content-Length") > kMaxSessionBodyBytes) {
+      res.status = 413;
+      res.set_content(ErrorBody("INVALID_ARGUMENT", "Yêu cầu quá lớn / request too large"), kJson);
+      return HandlerResponse::Handled;
+    }
     if (req.method == "GET" || req.method == "HEAD") return HandlerResponse::Unhandled;
     if (req.path == kSessionPath && (req.method == "POST" || req.method == "DELETE")) {
       return HandlerResponse::Unhandled;
     }
-    if (transcoder_->Match(req.method, req.path, nullptr) != nullptr) return HandlerResponse::Unhandled;
-    std::string allow = req.path == kSessionPath ? "POST, DELETE" : transcoder_->MethodsFor(req.path);
+    const std::string path = EncodedPath(req);
+    if (transcoder_->Match(req.method, path, nullptr) != nullptr) return HandlerResponse::Unhandled;
+    std::string allow = req.path == kSessionPath ? "POST, DELETE" : transcoder_->MethodsFor(path);
+    // The gateway's own GET routes (whoami, the CSV exports) and the web app's files.
+    const bool own_get_route = !absl::StartsWith(req.path, "/api/") || req.path == "/api/v1/whoami" ||
+                               absl::EndsWith(req.path, ".csv");
+    if (allow.empty() && !own_get_route) {
+      res.status = 404;
+      res.set_content(ErrorBody("NOT_FOUND", "Không tìm thấy / not found"), kJson);
+      return HandlerResponse::Handled;
+    }
     if (allow.empty()) allow = "GET, HEAD";
     res.status = 405;
     res.set_header("Allow", allow);
@@ -442,9 +465,10 @@ void Gateway::Register(httplib::Server& server) {
 
 void Gateway::Transcode(const httplib::Request& req, httplib::Response& res) {
   std::vector<std::pair<std::string, std::string>> vars;
-  const HttpBinding* binding = transcoder_->Match(req.method, req.path, &vars);
+  const std::string path = EncodedPath(req);
+  const HttpBinding* binding = transcoder_->Match(req.method, path, &vars);
   if (binding == nullptr) {
-    if (const std::string allow = transcoder_->MethodsFor(req.path); !allow.empty()) {
+    if (const std::string allow = transcoder_->MethodsFor(path); !allow.empty()) {
       res.status = 405;
       res.set_header("Allow", allow);
       res.set_content(ErrorBody("METHOD_NOT_ALLOWED", absl::StrCat("Chỉ nhận ", allow, " / only ", allow, " allowed")),
@@ -456,9 +480,10 @@ void Gateway::Transcode(const httplib::Request& req, httplib::Response& res) {
     return;
   }
   for (auto& [field, value] : vars) {
-    // Path segments arrive percent-encoded; ids never need more than this.
+    // Each segment decoded once; ids never need more than this.
     value = httplib::detail::decode_url(value, false);
-    if (!IsValidUtf8(value) || value.size() > kMaxQueryValueBytes) {
+    if (!IsValidUtf8(value) || value.size() > kMaxQueryValueBytes ||
+        std::any_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; })) {
       return Error(res, errors::InvalidArgument(field, "không hợp lệ / not a valid value"));
     }
   }

@@ -32,6 +32,7 @@ namespace chibo::gateway {
 inline constexpr size_t kMaxQueryValueBytes = 256;  // each query parameter's value
 inline constexpr int kMaxPageSize = paging::kMaxPageSize;  // the List RPCs' maximum (1000)
 inline constexpr size_t kMaxRequestBodyBytes = 4 * 1024 * 1024;  // the services' own maximum request
+inline constexpr size_t kMaxSessionBodyBytes = 64 * 1024;         // a sign-in, before anyone is known
 // Log in (POST, JSON {"username","password"}) and out (DELETE, with the
 // X-CSRF-Token header equal to the chibo_csrf cookie). The session token
 // lives in an HttpOnly, SameSite=Strict cookie the page's script never sees.

@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/errors/errors.h"
+#include "services/gateway/gateway.h"  // IsValidUtf8
 #include "google/api/annotations.pb.h"
 #include "google/protobuf/dynamic_message.h"
 #include "google/protobuf/util/json_util.h"
@@ -299,8 +300,15 @@ absl::StatusOr<std::unique_ptr<Message>> Transcoder::BuildRequest(
       options.ignore_unknown_fields = false;
       auto parsed = google::protobuf::util::JsonStringToMessage(std::string(body), target, options);
       if (!parsed.ok()) {
+        // The parser's message may quote the body: cut on a character
+        // boundary, and not at all when the body was not UTF-8.
         std::string message(parsed.message());
-        if (message.size() > 200) message = message.substr(0, 200);
+        if (message.size() > 200) {
+          size_t cut = 200;
+          while (cut > 0 && (static_cast<unsigned char>(message[cut]) & 0xC0) == 0x80) --cut;
+          message = message.substr(0, cut);
+        }
+        if (!IsValidUtf8(message)) message = "không đọc được / unreadable";
         v.Add("body", absl::StrCat("JSON không hợp lệ: ", message, " / not a valid JSON request"));
         return v.ToStatus();
       }

@@ -571,6 +571,29 @@ TEST_F(GatewayOverRealServicesTest, WritesAreTranscodedFromTheProtosAndCookieWri
   EXPECT_EQ(res->status, 405);
   EXPECT_EQ(res->get_header_value("Allow"), "POST");
 
+  // Encoded '/' or ':' inside an id never changes the route; unknown API
+  // paths are 404 whatever the method; a sign-in body is small.
+  res = client.Get("/api/v1/org-units/cb-1%2Fchildren");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 404) << "GetOrgUnit of \"cb-1/children\", not ListOrgUnits of cb-1: " << res->body;
+  res = client.Post("/api/v1/org-units/cb-1%3Aclose", "{}", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 405) << "not CloseOrgUnit: " << res->body;
+  res = client.Get("/api/v1/org-units/cb%01x");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400) << res->body;
+  res = client.Post("/api/v1/nope", "{}", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 404) << res->body;
+  res = client.Post(kSessionPath, std::string(100 * 1024, ' '), "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 413);
+  res = client.Post("/api/v1/org-units", absl::StrCat(R"({")", std::string(300, 'a'), "\xc4\x90", R"(":1})"),
+                    "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  EXPECT_EQ(ViolatedFields(res), std::vector<std::string>{"body"}) << "the cut message stays UTF-8";
+
   // A browser signed in as an admin of xa-1.
   auto accounts = rv1::AccountService::NewStub(rpc::MakeChannel(registry_addr_, "chibo.registry.v1.AccountService"));
   rv1::CreateAccountRequest create;
