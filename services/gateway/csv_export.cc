@@ -51,10 +51,18 @@ void ComplianceRow(const std::string& id, const std::string& name, const v1::Com
                   "\r\n");
 }
 
+// The lines before the table: the period (its name, first and last day).
+void PeriodLine(const std::string& period, const std::string& from, const std::string& to, std::string* out) {
+  absl::StrAppend(out, "Kỳ / period,", CsvField(period), ",", CsvField(from), ",", CsvField(to), "\r\n");
+}
+
 }  // namespace
 
 std::string ActivityCsv(const v1::ActivityReport& report) {
   std::string out = "\xEF\xBB\xBF";
+  PeriodLine(report.period(), report.from(), report.to(), &out);
+  absl::StrAppend(&out, "Nhận xét / summary,", CsvField(report.narrative()), ",", CsvField(report.narrative_en()),
+                  "\r\n");
   absl::StrAppend(&out,
                   "Mã tổ chức,Tổ chức,Cấp dự,Số chi bộ được dự,Chi bộ cơ sở,Chi bộ trực thuộc,"
                   "Lượt dự sinh hoạt chi bộ,Họp đảng ủy cơ sở,Sinh hoạt chuyên đề,"
@@ -66,6 +74,7 @@ std::string ActivityCsv(const v1::ActivityReport& report) {
 
 std::string ComplianceCsv(const v1::ComplianceReport& report) {
   std::string out = "\xEF\xBB\xBF";
+  PeriodLine(report.period(), report.from(), report.to(), &out);
   absl::StrAppend(&out,
                   "Mã tổ chức,Tổ chức,Số chi bộ,Định kỳ phải họp,Định kỳ đã họp,Chuyên đề,"
                   "Tổng số buổi đã họp,Buổi dưới thời lượng tối thiểu,Tỷ lệ dự họp (%),"

@@ -1,5 +1,8 @@
 // The reports as CSV (UTF-8 with a BOM so spreadsheet programs read the
-// Vietnamese text), one row per organization: the whole first, then each child.
+// Vietnamese text; RFC 4180). First the period, "Kỳ / period,2026-H1,
+// 2026-01-01,2026-06-30"; for the activity report then its paragraph,
+// "Nhận xét / summary,<Vietnamese>,<English>"; then the header and one row
+// per organization (and level): the whole first, then each child.
 #ifndef CHIBO_SERVICES_GATEWAY_CSV_EXPORT_H_
 #define CHIBO_SERVICES_GATEWAY_CSV_EXPORT_H_
 

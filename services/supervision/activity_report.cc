@@ -4,6 +4,7 @@
 // the most and the fewest cells by one team (province) or one committee
 // (lower levels); with the same for each child unit, and as a paragraph.
 #include <algorithm>
+#include <cstdint>
 #include <set>
 #include <unordered_set>
 
@@ -12,6 +13,7 @@
 #include "common/cache/checked_value.h"
 #include "common/errors/errors.h"
 #include "common/time/dates.h"
+#include "services/supervision/activity_narrative.h"
 #include "services/supervision/supervision.h"
 #include "services/supervision/supervision_sql.h"
 
@@ -64,16 +66,15 @@ std::vector<v1::LevelActivity> Levels(const std::vector<const VisitFact*>& visit
     a.set_subordinate_cells_attended(static_cast<int32_t>(subordinate_cells.size()));
     a.set_remote_cells_attended(static_cast<int32_t>(remote_cells.size()));
     a.set_groups(static_cast<int32_t>(cells_by_group.size()));
-    const std::pair<const std::string, std::set<std::string>>* most = nullptr;
-    const std::pair<const std::string, std::set<std::string>>* fewest = nullptr;
     // "The most / fewest by one team" compares teams; supervisors who went
     // alone are compared only where no team went.
     const bool any_team = std::any_of(cells_by_group.begin(), cells_by_group.end(),
                                       [&](const auto& g) { return !lone_names.count(g.first); });
-    for (const auto& g : cells_by_group) {  // ordered by id: ties go to the first
-      if (any_team && lone_names.count(g.first)) continue;
-      if (!most || g.second.size() > most->second.size()) most = &g;
-      if (!fewest || g.second.size() < fewest->second.size()) fewest = &g;
+    size_t most = 0, fewest = SIZE_MAX;
+    for (const auto& [id, group_cells] : cells_by_group) {
+      if (any_team && lone_names.count(id)) continue;
+      most = std::max(most, group_cells.size());
+      fewest = std::min(fewest, group_cells.size());
     }
     auto name_of = [&](const std::string& id) -> std::string {
       const auto& names = level == v1::PROVINCE_LEVEL ? teams.team_names : teams.owner_names;
@@ -81,62 +82,34 @@ std::vector<v1::LevelActivity> Levels(const std::vector<const VisitFact*>& visit
       if (auto it = lone_names.find(id); it != lone_names.end()) return it->second;
       return id;
     };
-    auto fill = [&](v1::GroupCount* out_group, const std::string& id, size_t n) {
-      out_group->set_group_id(id);
-      out_group->set_group_name(name_of(id));
+    // Every compared group with `n` cells, by name (then id); the first is
+    // also group_id / group_name.
+    auto fill = [&](v1::GroupCount* out_group, size_t n) {
+      std::vector<std::pair<std::string, std::string>> tied;  // name, id
+      for (const auto& [id, group_cells] : cells_by_group) {
+        if (any_team && lone_names.count(id)) continue;
+        if (group_cells.size() == n) tied.emplace_back(name_of(id), id);
+      }
+      std::sort(tied.begin(), tied.end(), [](const auto& x, const auto& y) {
+        if (x.first != y.first) return NameBefore(x.first, y.first);
+        return x.second < y.second;
+      });
+      out_group->set_group_id(tied.front().second);
+      out_group->set_group_name(tied.front().first);
       out_group->set_cells(static_cast<int32_t>(n));
+      for (const auto& [name, id] : tied) {
+        out_group->add_group_ids(id);
+        out_group->add_group_names(name);
+      }
     };
-    fill(a.mutable_most_cells_by_one(), most->first, most->second.size());
-    fill(a.mutable_fewest_cells_by_one(), fewest->first, fewest->second.size());
+    fill(a.mutable_most_cells_by_one(), most);
+    fill(a.mutable_fewest_cells_by_one(), fewest);
     out.push_back(std::move(a));
   }
   return out;
 }
 
-// "02", "68", "128": officials write small numbers with two digits.
-std::string N(int n) { return absl::StrFormat("%02d", n); }
-
-std::string LevelSentence(const v1::LevelActivity& a, bool first, const Period& period) {
-  std::string who;  // after "các " / "Các "
-  switch (a.level()) {
-    case v1::PROVINCE_LEVEL: who = "tổ dự sinh hoạt cấp tỉnh"; break;
-    case v1::DISTRICT_LEVEL: who = "tổ cấp huyện"; break;
-    default: who = "đảng ủy cơ sở"; break;
-  }
-  std::string s = first ? absl::StrCat("Trong ", period.Vietnamese(), ", các ", who)
-                        : absl::StrCat("Các ", who);
-  absl::StrAppend(&s, " dự sinh hoạt được ", N(a.cells_attended()), " chi bộ (",
-                  N(a.base_cells_attended()), " chi bộ cơ sở, ", N(a.subordinate_cells_attended()),
-                  " chi bộ trực thuộc đảng ủy cơ sở), dự họp đảng ủy cơ sở ",
-                  N(a.committee_meetings_attended()), " cuộc; dự sinh hoạt chuyên đề ",
-                  N(a.thematic_meetings_attended()), " buổi.");
-  if (a.groups() > 0) {
-    const bool teams = a.level() == v1::PROVINCE_LEVEL;
-    absl::StrAppend(&s, " ", teams ? "Tổ dự sinh hoạt" : "Đảng bộ", " dự nhiều nhất được ",
-                    N(a.most_cells_by_one().cells()), " chi bộ (", a.most_cells_by_one().group_name(),
-                    "), dự ít nhất ", N(a.fewest_cells_by_one().cells()), " chi bộ (",
-                    a.fewest_cells_by_one().group_name(), ").");
-  }
-  return s;
-}
-
 }  // namespace
-
-// "Trong 6 tháng đầu năm 2023, các tổ dự sinh hoạt cấp tỉnh dự sinh hoạt được
-// 68 chi bộ (02 chi bộ cơ sở, 66 chi bộ trực thuộc đảng ủy cơ sở), dự họp
-// đảng ủy cơ sở 25 cuộc; dự sinh hoạt chuyên đề 06 buổi. ..."
-std::string ActivityNarrative(const v1::ActivityReport& report, const Period& period) {
-  if (report.levels().empty()) {
-    return absl::StrCat("Trong ", period.Vietnamese(), ", chưa có lượt dự sinh hoạt chi bộ nào của ",
-                        "cấp ủy cấp trên tại ", report.name(), ".");
-  }
-  std::string text;
-  for (int i = 0; i < report.levels_size(); ++i) {
-    if (i > 0) text += " ";
-    text += LevelSentence(report.levels(i), i == 0, period);
-  }
-  return text;
-}
 
 absl::Status Supervision::GetActivityReport(const auth::Claims& caller,
                                             const v1::ReportRequest& request,
@@ -159,7 +132,9 @@ absl::Status Supervision::GetActivityReport(const auth::Claims& caller,
   const std::string year = absl::StrCat(period->first.year());
   // The key names the tree and rules, the teams and the day; the visits of
   // the year are checked against their change stamps on every read.
-  const std::string key = absl::StrCat("sup:activity:", request.org_unit_id(), ":", period->name,
+  // "f2": the report's format (ties, the English paragraph), so that a
+  // report cached by an older build is not served.
+  const std::string key = absl::StrCat("sup:activity:f2:", request.org_unit_id(), ":", period->name,
                                        ":t", t.version(), ":g", *teams_version, ":",
                                        time::TodayText());
   std::string watermark;
@@ -208,7 +183,8 @@ absl::Status Supervision::GetActivityReport(const auth::Claims& caller,
           row->set_name(t.unit(child).name());
           for (auto& level : Levels(by_child[child], *teams)) *row->add_levels() = std::move(level);
         }
-        report.set_narrative(ActivityNarrative(report, *period));
+        report.set_narrative(ActivityNarrative(report, *period, Language::kVietnamese));
+        report.set_narrative_en(ActivityNarrative(report, *period, Language::kEnglish));
         report.set_data_version(absl::StrCat("t", t.version(), ":g", *teams_version, ":v", watermark));
         return report.SerializeAsString();
       });

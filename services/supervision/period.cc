@@ -31,6 +31,19 @@ std::string Period::Vietnamese() const {
   }
 }
 
+std::string Period::English() const {
+  const int64_t year = first.year();
+  static const char* kOrdinal[] = {"first", "second", "third", "fourth"};
+  static const char* kMonth[] = {"January", "February", "March",     "April",   "May",      "June",
+                                 "July",    "August",   "September", "October", "November", "December"};
+  switch (months) {
+    case 12: return absl::StrCat(year);
+    case 6: return absl::StrCat(first.month() == 1 ? "the first half of " : "the second half of ", year);
+    case 3: return absl::StrCat("the ", kOrdinal[(first.month() - 1) / 3], " quarter of ", year);
+    default: return absl::StrCat(kMonth[first.month() - 1], " ", year);
+  }
+}
+
 namespace {
 
 // Only ASCII digits, at least one (absl::SimpleAtoi would also take "1 ",

@@ -21,6 +21,8 @@ struct Period {
   std::vector<absl::CivilMonth> Months() const;
   // Vietnamese wording: "năm 2023", "6 tháng đầu năm 2023", "quý III năm 2023", "tháng 6/2023".
   std::string Vietnamese() const;
+  // English wording: "2023", "the first half of 2023", "the third quarter of 2023", "June 2023".
+  std::string English() const;
 };
 
 absl::StatusOr<Period> ParsePeriod(absl::string_view text);

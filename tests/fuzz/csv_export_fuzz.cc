@@ -1,12 +1,16 @@
 // CSV export quoting (services/gateway/csv_export.h), through the two
 // reports the gateway exports. Input: strings separated by 0 bytes — the
 // report's id and name, then a child's id and name, and so on (at most 16
-// children). Both CSVs are read back with a strict RFC 4180 reader.
-// Properties: the file is the BOM, the header and one CRLF-ended row per
-// organization; every row has the header's number of cells; the id and name
-// cells read back exactly as given (behind a ' when they start with = + - @
-// tab or CR); no cell that is not quoted starts with one of those, or holds
-// a quote, CR or LF; CsvField alone round-trips the same way.
+// children); the report's name is also its Vietnamese paragraph, the last
+// child's id its English one and the last child's name its period. Both
+// CSVs are read back with a strict RFC 4180 reader. Properties: the file is
+// the BOM, the preamble (the period line; for the activity report the
+// paragraph line), the header and one CRLF-ended row per organization; the
+// preamble's cells read back exactly as given; every row has the header's
+// number of cells; the id and name cells read back exactly as given (behind
+// a ' when they start with = + - @ tab or CR); no cell that is not quoted
+// starts with one of those, or holds a quote, CR or LF; CsvField alone
+// round-trips the same way.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -86,22 +90,35 @@ void CheckCell(const Cell& cell, absl::string_view what) {
              "unquoted %s cell holds a quote, CR or LF", std::string(what).c_str());
 }
 
-void CheckCsv(const std::string& csv, const std::vector<std::pair<std::string, std::string>>& orgs,
-              size_t columns, const char* which) {
+// `preamble`: the lines before the header, each as its cells (as given,
+// before quoting and neutralising).
+void CheckCsv(const std::string& csv, const std::vector<std::vector<std::string>>& preamble,
+              const std::vector<std::pair<std::string, std::string>>& orgs, size_t columns,
+              const char* which) {
   FUZZ_CHECK(csv.rfind("\xEF\xBB\xBF", 0) == 0, "%s CSV without the BOM", which);
   Rows rows;
   FUZZ_CHECK(ReadCsv(absl::string_view(csv).substr(3), &rows), "%s CSV is not RFC 4180", which);
-  FUZZ_CHECK(rows.size() == orgs.size() + 1, "%s CSV: %zu rows for %zu organizations", which,
+  const size_t p = preamble.size();
+  FUZZ_CHECK(rows.size() == p + orgs.size() + 1, "%s CSV: %zu rows for %zu organizations", which,
              rows.size(), orgs.size());
-  FUZZ_CHECK(rows[0].size() == columns, "%s header has %zu cells", which, rows[0].size());
-  for (size_t r = 1; r < rows.size(); ++r) {
+  for (size_t r = 0; r < p; ++r) {
+    FUZZ_CHECK(rows[r].size() == preamble[r].size(), "%s preamble line %zu has %zu cells, not %zu",
+               which, r, rows[r].size(), preamble[r].size());
+    for (size_t c = 0; c < rows[r].size(); ++c) {
+      FUZZ_CHECK(rows[r][c].text == Expected(preamble[r][c]),
+                 "%s preamble line %zu: cell %zu did not survive", which, r, c);
+      CheckCell(rows[r][c], which);
+    }
+  }
+  FUZZ_CHECK(rows[p].size() == columns, "%s header has %zu cells", which, rows[p].size());
+  for (size_t r = p + 1; r < rows.size(); ++r) {
     const auto& row = rows[r];
+    const auto& org = orgs[r - p - 1];
     FUZZ_CHECK(row.size() == columns, "%s row %zu has %zu cells, not %zu", which, r, row.size(),
                columns);
-    FUZZ_CHECK(row[0].text == Expected(orgs[r - 1].first), "%s row %zu: the id did not survive",
-               which, r);
-    FUZZ_CHECK(row[1].text == Expected(orgs[r - 1].second),
-               "%s row %zu: the name did not survive", which, r);
+    FUZZ_CHECK(row[0].text == Expected(org.first), "%s row %zu: the id did not survive", which, r);
+    FUZZ_CHECK(row[1].text == Expected(org.second), "%s row %zu: the name did not survive", which,
+               r);
     for (size_t c = 0; c < row.size(); ++c) CheckCell(row[c], which);
   }
 }
@@ -151,7 +168,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     cchild->set_name(orgs[i].second);
     cchild->mutable_figures()->set_meetings_held(static_cast<int>(i));
   }
-  CheckCsv(chibo::gateway::ActivityCsv(activity), orgs, 12, "activity");
-  CheckCsv(chibo::gateway::ComplianceCsv(compliance), orgs, 13, "compliance");
+  // The preamble's text: the name as the paragraph, the last child's id and
+  // name as the English paragraph and the period.
+  const std::string& period = orgs.back().second;
+  activity.set_period(period);
+  activity.set_from("2026-01-01");
+  activity.set_to("2026-06-30");
+  activity.set_narrative(orgs[0].second);
+  activity.set_narrative_en(orgs.back().first);
+  compliance.set_period(period);
+  compliance.set_from("2026-01-01");
+  compliance.set_to("2026-06-30");
+  const std::vector<std::string> period_line = {"Kỳ / period", period, "2026-01-01", "2026-06-30"};
+  CheckCsv(chibo::gateway::ActivityCsv(activity),
+           {period_line, {"Nhận xét / summary", orgs[0].second, orgs.back().first}}, orgs, 12, "activity");
+  CheckCsv(chibo::gateway::ComplianceCsv(compliance), {period_line}, orgs, 13, "compliance");
   return 0;
 }

@@ -23,6 +23,7 @@ const I18N = {
     cardAttendance: 'Average attendance', cardHigh: 'Meetings at or above the attendance mark',
     cardOpinions: 'Opinions per meeting', cardLength: 'Average length (minutes)', cardUnder: 'Under minimum length',
     cardOverdue: 'Past meetings not recorded', none: 'No visits in this period.',
+    printed: 'Printed on',
   },
   vi: {
     PROVINCE_LEVEL: 'Cấp tỉnh', DISTRICT_LEVEL: 'Cấp huyện', BASE_LEVEL: 'Cấp cơ sở',
@@ -31,6 +32,7 @@ const I18N = {
     cardOpinions: 'Ý kiến phát biểu mỗi buổi', cardLength: 'Thời lượng bình quân (phút)',
     cardUnder: 'Buổi dưới thời lượng tối thiểu', cardOverdue: 'Buổi quá hạn chưa ghi biên bản',
     none: 'Chưa có lượt dự sinh hoạt trong kỳ.',
+    printed: 'In ngày',
   },
 };
 
@@ -93,6 +95,52 @@ function fillParts() {
 }
 
 const current = () => state.path[state.path.length - 1];
+
+// A period's name as the reports word it: "6 tháng đầu năm 2026" / "the
+// first half of 2026" (the supervision service's Period::Vietnamese and
+// English).
+function periodLabel(name) {
+  const vi = state.lang === 'vi';
+  const m = /^(\d{4})(?:-(H[12]|Q[1-4]|\d{2}))?$/.exec(name || '');
+  if (!m) return name || '';
+  const [, year, part] = m;
+  if (!part) return vi ? `năm ${year}` : year;
+  const n = Number(part.replace(/^[HQ]/, ''));
+  if (part[0] === 'H') {
+    return vi ? `6 tháng ${n === 1 ? 'đầu' : 'cuối'} năm ${year}` : `the ${n === 1 ? 'first' : 'second'} half of ${year}`;
+  }
+  if (part[0] === 'Q') {
+    return vi ? `quý ${['I', 'II', 'III', 'IV'][n - 1]} năm ${year}`
+      : `the ${['first', 'second', 'third', 'fourth'][n - 1]} quarter of ${year}`;
+  }
+  return vi ? `tháng ${n}/${year}` : `${MONTHS[n - 1]} ${year}`;
+}
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October',
+  'November', 'December'];
+
+const day = (iso) => (iso ? iso.split('-').reverse().join('/') : '');  // 2026-06-30 → 30/06/2026
+
+// What a printed page carries in its margins (dashboard.css reads these
+// attributes into @page margin boxes; #print-header is the same for
+// browsers without them): the unit, the period with its dates, the day it
+// was printed; the page numbers come from the CSS.
+function setPrintHead(report) {
+  const root = document.documentElement;
+  if (report) {
+    root.dataset.printUnit = report.name || '';
+    const span = report.from && report.to ? ` (${day(report.from)} – ${day(report.to)})` : '';
+    const label = periodLabel(report.period);
+    root.dataset.printPeriod = `${label.charAt(0).toUpperCase()}${label.slice(1)}${span}`;
+  }
+  const now = new Date();
+  const pad = (n) => String(n).padStart(2, '0');
+  root.dataset.printDate = `${t('printed')} ${state.lang === 'vi'
+    ? `${pad(now.getDate())}/${pad(now.getMonth() + 1)}/${now.getFullYear()}`
+    : `${now.getDate()} ${MONTHS[now.getMonth()]} ${now.getFullYear()}`}`;
+  $('print-unit').textContent = root.dataset.printUnit || '';
+  $('print-period').textContent = root.dataset.printPeriod || '';
+  $('print-date').textContent = root.dataset.printDate;
+}
 const pct = (x) => `${(100 * x).toFixed(1)}%`;
 const cell = (text, figure) => `<td${figure ? ` data-figure="${figure}"` : ''}>${text}</td>`;
 const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
@@ -141,8 +189,12 @@ function barChart(rows, { max, label, value, secondary }) {
   return `<svg viewBox="0 0 ${width} ${height}" role="img">${parts.join('')}</svg>`;
 }
 
+// Every group with the most (or fewest) cells: ties are all named.
+const groupNames = (g) => esc(((g.groupNames && g.groupNames.length) ? g.groupNames : [g.groupName]).join(', '));
+
 function renderActivity(a) {
-  $('narrative').textContent = a.narrative;
+  // The same paragraph in English, made by the service from the same figures.
+  $('narrative').textContent = state.lang === 'en' && a.narrativeEn ? a.narrativeEn : a.narrative;
   const levels = a.levels || [];
   $('activity-levels').innerHTML = levels.length === 0
     ? `<tr><td colspan="8">${t('none')}</td></tr>`
@@ -151,8 +203,8 @@ function renderActivity(a) {
       return `<tr>${cell(t(l.level))}${cell(l.cellsAttended, f('cellsAttended'))}` +
         `${cell(l.baseCellsAttended, f('baseCellsAttended'))}${cell(l.subordinateCellsAttended, f('subordinateCellsAttended'))}` +
         `${cell(l.committeeMeetingsAttended, f('committeeMeetingsAttended'))}${cell(l.thematicMeetingsAttended, f('thematicMeetingsAttended'))}` +
-        `${cell(`${l.mostCellsByOne.cells} (${esc(l.mostCellsByOne.groupName)})`, f('most'))}` +
-        `${cell(`${l.fewestCellsByOne.cells} (${esc(l.fewestCellsByOne.groupName)})`, f('fewest'))}</tr>`;
+        `${cell(`${l.mostCellsByOne.cells} (${groupNames(l.mostCellsByOne)})`, f('most'))}` +
+        `${cell(`${l.fewestCellsByOne.cells} (${groupNames(l.fewestCellsByOne)})`, f('fewest'))}</tr>`;
     }).join('');
   $('activity-chart').innerHTML = levels.length === 0 ? '' : barChart(levels, {
     max: Math.max(...levels.map((l) => l.cellsAttended)), label: (l) => t(l.level), value: (l) => l.cellsAttended,
@@ -207,6 +259,7 @@ async function refresh() {
     const [a, c] = await Promise.all([json(`/api/v1/reports/activity?${q}`), json(`/api/v1/reports/compliance?${q}`)]);
     renderActivity(a);
     renderCompliance(c);
+    setPrintHead(a);
     $('reports').hidden = false;
     document.body.dataset.loaded = `${current().id}|${period()}`;
   } catch (e) {
@@ -266,6 +319,7 @@ async function start() {
 
 $('show').addEventListener('click', refresh);
 $('print').addEventListener('click', () => window.print());
+window.addEventListener('beforeprint', () => setPrintHead(null));  // the day it is printed
 $('period-kind').addEventListener('change', fillParts);
 $('org').addEventListener('change', () => {
   const id = $('org').value;

@@ -1,5 +1,6 @@
-// The reports' CSV: a BOM for spreadsheet programs, Vietnamese headers, one
-// row per organization and level, quoting where the text needs it.
+// The reports' CSV: a BOM for spreadsheet programs, the period and the
+// paragraph, Vietnamese headers, one row per organization and level,
+// quoting where the text needs it.
 #include "services/gateway/csv_export.h"
 
 #include "absl/strings/match.h"
@@ -31,10 +32,12 @@ TEST(CsvExportTest, ActivityRowsPerLevelWithChildren) {
   const std::string csv = ActivityCsv(r);
   ASSERT_EQ(csv.substr(0, 3), "\xEF\xBB\xBF");
   std::vector<std::string> lines = absl::StrSplit(csv.substr(3), "\r\n", absl::SkipEmpty());
-  ASSERT_EQ(lines.size(), 3u);
-  EXPECT_TRUE(absl::StartsWith(lines[0], "Mã tổ chức,Tổ chức,Cấp dự,Số chi bộ được dự")) << lines[0];
-  EXPECT_EQ(lines[1], "tinh,Đảng bộ tỉnh Bắc Kạn,Cấp tỉnh,68,2,66,0,25,6,10,3,0");
-  EXPECT_EQ(lines[2], "huyen-a,\"Huyện \"\"A\"\", miền núi\",Cấp tỉnh,68,2,66,0,25,6,10,3,0");
+  ASSERT_EQ(lines.size(), 5u);
+  EXPECT_TRUE(absl::StartsWith(lines[0], "Kỳ / period,")) << lines[0];
+  EXPECT_TRUE(absl::StartsWith(lines[1], "Nhận xét / summary,")) << lines[1];
+  EXPECT_TRUE(absl::StartsWith(lines[2], "Mã tổ chức,Tổ chức,Cấp dự,Số chi bộ được dự")) << lines[2];
+  EXPECT_EQ(lines[3], "tinh,Đảng bộ tỉnh Bắc Kạn,Cấp tỉnh,68,2,66,0,25,6,10,3,0");
+  EXPECT_EQ(lines[4], "huyen-a,\"Huyện \"\"A\"\", miền núi\",Cấp tỉnh,68,2,66,0,25,6,10,3,0");
 }
 
 TEST(CsvExportTest, ComplianceFiguresAsPercentAndMinutes) {
@@ -50,8 +53,9 @@ TEST(CsvExportTest, ComplianceFiguresAsPercentAndMinutes) {
   f->set_opinions_per_meeting(2.9);
   f->set_average_minutes(119);
   std::vector<std::string> lines = absl::StrSplit(ComplianceCsv(r).substr(3), "\r\n", absl::SkipEmpty());
-  ASSERT_EQ(lines.size(), 2u);
-  EXPECT_EQ(lines[1], "xa-1,Đảng bộ xã,3,18,9,0,0,0,97.5,90.0,2.90,119,0");
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_TRUE(absl::StartsWith(lines[1], "Mã tổ chức,Tổ chức,Số chi bộ,")) << lines[1];
+  EXPECT_EQ(lines[2], "xa-1,Đảng bộ xã,3,18,9,0,0,0,97.5,90.0,2.90,119,0");
 }
 
 // OWASP "CSV injection": a cell a spreadsheet would run as a formula is made
@@ -88,9 +92,9 @@ TEST(CsvExportTest, ReportNamesAreNeutralisedInBothReports) {
   child->set_name("@xã\r1");
   child->add_levels()->set_level(v1::PROVINCE_LEVEL);
   std::vector<std::string> lines = absl::StrSplit(ActivityCsv(a).substr(3), "\r\n", absl::SkipEmpty());
-  ASSERT_EQ(lines.size(), 3u);
-  EXPECT_TRUE(absl::StartsWith(lines[1], "tinh,\"'=cmd|' /C calc'!A0\",Cấp tỉnh,")) << lines[1];
-  EXPECT_TRUE(absl::StartsWith(lines[2], "xa-1,\"'@xã\r1\",Cấp tỉnh,")) << lines[2];
+  ASSERT_EQ(lines.size(), 5u);
+  EXPECT_TRUE(absl::StartsWith(lines[3], "tinh,\"'=cmd|' /C calc'!A0\",Cấp tỉnh,")) << lines[3];
+  EXPECT_TRUE(absl::StartsWith(lines[4], "xa-1,\"'@xã\r1\",Cấp tỉnh,")) << lines[4];
 
   v1::ComplianceReport c;
   c.set_org_unit_id("tinh");
@@ -99,9 +103,52 @@ TEST(CsvExportTest, ReportNamesAreNeutralisedInBothReports) {
   row->set_org_unit_id("xa-1");
   row->set_name("+xã");
   lines = absl::StrSplit(ComplianceCsv(c).substr(3), "\r\n", absl::SkipEmpty());
-  ASSERT_EQ(lines.size(), 3u);
-  EXPECT_TRUE(absl::StartsWith(lines[1], "tinh,\"'-1\",0,")) << lines[1];
-  EXPECT_TRUE(absl::StartsWith(lines[2], "xa-1,\"'+xã\",0,")) << lines[2];
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_TRUE(absl::StartsWith(lines[2], "tinh,\"'-1\",0,")) << lines[2];
+  EXPECT_TRUE(absl::StartsWith(lines[3], "xa-1,\"'+xã\",0,")) << lines[3];
+}
+
+// Before the table: the period (name, first and last day) and, for the
+// activity report, its paragraph in Vietnamese and English; quoted and
+// neutralised like every other cell.
+TEST(CsvExportTest, ThePeriodAndTheParagraphComeFirst) {
+  v1::ActivityReport a;
+  a.set_org_unit_id("tinh");
+  a.set_name("Đảng bộ tỉnh");
+  a.set_period("2026-H1");
+  a.set_from("2026-01-01");
+  a.set_to("2026-06-30");
+  a.set_narrative("Trong 6 tháng đầu năm 2026, các tổ cấp huyện dự sinh hoạt được 1.234 chi bộ (113 chi bộ cơ sở, "
+                  "1.121 chi bộ trực thuộc đảng ủy cơ sở).");
+  a.set_narrative_en("In the first half of 2026, the district teams attended meetings of 1,234 cells.");
+  a.add_levels()->set_level(v1::DISTRICT_LEVEL);
+  const std::string csv = ActivityCsv(a);
+  const std::string expected_start =
+      "\xEF\xBB\xBF"
+      "Kỳ / period,2026-H1,2026-01-01,2026-06-30\r\n"
+      "Nhận xét / summary,\"Trong 6 tháng đầu năm 2026, các tổ cấp huyện dự sinh hoạt được 1.234 chi bộ (113 chi "
+      "bộ cơ sở, 1.121 chi bộ trực thuộc đảng ủy cơ sở).\",\"In the first half of 2026, the district teams attended "
+      "meetings of 1,234 cells.\"\r\n"
+      "Mã tổ chức,Tổ chức,Cấp dự,";
+  EXPECT_EQ(csv.substr(0, expected_start.size()), expected_start) << csv;
+
+  // Text that a spreadsheet would run is neutralised there too.
+  a.set_narrative("=HYPERLINK(\"http://x\")");
+  a.set_narrative_en("");
+  a.set_period("@2026");
+  std::vector<std::string> lines = absl::StrSplit(ActivityCsv(a).substr(3), "\r\n", absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(lines[0], "Kỳ / period,\"'@2026\",2026-01-01,2026-06-30");
+  EXPECT_EQ(lines[1], "Nhận xét / summary,\"'=HYPERLINK(\"\"http://x\"\")\",");
+
+  v1::ComplianceReport c;
+  c.set_org_unit_id("tinh");
+  c.set_period("2026-Q3");
+  c.set_from("2026-07-01");
+  c.set_to("2026-09-30");
+  EXPECT_TRUE(absl::StartsWith(ComplianceCsv(c), "\xEF\xBB\xBFKỳ / period,2026-Q3,2026-07-01,2026-09-30\r\n"
+                                                 "Mã tổ chức,Tổ chức,Số chi bộ,"))
+      << ComplianceCsv(c);
 }
 
 }  // namespace

@@ -4,7 +4,9 @@
 // and the expected count dropping, visits by two levels, and both reports
 // giving exact numbers; then a new meeting record or visit changes the next
 // report read (never a stale figure).
+#include <string>
 #include <tuple>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -167,6 +169,63 @@ TEST_P(SupervisionFlowTest, ActivityReportPerLevelWithDrillDownAndParagraph) {
   v1::ActivityReport b = Activity("huyen-b");
   ASSERT_EQ(b.levels_size(), 1);
   ExpectLevel(b.levels(0), v1::PROVINCE_LEVEL, 1, 1, 0, 1, 0, 0, 1, 1);
+}
+
+// Teams sharing the most or the fewest cells are all named, in the report
+// and in both paragraphs; teams that all have one count, or a lone team, are
+// not compared with themselves.
+TEST_P(SupervisionFlowTest, ActivityTiesAreNamedAndNoTeamIsComparedWithItself) {
+  auto& sh = h_->scheduling();
+  v1::ActivityReport a = Activity();
+  // One provincial team (to-tinh: cb-1, cb-b), one district's committee.
+  ASSERT_EQ(a.levels_size(), 2);
+  EXPECT_EQ(a.levels(0).groups(), 1);
+  EXPECT_EQ(std::vector<std::string>(a.levels(0).most_cells_by_one().group_names().begin(),
+                                     a.levels(0).most_cells_by_one().group_names().end()),
+            std::vector<std::string>{"Tổ to-tinh"});
+  EXPECT_TRUE(absl::StrContains(a.narrative(), "Tổ to-tinh dự sinh hoạt được 02 chi bộ.")) << a.narrative();
+  EXPECT_TRUE(absl::StrContains(a.narrative_en(), "Tổ to-tinh attended meetings of 2 cells.")) << a.narrative_en();
+  EXPECT_FALSE(absl::StrContains(a.narrative(), "nhiều nhất")) << a.narrative();
+  EXPECT_FALSE(absl::StrContains(a.narrative(), " 00 ")) << a.narrative();
+
+  // A second team with as many cells (cb-2, cb-1): every team the same.
+  Team("to-tinh-2", "tinh", "m6");
+  ASSERT_TRUE(Visit("to-tinh-2", MeetingOn(sh, admin_, "cb-2", "2026-01-13")).ok());
+  ASSERT_TRUE(Visit("to-tinh-2", MeetingOn(sh, admin_, "cb-1", "2026-03-03")).ok());
+  a = Activity();
+  const std::vector<std::string> both = {"Tổ to-tinh", "Tổ to-tinh-2"};
+  auto names = [](const v1::GroupCount& g) {
+    return std::vector<std::string>(g.group_names().begin(), g.group_names().end());
+  };
+  auto ids = [](const v1::GroupCount& g) {
+    return std::vector<std::string>(g.group_ids().begin(), g.group_ids().end());
+  };
+  EXPECT_EQ(names(a.levels(0).most_cells_by_one()), both);
+  EXPECT_EQ(ids(a.levels(0).most_cells_by_one()), (std::vector<std::string>{"to-tinh", "to-tinh-2"}));
+  EXPECT_EQ(names(a.levels(0).fewest_cells_by_one()), both);
+  EXPECT_EQ(a.levels(0).most_cells_by_one().group_name(), "Tổ to-tinh");
+  EXPECT_EQ(a.levels(0).most_cells_by_one().cells(), 2);
+  EXPECT_EQ(a.levels(0).cells_attended(), 3);
+  EXPECT_TRUE(absl::StrContains(a.narrative(), "Mỗi tổ dự sinh hoạt được 02 chi bộ (Tổ to-tinh và Tổ to-tinh-2)."))
+      << a.narrative();
+  EXPECT_TRUE(absl::StrContains(a.narrative_en(), "Each team attended meetings of 2 cells (Tổ to-tinh and Tổ to-tinh-2)."))
+      << a.narrative_en();
+  EXPECT_FALSE(absl::StrContains(a.narrative(), "nhiều nhất")) << a.narrative();
+
+  // A third with one cell: the two share the most, the third has the fewest.
+  Team("to-tinh-3", "tinh", "m6");
+  ASSERT_TRUE(Visit("to-tinh-3", MeetingOn(sh, admin_, "cb-b", "2026-02-02")).ok());
+  a = Activity();
+  EXPECT_EQ(names(a.levels(0).most_cells_by_one()), both);
+  EXPECT_EQ(names(a.levels(0).fewest_cells_by_one()), std::vector<std::string>{"Tổ to-tinh-3"});
+  EXPECT_EQ(a.levels(0).fewest_cells_by_one().group_id(), "to-tinh-3");
+  EXPECT_EQ(a.levels(0).fewest_cells_by_one().cells(), 1);
+  EXPECT_TRUE(absl::StrContains(a.narrative(), "Tổ dự sinh hoạt nhiều nhất được 02 chi bộ (Tổ to-tinh và Tổ "
+                                               "to-tinh-2), dự ít nhất 01 chi bộ (Tổ to-tinh-3)."))
+      << a.narrative();
+  EXPECT_TRUE(absl::StrContains(a.narrative_en(), "The most cells attended by one team: 2 (Tổ to-tinh and Tổ "
+                                                  "to-tinh-2); the fewest: 1 (Tổ to-tinh-3)."))
+      << a.narrative_en();
 }
 
 TEST_P(SupervisionFlowTest, ComplianceReportGivesExactFigures) {
@@ -350,6 +409,10 @@ TEST_P(SupervisionFlowTest, VisitsAreScoredAgainstTheRubricInForceOnTheirDate) {
   EXPECT_EQ(ViolatedFields(s), std::vector<std::string>{"visit.scores[0].max_points"});
   s = visit({{"Chuẩn bị", 20, 50}, {"Chuẩn bị", 20, 50}}, &out);
   EXPECT_EQ(ViolatedFields(s), std::vector<std::string>{"visit.scores[1].criterion"});
+  s = visit({{"Chuẩn bị", 50, 50}}, &out);
+  EXPECT_EQ(ViolatedFields(s), std::vector<std::string>{"visit.scores"}) << "half the rubric would grade 100 GOOD";
+  s = visit({}, &out);
+  EXPECT_EQ(ViolatedFields(s), std::vector<std::string>{"visit.scores"});
   v1::RecordVisitRequest full;
   full.mutable_visit()->set_team_id("to-tinh");
   full.mutable_visit()->set_meeting_id(march.id());
