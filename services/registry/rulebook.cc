@@ -116,6 +116,9 @@ absl::Status Registry::PutRulebook(const auth::Claims& caller,
     const v1::VisitCriterion& c = request.rules().visit_criteria(i);
     const std::string f = absl::StrCat("rules.visit_criteria[", i, "]");
     v.RequireNonEmpty(f + ".name", c.name());
+    if (!c.name().empty() && (c.name().front() == ' ' || c.name().back() == ' ')) {
+      v.Add(f + ".name", "không bắt đầu hay kết thúc bằng dấu cách / no leading or trailing space");
+    }
     if (!c.name().empty() && !criteria.insert(c.name()).second) v.Add(f + ".name", "trùng tên / named twice");
     rubric_points += c.max_points();
   }

@@ -104,6 +104,13 @@ absl::Status CheckRubric(const v1::Visit& visit, const rv1::Rules& rules) {
       v.Add(f + ".criterion", "chấm hai lần / scored twice");
     }
   }
+  // Every criterion scored: a visit graded on part of the rubric would grade
+  // the part, not the meeting.
+  for (const auto& c : rules.visit_criteria()) {
+    if (!seen.count(c.name()) && v.empty()) {
+      v.Add("visit.scores", absl::StrCat("thiếu tiêu chí \"", c.name(), "\" / the rubric's criterion is not scored"));
+    }
+  }
   return v.ToStatus();
 }
 
