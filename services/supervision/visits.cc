@@ -104,10 +104,10 @@ absl::Status CheckRubric(const v1::Visit& visit, const rv1::Rules& rules) {
       v.Add(f + ".criterion", "chấm hai lần / scored twice");
     }
   }
-  // Every criterion scored: a visit graded on part of the rubric would grade
-  // the part, not the meeting.
+  // A graded visit scores every criterion: graded on part of the rubric it
+  // would grade the part, not the meeting. (A visit may go ungraded.)
   for (const auto& c : rules.visit_criteria()) {
-    if (!seen.count(c.name()) && v.empty()) {
+    if (visit.scores_size() > 0 && !seen.count(c.name()) && v.empty()) {
       v.Add("visit.scores", absl::StrCat("thiếu tiêu chí \"", c.name(), "\" / the rubric's criterion is not scored"));
     }
   }
