@@ -25,7 +25,8 @@ export async function api(path, { method = 'GET', body } = {}) {
   if (method !== 'GET') headers['X-CSRF-Token'] = csrfToken();
   let res;
   try {
-    res = await fetch(path, { method, headers, credentials: 'same-origin',
+    // A connection that hangs (a weak mobile signal) counts as offline.
+    res = await fetch(path, { method, headers, credentials: 'same-origin', signal: AbortSignal.timeout(20000),
                               body: body === undefined ? undefined : JSON.stringify(body) });
   } catch (e) {
     throw new OfflineError(String(e));

@@ -3,7 +3,7 @@
 // URL; writes go through the outbox (outbox.js).
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError } from './api.js';
+import { api, ApiError, OfflineError } from './api.js';
 import * as outbox from './outbox.js';
 import { lang, setLang, t } from './i18n.js';
 import { go, me, online, path, useSignal } from './shared.jsx';
@@ -28,6 +28,7 @@ function Outbox() {
   return (
     <section class="outbox" aria-label={t('outbox')}>
       <h2>{t('outbox')}</h2>
+      {outbox.status.needsSignIn && <p class="problem" role="alert">{t('signInToSend')} <a href="/app/login">{t('signIn')}</a></p>}
       <ul>
         {open.map((e) => (
           <li key={e.requestId} data-state={e.state}>
@@ -46,9 +47,19 @@ function Header() {
   const l = useSignal(lang);
   const isOnline = useSignal(online);
   const signOut = async () => {
-    try { await api('/api/v1/session', { method: 'DELETE' }); } catch { /* signed out either way */ }
-    await outbox.clearAll();
+    // Signing out ends the session on the server: it needs the network, and
+    // what is still waiting to be sent would be lost with it.
+    if (!navigator.onLine) { window.alert(t('signOutOffline')); return; }
+    const waiting = await outbox.pendingCount();
+    if (waiting > 0 && !window.confirm(`${t('signOutPending')} (${waiting})`)) return;
+    try {
+      await api('/api/v1/session', { method: 'DELETE' });
+    } catch (err) {
+      if (!(err instanceof ApiError)) { window.alert(t('signOutOffline')); return; }
+    }
+    await outbox.clearAccount();
     localStorage.removeItem('chibo.account');
+    localStorage.removeItem('chibo.who');
     me.set(null);
     go('/app/login');
   };
@@ -70,6 +81,17 @@ function Header() {
 
 // ------------------------------------------------------------ pages
 
+// Who is signed in: the outbox sends only their writes; when another
+// person signs in on this device, the last one's cached answers go.
+async function signedIn(who) {
+  const last = localStorage.getItem('chibo.subject');
+  if (last && last !== who.subject && window.caches) await caches.delete(outbox.API_CACHE);
+  localStorage.setItem('chibo.subject', who.subject);
+  localStorage.setItem('chibo.who', JSON.stringify(who));
+  outbox.setAccount(who.subject);
+  me.set(who);
+}
+
 function LoginPage() {
   const [error, setError] = useState('');
   const submit = async (e) => {
@@ -78,7 +100,7 @@ function LoginPage() {
     try {
       const session = await api('/api/v1/session', { method: 'POST', body: { username: form.get('username'), password: form.get('password') } });
       localStorage.setItem('chibo.account', JSON.stringify({ username: session.account.username, memberId: session.account.memberId || '' }));
-      me.set(await api('/api/v1/whoami'));
+      signedIn(await api('/api/v1/whoami'));
       go('/app/');
     } catch (err) {
       setError(err instanceof ApiError && err.status === 401 ? t('wrongLogin') : err.message);
@@ -109,21 +131,28 @@ function App() {
   useSignal(lang);
   const [ready, setReady] = useState(false);
   useEffect(() => {
-    api('/api/v1/whoami').then((w) => me.set(w), () => {}).finally(() => setReady(true));
+    // Offline, the app opens as the last person signed in on this device (the
+    // service worker never caches whoami); their writes wait in the outbox.
+    api('/api/v1/whoami').then(signedIn, (err) => {
+      const last = localStorage.getItem('chibo.who');
+      if (err instanceof OfflineError && last) return signedIn(JSON.parse(last));
+      return undefined;
+    }).finally(() => setReady(true));
   }, []);
   if (!ready) return <p>{t('loading')}</p>;
   let page;
   let m;
+  const dec = (x) => { try { return decodeURIComponent(x); } catch { return x; } };
   if (p === '/app/login') page = <LoginPage />;
   else if (!me.get()) { go('/app/login'); page = <LoginPage />; }
-  else if ((m = p.match(/^\/app\/meetings\/([^/]+)\/visit$/))) page = <VisitPage meetingId={decodeURIComponent(m[1])} />;
-  else if ((m = p.match(/^\/app\/meetings\/([^/]+)$/))) page = <MeetingPage id={decodeURIComponent(m[1])} />;
-  else if ((m = p.match(/^\/app\/units\/([^/]+)\/members$/))) page = <RollPage unitId={decodeURIComponent(m[1])} />;
-  else if ((m = p.match(/^\/app\/members\/([^/]+)$/))) page = <MemberPage id={decodeURIComponent(m[1])} />;
+  else if ((m = p.match(/^\/app\/meetings\/([^/]+)\/visit$/))) page = <VisitPage meetingId={dec(m[1])} />;
+  else if ((m = p.match(/^\/app\/meetings\/([^/]+)$/))) page = <MeetingPage id={dec(m[1])} />;
+  else if ((m = p.match(/^\/app\/units\/([^/]+)\/members$/))) page = <RollPage unitId={dec(m[1])} />;
+  else if ((m = p.match(/^\/app\/members\/([^/]+)$/))) page = <MemberPage id={dec(m[1])} />;
   else if (p === '/app/accounts') page = <AccountsPage />;
-  else if ((m = p.match(/^\/app\/units\/([^/]+)\/plan\/(\d{4})$/))) page = <PlanPage cellId={decodeURIComponent(m[1])} year={Number(m[2])} />;
-  else if ((m = p.match(/^\/app\/units\/([^/]+)\/actions$/))) page = <ActionsPage unitId={decodeURIComponent(m[1])} />;
-  else if ((m = p.match(/^\/app\/units\/([^/]+)$/))) page = <UnitPage id={decodeURIComponent(m[1])} />;
+  else if ((m = p.match(/^\/app\/units\/([^/]+)\/plan\/(\d{4})$/))) page = <PlanPage cellId={dec(m[1])} year={Number(m[2])} />;
+  else if ((m = p.match(/^\/app\/units\/([^/]+)\/actions$/))) page = <ActionsPage unitId={dec(m[1])} />;
+  else if ((m = p.match(/^\/app\/units\/([^/]+)$/))) page = <UnitPage id={dec(m[1])} />;
   else page = <Home />;
   return (
     <>
@@ -135,5 +164,13 @@ function App() {
 }
 
 render(<App />, document.getElementById('root'));
-if ('serviceWorker' in navigator) navigator.serviceWorker.register('/app/sw.js', { scope: '/app/' }).catch(() => {});
-outbox.flush();
+// The service worker, and the files this page loaded before it took over
+// (the first visit), so the app opens offline from then on.
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register('/app/sw.js', { scope: '/app/' }).then(() => navigator.serviceWorker.ready).then(async () => {
+    const files = performance.getEntriesByType('resource').map((e) => new URL(e.name))
+      .filter((u) => u.origin === location.origin && u.pathname.startsWith('/assets/')).map((u) => u.pathname);
+    const shell = await caches.open('chibo-shell-v1');
+    await shell.addAll(['/app/', ...new Set(files)]);
+  }).catch(() => {});
+}

@@ -6,7 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, newRequestId } from './api.js';
 import * as outbox from './outbox.js';
 import { kindLabel, t } from './i18n.js';
-import { Problem } from './shared.jsx';
+import { Problem, useOutboxEntry } from './shared.jsx';
 import { nowLocalMinute } from './unit.jsx';
 
 const KINDS = ['REGULAR', 'THEMATIC', 'REGULAR_AND_THEMATIC'];
@@ -15,7 +15,7 @@ export function NewMeeting({ cellId }) {
   const start = nowLocalMinute().slice(0, 11) + '19:30';
   const [f, setF] = useState({ kind: 'REGULAR', title: '', startsAt: start, endsAt: start.slice(0, 11) + '21:30', place: '' });
   const [open, setOpen] = useState(false);
-  const [done, setDone] = useState(null);
+  const [done, setDone] = useOutboxEntry();
   const set = (patch) => setF({ ...f, ...patch });
   const submit = async (e) => {
     e.preventDefault();
@@ -47,6 +47,7 @@ export function PlanPage({ cellId, year }) {
   const [plan, setPlan] = useState(null);
   const [error, setError] = useState(null);
   const [notice, setNotice] = useState('');
+  const [dirty, setDirty] = useState(false);
   const load = () => api(`/api/v1/org-units/${encodeURIComponent(cellId)}/thematic-plans/${year}`).then(setPlan, (err) => {
     if (err instanceof ApiError && err.status === 404) setPlan({ cellId, year, topics: [], status: 'DRAFT', etag: '' });
     else setError(err);
@@ -56,11 +57,12 @@ export function PlanPage({ cellId, year }) {
   if (!plan) return <main><p>{t('loading')}</p></main>;
   const editable = plan.status === 'DRAFT' || plan.status === 'RETURNED' || !plan.status;
   const topics = plan.topics || [];
-  const setTopics = (next) => setPlan({ ...plan, topics: next });
+  const setTopics = (next) => { setPlan({ ...plan, topics: next }); setDirty(true); };
   const call = async (method, path, body, message) => {
     setError(null);
     try {
       setPlan(await api(path, { method, body: { ...body, requestId: newRequestId() } }));
+      setDirty(false);
       setNotice(message);
     } catch (err) { setError(err); }
   };
@@ -88,8 +90,8 @@ export function PlanPage({ cellId, year }) {
       {editable && (
         <p class="actions">
           <button class="secondary" data-action="save-plan"
-            onClick={() => call('PUT', base, { plan: { cellId, year, topics: topics.filter((x) => x.title.trim()) } }, t('saved'))}>{t('savePlan')}</button>
-          <button class="primary" data-action="submit-plan" disabled={!plan.etag}
+            onClick={() => call('PUT', base, { plan: { cellId, year, etag: plan.etag, topics: topics.filter((x) => x.title.trim()) } }, t('saved'))}>{t('savePlan')}</button>
+          <button class="primary" data-action="submit-plan" disabled={!plan.etag || dirty}
             onClick={() => call('POST', `${base}:submit`, { etag: plan.etag }, t('submitted'))}>{t('submitPlan')}</button>
         </p>
       )}

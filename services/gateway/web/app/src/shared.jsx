@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, OfflineError } from './api.js';
 import { t } from './i18n.js';
+import * as outbox from './outbox.js';
 import { signal } from './signal.js';
 
 // ------------------------------------------------------------ routing
@@ -42,7 +43,7 @@ export function useApi(url, deps = []) {
   const [tick, setTick] = useState(0);
   useEffect(() => {
     let live = true;
-    if (!url) return undefined;
+    if (!url) { setState({}); return undefined; }
     setState((s) => ({ ...s, loading: true }));
     api(url).then((data) => live && setState({ data }), (error) => live && setState({ error }));
     return () => { live = false; };
@@ -62,3 +63,17 @@ export function Problem({ error }) {
   return <p class="problem" role="alert">{text}</p>;
 }
 
+
+// The outbox entry of the last write a form made, kept up to date (pending,
+// then synced or refused) as the outbox sends it.
+export function useOutboxEntry() {
+  const [requestId, setRequestId] = useState(null);
+  const [entry, setEntry] = useState(null);
+  useEffect(() => {
+    if (!requestId) return undefined;
+    const look = () => outbox.get(requestId).then((e) => setEntry(e || null));
+    look();
+    return outbox.onChange(look);
+  }, [requestId]);
+  return [entry, (e) => { setEntry(e); setRequestId(e ? e.requestId : null); }];
+}

@@ -6,7 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, newRequestId, query } from './api.js';
 import * as outbox from './outbox.js';
 import { kindLabel, num, t, when } from './i18n.js';
-import { me, Problem, useApi } from './shared.jsx';
+import { me, Problem, useApi, useOutboxEntry } from './shared.jsx';
 
 const GRADE = {
   vi: { GOOD: 'Tốt', FAIR: 'Khá', AVERAGE: 'Trung bình', POOR: 'Kém' },
@@ -72,7 +72,7 @@ export function VisitPage({ meetingId }) {
   const rules = useApi(province ? `/api/v1/provinces/${encodeURIComponent(province)}/rulebook?${query({ on_date: day })}` : '', [province, day]);
   const teams = useApi(me.get() ? `/api/v1/org-units/${encodeURIComponent(me.get().scopeOrgId)}/teams` : '');
   const [form, setForm] = useState({ teamId: '', attendees: {}, observations: '', scores: {}, recs: [{ text: '', dueOn: '' }] });
-  const [result, setResult] = useState(null);
+  const [result, setResult] = useOutboxEntry();
   if (m.error || unit.error || rules.error) return <main><Problem error={m.error || unit.error || rules.error} /></main>;
   if (!meeting || !unit.data || !rules.data || !teams.data) return <main><p>{t('loading')}</p></main>;
   // Teams whose committee the cell lies under.
