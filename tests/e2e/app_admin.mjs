@@ -7,7 +7,8 @@
 //   2. a viewer sees a member's personal data masked, the admin does not;
 //   3. the action lists of a base committee, read on the page; then the
 //      missing work is done (the unrecorded meetings recorded, one cell's
-//      regular meeting held) and the lists read again.
+//      regular meeting held, the waiting thematic plan approved) and the
+//      lists read again.
 // Prints what it saw as JSON; dashboard_test.cc checks it against the RPCs.
 //   node app_admin.mjs URL ADMIN_TOKEN ADMIN_PASSWORD SHOT_DIR
 import { readFileSync } from 'node:fs';
@@ -138,6 +139,13 @@ try {
     return adminPage.$$eval('[data-list]', (sections) => Object.fromEntries(sections.map((s) =>
       [s.dataset.list, Array.from(s.querySelectorAll('tr[data-row]'), (r) => r.dataset.row)])));
   };
+  // A cell of the committee submits next year's thematic plan: it waits for review.
+  const planCell = (await admin(`/api/v1/org-units/${committee}/children?page_size=5`)).orgUnits[0].id;
+  const nextYear = Number(today.slice(0, 4)) + 1;
+  out.planCell = planCell;
+  const put = await admin(`/api/v1/org-units/${planCell}/thematic-plans/${nextYear}`, { method: 'PUT', body: {
+    plan: { topics: [1, 2, 3, 4].map((q) => ({ quarter: q, title: `Chuyên đề quý ${q}` })) }, requestId: `e2e-plan-${Date.now()}` } });
+  await admin(`/api/v1/org-units/${planCell}/thematic-plans/${nextYear}:submit`, { method: 'POST', body: { etag: put.etag, requestId: `e2e-submit-${Date.now()}` } });
   out.before = await readLists();
   await check(adminPage, 'actions');
   // The missing work done: every unrecorded meeting recorded, and one cell
@@ -150,6 +158,9 @@ try {
       startsAt: localMinute(150), endsAt: localMinute(60), title: 'Sinh hoạt định kỳ (e2e)' }, requestId: `e2e-meet-${Date.now()}` } });
     await recordAllPresent(m);
   }
+  const submitted = await admin(`/api/v1/org-units/${planCell}/thematic-plans/${nextYear}`);
+  await admin(`/api/v1/org-units/${planCell}/thematic-plans/${nextYear}:review`, { method: 'POST', body: {
+    etag: submitted.etag, approve: true, requestId: `e2e-review-${Date.now()}` } });
   out.after = await readLists();
   out.errors = errors;
 } finally {

@@ -435,6 +435,18 @@ TEST_F(DashboardTest, AnAdminGivesAccessAndTheActionListsFollowTheWorkDone) {
   ASSERT_TRUE(scheduling->ListMeetings(rpc::MakeClientContext(token, absl::Seconds(30)).get(), planned, &still).ok());
   EXPECT_EQ(still.meetings_size(), 0);
 
+  // The thematic plan waited for review, and no longer does once approved.
+  const int next_year = today.year() + 1;
+  EXPECT_EQ(Strings(before.at("plans")), std::vector<std::string>{absl::StrCat(text("planCell"), "-", next_year)});
+  EXPECT_TRUE(Strings(after.at("plans")).empty());
+  sv1::ListThematicPlansRequest plans;
+  plans.set_org_unit_id(committee);
+  plans.set_year(next_year);
+  plans.set_status(sv1::SUBMITTED);
+  sv1::ListThematicPlansResponse waiting;
+  ASSERT_TRUE(scheduling->ListThematicPlans(rpc::MakeClientContext(token, absl::Seconds(30)).get(), plans, &waiting).ok());
+  EXPECT_EQ(waiting.plans_size(), 0);
+
   // Cells not visited this year by the provincial level.
   pv1::ListVisitsRequest visits;
   visits.set_org_unit_id(committee);

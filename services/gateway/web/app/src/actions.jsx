@@ -5,7 +5,9 @@
 //   - past meetings whose minutes are not recorded after the rulebook's
 //     minutes_record_days;
 //   - cells not visited this year, by each supervising level;
-//   - recommendations past their due date and not done.
+//   - recommendations past their due date and not done;
+//   - thematic plans of this year and the next submitted and waiting for
+//     the superior committee's review.
 import { api, query } from './api.js';
 import { lang, num, t, when } from './i18n.js';
 import { Problem, useApi } from './shared.jsx';
@@ -45,10 +47,14 @@ async function loadLists(unitId) {
   const names = Object.fromEntries([unit, ...below].map((u) => [u.id, u.name]));
   const recordDays = (rules.rules && rules.rules.minutesRecordDays) || 3;
   const recordedBy = addDays(day, -recordDays);
-  const [month, planned, visits] = await Promise.all([
+  const year = Number(day.slice(0, 4));
+  const plansOf = (y) => api(`/api/v1/org-units/${encodeURIComponent(unitId)}/thematic-plans?${query({ year: y, status: 'SUBMITTED' })}`)
+    .then((r) => r.plans || []);
+  const [month, planned, visits, plansNow, plansNext] = await Promise.all([
     all('/api/v1/meetings', { org_unit_id: unitId, subtree: 'true', from: monthStart, to: day }, 'meetings'),
     all('/api/v1/meetings', { org_unit_id: unitId, subtree: 'true', from: yearStart, to: recordedBy, status: 'PLANNED' }, 'meetings'),
     all('/api/v1/visits', { org_unit_id: unitId, from: `${Number(day.slice(0, 4)) - 1}-01-01`, to: day }, 'visits'),
+    plansOf(year), plansOf(year + 1),
   ]);
   const metThisMonth = new Set(month.filter((m) => HELD.has(m.status) && REGULAR.has(m.kind)).map((m) => m.cellId));
   const visitedThisYear = {};
@@ -67,6 +73,7 @@ async function loadLists(unitId) {
     unrecorded: planned.filter((m) => m.startsAt.slice(0, 10) <= recordedBy),
     notVisited: levels.map((level) => ({ level, cells: cells.filter((c) => !visitedThisYear[level].has(c.id)) })),
     overdueRecs,
+    plans: [...plansNow, ...plansNext],
   };
 }
 
@@ -150,6 +157,13 @@ export function ActionsPage({ unitId }) {
               { label: t('unitName'), key: (x) => x.rec.id, text: (x) => d.names[x.visit.unitId] || x.visit.unitId },
               { label: t('dueOn'), key: (x) => x.rec.id, text: (x) => when(x.rec.dueOn) },
             ]} rows={d.overdueRecs} />
+      <List id="plans" file={`ke-hoach-cho-duyet-${unitId}-${d.day}`} title={t('plansWaiting')}
+            header={[
+              { label: t('unitName'), key: (p) => `${p.cellId}-${p.year}`, text: (p) => d.names[p.cellId] || p.cellId,
+                cell: (p) => <a href={`/app/units/${encodeURIComponent(p.cellId)}/plan/${p.year}`}>{d.names[p.cellId] || p.cellId}</a> },
+              { label: t('yearLabel'), key: (p) => `${p.cellId}-${p.year}`, text: (p) => String(p.year) },
+              { label: t('topics'), key: (p) => `${p.cellId}-${p.year}`, text: (p) => String((p.topics || []).length) },
+            ]} rows={d.plans} />
     </main>
   );
 }
