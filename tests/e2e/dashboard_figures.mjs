@@ -3,7 +3,11 @@
 // ([data-figure] elements) as JSON — for the organization given, and after
 // clicking into its first child in the compliance table.
 //   node dashboard_figures.mjs URL TOKEN YEAR [SCREENSHOT.png]
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const [base, token, year, screenshot] = process.argv.slice(2);
 const browser = await chromium.launch({
@@ -22,12 +26,27 @@ try {
   const top = { loaded: await page.getAttribute('body', 'data-loaded'), figures: await figures(),
     narrative: await page.textContent('#narrative') };
   if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
+  // Accessibility (axe-core: serious and critical), sideways scrolling at
+  // 360 px, and the page at 390 and 1400 px.
+  await page.evaluate(axeSource);  // evaluated, not a <script>: the CSP stays on
+  const axe = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`));
+  await page.setViewportSize({ width: 360, height: 800 });
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  if (screenshot) {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: screenshot.replace(/\.png$/, '-390.png'), fullPage: true });
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.screenshot({ path: screenshot.replace(/\.png$/, '-1400.png'), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 2000 });
   const first = await page.$('#compliance-children a[data-drill]');
   const childId = await first.getAttribute('data-drill');
   await first.click();
   await page.waitForSelector(`body[data-loaded^="${childId}|"]`, { timeout: 30000 });
   const child = { loaded: await page.getAttribute('body', 'data-loaded'), figures: await figures() };
-  console.log(JSON.stringify({ top, child, errors }));
+  console.log(JSON.stringify({ top, child, errors, axe, wide }));
 } finally {
   await browser.close();
 }

@@ -126,6 +126,8 @@ TEST_F(DashboardTest, TheRunCommandServesADashboardShowingTheReportsFigures) {
   };
   EXPECT_EQ(top.fields().at("loaded").string_value(), "tinh|" + year);
   EXPECT_TRUE(shown.fields().at("errors").list_value().values().empty()) << browser->output;
+  EXPECT_TRUE(shown.fields().at("axe").list_value().values().empty()) << "axe-core: " << browser->output;
+  EXPECT_LE(shown.fields().at("wide").number_value(), 360) << "the dashboard scrolls sideways at 360 px";
   EXPECT_EQ(top.fields().at("narrative").string_value(), activity.narrative());
   for (const auto& level : activity.levels()) {
     const std::string p = absl::StrCat("activity.", pv1::SupervisionLevel_Name(level.level()), ".");

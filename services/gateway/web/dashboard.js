@@ -186,7 +186,10 @@ function barChart(rows, { max, label, value, secondary }) {
       `<text x="${left + scale(Math.max(value(r), secondary ? secondary(r) : 0)) + 6}" y="${y + 16}" font-size="12">` +
       `${value(r)}${secondary ? ` / ${secondary(r)}` : ''}</text>`;
   });
-  return `<svg viewBox="0 0 ${width} ${height}" role="img">${parts.join('')}</svg>`;
+  // Read aloud as one sentence: every bar's label and value.
+  const summary = rows.map((r) => `${label(r)}: ${value(r)}${secondary ? ` / ${secondary(r)}` : ''}`).join('; ');
+  return `<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(summary)}">` +
+    `<title>${esc(summary)}</title>${parts.join('')}</svg>`;
 }
 
 // Every group with the most (or fewest) cells: ties are all named.
