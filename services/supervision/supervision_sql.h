@@ -68,6 +68,11 @@ inline constexpr char kInsertRecommendation[] =
 inline constexpr char kSelectRecommendations[] =
     "SELECT id, text, due_on, status, follow_up FROM recommendations WHERE visit_id = ?1"
     " ORDER BY ordinal";
+// The recommendations of every visit of a period (ListVisits: one query a page).
+inline constexpr char kSelectRecommendationsInPeriod[] =
+    "SELECT r.visit_id, r.id, r.text, r.due_on, r.status, r.follow_up FROM recommendations r"
+    " JOIN visits v ON v.id = r.visit_id WHERE v.visit_date >= ?1 AND v.visit_date <= ?2"
+    " ORDER BY r.visit_id, r.ordinal";
 inline constexpr char kUpdateRecommendation[] =
     "UPDATE recommendations SET status = ?3, follow_up = ?4 WHERE id = ?1 AND visit_id = ?2";
 

@@ -2,6 +2,7 @@
 // against the rulebook's criteria and the resulting grade, recommendations
 // the cell must act on and their follow-up.
 #include <set>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "absl/strings/str_cat.h"
@@ -114,6 +115,16 @@ absl::Status CheckRubric(const v1::Visit& visit, const rv1::Rules& rules) {
   return v.ToStatus();
 }
 
+// A recommendation from its columns (id, text, due_on, status, follow_up)
+// starting at column `first`.
+void RecommendationFromRow(const db::Row& r, int first, v1::Recommendation* rec) {
+  rec->set_id(r.Text(first));
+  rec->set_text(r.Text(first + 1));
+  rec->set_due_on(r.Text(first + 2));
+  rec->set_status(static_cast<v1::RecommendationStatus>(r.Int(first + 3)));
+  rec->set_follow_up(r.Text(first + 4));
+}
+
 }  // namespace
 
 v1::Grade GradeOf(int score, const rv1::Rules& rules) {
@@ -135,14 +146,7 @@ absl::StatusOr<v1::Visit> Supervision::ReadVisit(db::Session& s, absl::string_vi
 absl::Status Supervision::AddRecommendations(db::Session& s, v1::Visit* visit) {
   auto recs = s.Query(sql::kSelectRecommendations, {visit->id()});
   if (!recs.ok()) return recs.status();
-  for (const db::Row& r : recs->rows) {
-    auto* rec = visit->add_recommendations();
-    rec->set_id(r.Text(0));
-    rec->set_text(r.Text(1));
-    rec->set_due_on(r.Text(2));
-    rec->set_status(static_cast<v1::RecommendationStatus>(r.Int(3)));
-    rec->set_follow_up(r.Text(4));
-  }
+  for (const db::Row& r : recs->rows) RecommendationFromRow(r, 0, visit->add_recommendations());
   return absl::OkStatus();
 }
 
@@ -368,10 +372,13 @@ absl::Status Supervision::ListVisits(const auth::Claims& caller,
   if (!units.ok()) return units.status();
   std::unordered_set<std::string> in_subtree;
   for (const auto& u : **units) in_subtree.insert(u.id());
-  auto rows = db_->Query(sql::kSelectVisitsInPeriod, {request.from(), request.to()});
+  // The visits and their recommendations read in one session, two queries.
+  db::AutocommitSession session(*db_);
+  auto rows = session.Query(sql::kSelectVisitsInPeriod, {request.from(), request.to()});
   if (!rows.ok()) return rows.status();
   const int size = paging::EffectivePageSize(request.page_size());
   int64_t index = 0;
+  std::unordered_map<std::string, v1::Visit*> listed;
   for (const db::Row& r : rows->rows) {
     if (!in_subtree.count(r.Text(4))) continue;
     if (index++ < *offset) continue;
@@ -379,12 +386,17 @@ absl::Status Supervision::ListVisits(const auth::Claims& caller,
       response->set_next_page_token(paging::EncodePageToken(*offset + size, filter_key));
       break;
     }
-    *response->add_visits() = VisitFromRow(r);
+    v1::Visit* visit = response->add_visits();
+    *visit = VisitFromRow(r);
+    listed[visit->id()] = visit;
   }
-  // Each listed visit with its recommendations, as GetVisit gives it.
-  db::AutocommitSession session(*db_);
-  for (v1::Visit& visit : *response->mutable_visits()) {
-    if (absl::Status st = AddRecommendations(session, &visit); !st.ok()) return st;
+  if (listed.empty()) return absl::OkStatus();
+  auto recs = session.Query(sql::kSelectRecommendationsInPeriod, {request.from(), request.to()});
+  if (!recs.ok()) return recs.status();
+  for (const db::Row& r : recs->rows) {
+    auto it = listed.find(r.Text(0));
+    if (it == listed.end()) continue;
+    RecommendationFromRow(r, 1, it->second->add_recommendations());
   }
   return absl::OkStatus();
 }

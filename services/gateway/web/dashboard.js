@@ -257,9 +257,10 @@ async function refresh() {
   showError(null);
   try {
     renderCrumbs();
-    await fillOrgs();
+    // The unit picker's children and both reports at once: none waits on another.
     const q = `org_unit_id=${encodeURIComponent(current().id)}&period=${encodeURIComponent(period())}`;
-    const [a, c] = await Promise.all([json(`/api/v1/reports/activity?${q}`), json(`/api/v1/reports/compliance?${q}`)]);
+    const [, a, c] = await Promise.all([fillOrgs(), json(`/api/v1/reports/activity?${q}`),
+      json(`/api/v1/reports/compliance?${q}`)]);
     renderActivity(a);
     renderCompliance(c);
     setPrintHead(a);
