@@ -171,6 +171,9 @@ try {
   await page.fill('input[name=opinions]', '6');
   await page.fill('textarea[name=resolution]', 'Chi bộ thống nhất triển khai thu đảng phí quý IV.');
   await page.fill('input[name=self_score]', '85');
+  await page.click('[data-action=add-guest]');
+  await page.fill('input[name=guest-0]', 'Nguyễn Văn An');
+  await page.fill('input[name=guest-title-0]', 'Ủy viên Ban Thường vụ Tỉnh ủy');
   out.presentShown = (await page.textContent('[data-present]')).trim();
   await page.click('form.record button[type=submit]');
   await page.waitForSelector('[data-status=HELD]', { timeout: 20000 });

@@ -263,8 +263,12 @@ TEST_F(DashboardTest, ASecretaryRecordsAMeetingOnAPhoneEvenOfflineAndASupervisor
   EXPECT_EQ(first.speakers(), 4) << "the second tab's edit after approval was not stored";
   EXPECT_EQ(first.opinions(), 6);
   EXPECT_EQ(first.self_score(), 85);
+  ASSERT_EQ(first.guests_size(), 1);
+  EXPECT_EQ(first.guests(0).name(), "Nguyễn Văn An");
+  EXPECT_EQ(first.guests(0).title(), "Ủy viên Ban Thường vụ Tỉnh ủy");
+  EXPECT_TRUE(first.guests(0).superior());
   EXPECT_NE(text("refusedOnPage").find("Bị từ chối"), std::string::npos) << text("refusedOnPage");
-  EXPECT_EQ(number("readOnlyFieldsets"), 3);
+  EXPECT_EQ(number("readOnlyFieldsets"), 4) << "roll call, guests, the meeting, tasks and grade";
   EXPECT_EQ(number("saveButtonsAfterApproval"), 0);
 
   // The cell's figures moved, and the page shows what the report says.

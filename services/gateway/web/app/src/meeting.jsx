@@ -33,6 +33,7 @@ function initialForm(meeting, roster) {
     resolution: meeting.resolution || '',
     selfScore: meeting.selfScore || 0,
     tasks: (meeting.tasks || []).map((x) => ({ assigneeMemberId: x.assigneeMemberId, description: x.description, dueOn: x.dueOn })),
+    guests: (meeting.guests || []).map((g) => ({ name: g.name, title: g.title, superior: !!g.superior })),
     reviews: Object.fromEntries((meeting.taskReviews || []).map((r) => [r.taskId, { done: r.done, note: r.note }])),
   };
 }
@@ -55,6 +56,7 @@ function recordRequest(meeting, roster, form) {
       etag: meeting.etag, actualStart: form.actualStart, actualEnd: form.actualEnd, attendance,
       speakers: Number(form.speakers) || 0, opinions: Number(form.opinions) || 0, resolution: form.resolution,
       tasks: form.tasks.filter((x) => x.description.trim()),
+      guests: (form.guests || []).filter((g) => g.name.trim()),
       taskReviews: Object.entries(form.reviews).map(([taskId, r]) => ({ taskId, done: !!r.done, note: r.note || '' })),
       selfScore: Number(form.selfScore) || 0, requestId: newRequestId(),
     },
@@ -195,6 +197,22 @@ function RecordForm({ meeting, roster, names, onSent, readOnly }) {
             </ul>
           </>
         )}
+      </fieldset>
+      <fieldset disabled={readOnly}>
+        <legend>{t('guests')}</legend>
+        {(form.guests || []).map((g, i) => (
+          <div class="row" key={i}>
+            <label>{t('guestName')}<input name={`guest-${i}`} value={g.name} maxLength={300}
+              onInput={(ev) => update({ guests: form.guests.map((x, j) => (j === i ? { ...x, name: ev.target.value } : x)) })} /></label>
+            <label>{t('guestTitle')}<input name={`guest-title-${i}`} value={g.title} maxLength={300}
+              onInput={(ev) => update({ guests: form.guests.map((x, j) => (j === i ? { ...x, title: ev.target.value } : x)) })} /></label>
+            <label><input type="checkbox" name={`guest-superior-${i}`} checked={g.superior}
+              onChange={(ev) => update({ guests: form.guests.map((x, j) => (j === i ? { ...x, superior: ev.target.checked } : x)) })} />{t('guestSuperior')}</label>
+          </div>
+        ))}
+        <FieldError errors={errors} name="guests" />
+        {!readOnly && <button type="button" class="secondary" data-action="add-guest"
+          onClick={() => update({ guests: [...(form.guests || []), { name: '', title: '', superior: true }] })}>{t('addGuest')}</button>}
       </fieldset>
       <fieldset disabled={readOnly}>
         <legend>{t('meeting')}</legend>
