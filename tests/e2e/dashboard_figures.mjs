@@ -46,7 +46,12 @@ try {
   await first.click();
   await page.waitForSelector(`body[data-loaded^="${childId}|"]`, { timeout: 30000 });
   const child = { loaded: await page.getAttribute('body', 'data-loaded'), figures: await figures() };
-  console.log(JSON.stringify({ top, child, errors, axe, wide }));
+  // Every view has its own URL: the drilled unit is in it, and back returns.
+  const views = { drilled: new URL(page.url()).searchParams.get('org') };
+  await page.goBack();
+  await page.waitForSelector('body[data-loaded^="tinh|"]', { timeout: 30000 });
+  views.back = await page.getAttribute('body', 'data-loaded');
+  console.log(JSON.stringify({ top, child, errors, axe, wide, views }));
 } finally {
   await browser.close();
 }

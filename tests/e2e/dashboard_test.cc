@@ -178,6 +178,9 @@ TEST_F(DashboardTest, TheRunCommandServesADashboardShowingTheReportsFigures) {
   const std::string loaded = drilled.fields().at("loaded").string_value();
   const std::string child_id = loaded.substr(0, loaded.find('|'));
   ASSERT_EQ(child_id, compliance.children(0).org_unit_id());
+  const auto& views = shown.fields().at("views").struct_value().fields();
+  EXPECT_EQ(views.at("drilled").string_value(), child_id) << "the drilled view's URL names its unit";
+  EXPECT_EQ(views.at("back").string_value(), "tinh|" + year) << "the back button returns to the province";
   request.set_org_unit_id(child_id);
   pv1::ComplianceReport child_report;
   ASSERT_TRUE(stub->GetComplianceReport(rpc::MakeClientContext(token, absl::Seconds(30)).get(), request, &child_report).ok());

@@ -253,9 +253,19 @@ function renderCompliance(c) {
   bindDrill($('compliance-children'));
 }
 
+// The view's own URL (bookmark, share, back button): the unit and period.
+function rememberView() {
+  const params = new URLSearchParams({ org: current().id, year: $('year').value, kind: $('period-kind').value });
+  if ($('period-kind').value !== 'year') params.set('part', $('part').value);
+  const search = `?${params}`;
+  if (search !== location.search) history.pushState(null, '', `${location.pathname}${search}`);
+}
+window.addEventListener('popstate', () => location.reload());
+
 async function refresh() {
   showError(null);
   try {
+    rememberView();
     renderCrumbs();
     // The unit picker's children and both reports at once: none waits on another.
     const q = `org_unit_id=${encodeURIComponent(current().id)}&period=${encodeURIComponent(period())}`;
