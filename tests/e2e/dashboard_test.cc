@@ -66,7 +66,20 @@ class DashboardTest : public ::testing::Test {
   std::vector<std::string> env_;
 };
 
-std::string Percent(double x) { return absl::StrFormat("%.1f%%", 100 * x); }
+// The dashboard writes numbers in Vietnamese: 1.234 and 90,1%.
+std::string Vn(int64_t n) {
+  std::string digits = absl::StrCat(n < 0 ? -n : n), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += '.';
+    out += digits[i];
+  }
+  return n < 0 ? "-" + out : out;
+}
+std::string Percent(double x) {
+  std::string s = absl::StrFormat("%.1f%%", 100 * x);
+  std::replace(s.begin(), s.end(), '.', ',');
+  return s;
+}
 
 TEST_F(DashboardTest, TheRunCommandServesADashboardShowingTheReportsFigures) {
   auto up = Up({});
@@ -131,25 +144,25 @@ TEST_F(DashboardTest, TheRunCommandServesADashboardShowingTheReportsFigures) {
   EXPECT_EQ(top.fields().at("narrative").string_value(), activity.narrative());
   for (const auto& level : activity.levels()) {
     const std::string p = absl::StrCat("activity.", pv1::SupervisionLevel_Name(level.level()), ".");
-    EXPECT_EQ(figure(p + "cellsAttended"), absl::StrCat(level.cells_attended()));
-    EXPECT_EQ(figure(p + "baseCellsAttended"), absl::StrCat(level.base_cells_attended()));
-    EXPECT_EQ(figure(p + "subordinateCellsAttended"), absl::StrCat(level.subordinate_cells_attended()));
-    EXPECT_EQ(figure(p + "committeeMeetingsAttended"), absl::StrCat(level.committee_meetings_attended()));
-    EXPECT_EQ(figure(p + "thematicMeetingsAttended"), absl::StrCat(level.thematic_meetings_attended()));
+    EXPECT_EQ(figure(p + "cellsAttended"), Vn(level.cells_attended()));
+    EXPECT_EQ(figure(p + "baseCellsAttended"), Vn(level.base_cells_attended()));
+    EXPECT_EQ(figure(p + "subordinateCellsAttended"), Vn(level.subordinate_cells_attended()));
+    EXPECT_EQ(figure(p + "committeeMeetingsAttended"), Vn(level.committee_meetings_attended()));
+    EXPECT_EQ(figure(p + "thematicMeetingsAttended"), Vn(level.thematic_meetings_attended()));
   }
   const auto& t = compliance.totals();
-  EXPECT_EQ(figure("compliance.cells"), absl::StrCat(t.cells()));
-  EXPECT_EQ(figure("compliance.regular"), absl::StrCat(t.regular_held(), " / ", t.regular_expected()));
-  EXPECT_EQ(figure("compliance.thematicHeld"), absl::StrCat(t.thematic_held()));
+  EXPECT_EQ(figure("compliance.cells"), Vn(t.cells()));
+  EXPECT_EQ(figure("compliance.regular"), absl::StrCat(Vn(t.regular_held()), " / ", Vn(t.regular_expected())));
+  EXPECT_EQ(figure("compliance.thematicHeld"), Vn(t.thematic_held()));
   EXPECT_EQ(figure("compliance.attendanceRate"), Percent(t.attendance_rate()));
-  EXPECT_EQ(figure("compliance.meetingsUnderMinimum"), absl::StrCat(t.meetings_under_minimum()));
-  EXPECT_EQ(figure("compliance.unrecordedPastMeetings"), absl::StrCat(t.unrecorded_past_meetings()));
+  EXPECT_EQ(figure("compliance.meetingsUnderMinimum"), Vn(t.meetings_under_minimum()));
+  EXPECT_EQ(figure("compliance.unrecordedPastMeetings"), Vn(t.unrecorded_past_meetings()));
   for (const auto& q : compliance.quarters()) {
-    EXPECT_EQ(figure(absl::StrCat("compliance.quarter.", q.quarter(), ".held")), absl::StrCat(q.held()));
+    EXPECT_EQ(figure(absl::StrCat("compliance.quarter.", q.quarter(), ".held")), Vn(q.held()));
   }
   for (const auto& child : compliance.children()) {
     EXPECT_EQ(figure(absl::StrCat("compliance.child.", child.org_unit_id(), ".regular")),
-              absl::StrCat(child.figures().regular_held(), " / ", child.figures().regular_expected()));
+              absl::StrCat(Vn(child.figures().regular_held()), " / ", Vn(child.figures().regular_expected())));
   }
 
   // The CLI reads the same report, and says a bad period in one line.
@@ -186,7 +199,7 @@ TEST_F(DashboardTest, TheRunCommandServesADashboardShowingTheReportsFigures) {
   ASSERT_TRUE(stub->GetComplianceReport(rpc::MakeClientContext(token, absl::Seconds(30)).get(), request, &child_report).ok());
   const auto& child_figures = drilled.fields().at("figures").struct_value().fields();
   EXPECT_EQ(child_figures.at("compliance.regular").string_value(),
-            absl::StrCat(child_report.totals().regular_held(), " / ", child_report.totals().regular_expected()));
+            absl::StrCat(Vn(child_report.totals().regular_held()), " / ", Vn(child_report.totals().regular_expected())));
   EXPECT_EQ(child_figures.at("compliance.attendanceRate").string_value(),
             Percent(child_report.totals().attendance_rate()));
 }

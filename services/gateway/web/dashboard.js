@@ -141,8 +141,14 @@ function setPrintHead(report) {
   $('print-period').textContent = root.dataset.printPeriod || '';
   $('print-date').textContent = root.dataset.printDate;
 }
-const pct = (x) => `${(100 * x).toFixed(1)}%`;
-const cell = (text, figure) => `<td${figure ? ` data-figure="${figure}"` : ''}>${text}</td>`;
+// Numbers in the language's style: 1.234 and 90,1% in Vietnamese, 1,234 and 90.1% in English.
+const locale = () => (state.lang === 'vi' ? 'vi-VN' : 'en-GB');
+const num = (x, digits = 0) =>
+  new Intl.NumberFormat(locale(), { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(x ?? 0);
+const pct = (x) => new Intl.NumberFormat(locale(), { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 })
+  .format(x ?? 0);
+const shown = (v) => (typeof v === 'number' ? num(v) : v);
+const cell = (text, figure) => `<td${figure ? ` data-figure="${figure}"` : ''}>${shown(text)}</td>`;
 const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
 
 function renderCrumbs() {
@@ -206,8 +212,8 @@ function renderActivity(a) {
       return `<tr>${cell(t(l.level))}${cell(l.cellsAttended, f('cellsAttended'))}` +
         `${cell(l.baseCellsAttended, f('baseCellsAttended'))}${cell(l.subordinateCellsAttended, f('subordinateCellsAttended'))}` +
         `${cell(l.committeeMeetingsAttended, f('committeeMeetingsAttended'))}${cell(l.thematicMeetingsAttended, f('thematicMeetingsAttended'))}` +
-        `${cell(`${l.mostCellsByOne.cells} (${groupNames(l.mostCellsByOne)})`, f('most'))}` +
-        `${cell(`${l.fewestCellsByOne.cells} (${groupNames(l.fewestCellsByOne)})`, f('fewest'))}</tr>`;
+        `${cell(`${num(l.mostCellsByOne.cells)} (${groupNames(l.mostCellsByOne)})`, f('most'))}` +
+        `${cell(`${num(l.fewestCellsByOne.cells)} (${groupNames(l.fewestCellsByOne)})`, f('fewest'))}</tr>`;
     }).join('');
   $('activity-chart').innerHTML = levels.length === 0 ? '' : barChart(levels, {
     max: Math.max(...levels.map((l) => l.cellsAttended)), label: (l) => t(l.level), value: (l) => l.cellsAttended,
@@ -227,27 +233,27 @@ function renderCompliance(c) {
   const f = c.totals;
   const cards = [
     ['cardCells', f.cells, 'cells'],
-    ['cardRegular', `${f.regularHeld} / ${f.regularExpected}`, 'regular'],
+    ['cardRegular', `${num(f.regularHeld)} / ${num(f.regularExpected)}`, 'regular'],
     ['cardThematic', f.thematicHeld, 'thematicHeld'],
     ['cardAttendance', pct(f.attendanceRate), 'attendanceRate'],
     ['cardHigh', pct(f.highAttendanceShare), 'highAttendanceShare'],
-    ['cardOpinions', f.opinionsPerMeeting.toFixed(2), 'opinionsPerMeeting'],
-    ['cardLength', f.averageMinutes.toFixed(0), 'averageMinutes'],
+    ['cardOpinions', num(f.opinionsPerMeeting, 2), 'opinionsPerMeeting'],
+    ['cardLength', num(f.averageMinutes), 'averageMinutes'],
     ['cardUnder', f.meetingsUnderMinimum, 'meetingsUnderMinimum'],
     ['cardOverdue', f.unrecordedPastMeetings, 'unrecordedPastMeetings'],
   ];
   $('compliance-cards').innerHTML = cards.map(([label, value, key]) =>
-    `<div class="card"><div class="value" data-figure="compliance.${key}">${value}</div><div class="label">${t(label)}</div></div>`).join('');
+    `<div class="card"><div class="value" data-figure="compliance.${key}">${shown(value)}</div><div class="label">${t(label)}</div></div>`).join('');
   const months = c.months || [];
   $('months-chart').innerHTML = barChart(months, {
     max: Math.max(1, ...months.map((m) => m.expected)), label: (m) => m.month, value: (m) => m.held, secondary: (m) => m.expected,
   });
   $('quarters').innerHTML = (c.quarters || []).map((q) =>
-    `<tr>${cell(q.quarter)}${cell(q.held, `compliance.quarter.${q.quarter}.held`)}${cell(`${q.cellsWithThematic} / ${q.cells}`)}</tr>`).join('');
+    `<tr>${cell(q.quarter)}${cell(q.held, `compliance.quarter.${q.quarter}.held`)}${cell(`${num(q.cellsWithThematic)} / ${num(q.cells)}`)}</tr>`).join('');
   $('compliance-children').innerHTML = (c.children || []).map((row) => {
     const g = row.figures;
     return `<tr>${cell(drillLink(row.orgUnitId, row.name))}${cell(g.cells)}` +
-      `${cell(`${g.regularHeld} / ${g.regularExpected}`, `compliance.child.${row.orgUnitId}.regular`)}${cell(g.thematicHeld)}` +
+      `${cell(`${num(g.regularHeld)} / ${num(g.regularExpected)}`, `compliance.child.${row.orgUnitId}.regular`)}${cell(g.thematicHeld)}` +
       `${cell(pct(g.attendanceRate))}${cell(g.meetingsUnderMinimum)}${cell(g.unrecordedPastMeetings)}</tr>`;
   }).join('');
   bindDrill($('compliance-children'));
