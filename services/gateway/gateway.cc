@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <regex>
 #include <functional>
 #include <utility>
 
@@ -104,6 +105,18 @@ std::string ErrorBody(absl::string_view code, absl::string_view message) {
   return absl::StrCat("{\"code\":", Quote(code), ",\"message\":", Quote(message), ",\"fieldViolations\":[]}");
 }
 
+void NotFound(httplib::Response& res) {
+  res.status = 404;
+  res.set_content(ErrorBody("NOT_FOUND", "Không tìm thấy / not found"), kJson);
+}
+
+// 405 naming the methods the path takes (`allow`, e.g. "GET, HEAD").
+void MethodNotAllowed(httplib::Response& res, const std::string& allow) {
+  res.status = 405;
+  res.set_header("Allow", allow);
+  res.set_content(ErrorBody("METHOD_NOT_ALLOWED", absl::StrCat("Chỉ nhận ", allow, " / only ", allow, " allowed")), kJson);
+}
+
 void Error(httplib::Response& res, const grpc::Status& status) {
   res.status = HttpStatusOf(status.error_code());
   res.set_content(ErrorJson(status), kJson);
@@ -179,6 +192,7 @@ absl::StatusOr<std::string> BearerTokenOf(const httplib::Request& req) { return 
 
 void Gateway::Api(httplib::Server& server, const std::string& pattern, std::vector<std::string> allowed,
                   ApiHandler handler) {
+  own_api_routes_.emplace_back(pattern);
   server.Get(pattern, [this, allowed = std::move(allowed), handler = std::move(handler)](
                           const httplib::Request& req, httplib::Response& res) {
     if (absl::Status s = CheckQuery(req.params, allowed); !s.ok()) return Error(res, s);
@@ -352,18 +366,16 @@ void Gateway::Register(httplib::Server& server) {
     if (transcoder_->Match(req.method, path, nullptr) != nullptr) return HandlerResponse::Unhandled;
     std::string allow = req.path == kSessionPath ? "POST, DELETE" : transcoder_->MethodsFor(path);
     // The gateway's own GET routes (whoami, the CSV exports) and the web app's files.
-    const bool own_get_route = !absl::StartsWith(req.path, "/api/") || req.path == "/api/v1/whoami" ||
-                               absl::EndsWith(req.path, ".csv");
+    const bool own_get_route =
+        !absl::StartsWith(req.path, "/api/") ||
+        std::any_of(own_api_routes_.begin(), own_api_routes_.end(),
+                    [&](const std::regex& route) { return std::regex_match(req.path, route); });
     if (allow.empty() && !own_get_route) {
-      res.status = 404;
-      res.set_content(ErrorBody("NOT_FOUND", "Không tìm thấy / not found"), kJson);
+      NotFound(res);
       return HandlerResponse::Handled;
     }
     if (allow.empty()) allow = "GET, HEAD";
-    res.status = 405;
-    res.set_header("Allow", allow);
-    res.set_content(ErrorBody("METHOD_NOT_ALLOWED", absl::StrCat("Chỉ nhận ", allow, " / only ", allow, " allowed")),
-                    kJson);
+    MethodNotAllowed(res, allow);
     return HandlerResponse::Handled;
   });
   // Errors httplib answers itself (no route, a request it cannot read) get
@@ -371,7 +383,7 @@ void Gateway::Register(httplib::Server& server) {
   server.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return HandlerResponse::Unhandled;
     if (res.status == 404) {
-      res.set_content(ErrorBody("NOT_FOUND", "Không tìm thấy / not found"), kJson);
+      NotFound(res);
     } else if (res.status == 413 || res.status == 414 || res.status == 431) {
       res.set_content(ErrorBody("INVALID_ARGUMENT", "Yêu cầu quá lớn / request too large"), kJson);
     } else if (res.status < 500) {
@@ -469,15 +481,9 @@ void Gateway::Transcode(const httplib::Request& req, httplib::Response& res) {
   const HttpBinding* binding = transcoder_->Match(req.method, path, &vars);
   if (binding == nullptr) {
     if (const std::string allow = transcoder_->MethodsFor(path); !allow.empty()) {
-      res.status = 405;
-      res.set_header("Allow", allow);
-      res.set_content(ErrorBody("METHOD_NOT_ALLOWED", absl::StrCat("Chỉ nhận ", allow, " / only ", allow, " allowed")),
-                      kJson);
-      return;
+      return MethodNotAllowed(res, allow);
     }
-    res.status = 404;
-    res.set_content(ErrorBody("NOT_FOUND", "Không tìm thấy / not found"), kJson);
-    return;
+    return NotFound(res);
   }
   for (auto& [field, value] : vars) {
     // Each segment decoded once; ids never need more than this.

@@ -12,6 +12,7 @@
 
 #include <functional>
 #include <memory>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -85,6 +86,9 @@ class Gateway {
   std::unique_ptr<supervision::v1::SupervisionService::Stub> supervision_;
   const auth::TokenVerifier* verifier_;
   std::unique_ptr<Transcoder> transcoder_;
+  // The GET routes Api() added (whoami, the CSV exports): another method on
+  // them is 405, not 404. Written by Register only, before serving.
+  std::vector<std::regex> own_api_routes_;
 };
 
 // The HTTP status for a gRPC code (the README's table): grpc-gateway's
