@@ -1,5 +1,8 @@
 #include "services/scheduling/meeting_rows.h"
 
+#include <algorithm>
+#include <tuple>
+
 #include "absl/strings/str_cat.h"
 #include "common/resource/resource.h"
 #include "common/time/dates.h"
@@ -129,6 +132,13 @@ absl::Status NotEditable(const v1::Meeting& meeting, absl::string_view why) {
                                                  v1::MeetingStatus_Name(meeting.status()), ")")),
       "MEETING_STATUS", {{"meeting_id", meeting.id()},
                          {"status", v1::MeetingStatus_Name(meeting.status())}});
+}
+
+void SortAttendance(v1::Meeting* m) {
+  std::sort(m->mutable_attendance()->begin(), m->mutable_attendance()->end(),
+            [](const v1::AttendanceRecord& a, const v1::AttendanceRecord& b) {
+              return std::tie(a.member_name(), a.member_id()) < std::tie(b.member_name(), b.member_id());
+            });
 }
 
 }  // namespace chibo::scheduling

@@ -59,10 +59,16 @@ absl::StatusOr<v1::Meeting> Scheduling::LoadMeeting(db::Session& s, absl::string
     a->set_reason(r.Text(2));
     a->set_member_name(r.Text(3));
   }
-  auto tasks = s.Query(sql::kSelectTasks, {id});
+  SortAttendance(&m);
+  if (absl::Status st = LoadTasksAndReviews(s, &m); !st.ok()) return st;
+  return m;
+}
+
+absl::Status Scheduling::LoadTasksAndReviews(db::Session& s, v1::Meeting* m) {
+  auto tasks = s.Query(sql::kSelectTasks, {m->id()});
   if (!tasks.ok()) return tasks.status();
   for (const db::Row& r : tasks->rows) {
-    auto* t = m.add_tasks();
+    auto* t = m->add_tasks();
     t->set_id(r.Text(0));
     t->set_assignee_member_id(r.Text(1));
     t->set_description(r.Text(2));
@@ -72,15 +78,15 @@ absl::StatusOr<v1::Meeting> Scheduling::LoadMeeting(db::Session& s, absl::string
     t->set_review_note(r.Text(6));
     t->set_reviewed_in_meeting_id(r.Text(7));
   }
-  auto reviews = s.Query(sql::kSelectReviewsBy, {id});
+  auto reviews = s.Query(sql::kSelectReviewsBy, {m->id()});
   if (!reviews.ok()) return reviews.status();
   for (const db::Row& r : reviews->rows) {
-    auto* tr = m.add_task_reviews();
+    auto* tr = m->add_task_reviews();
     tr->set_task_id(r.Text(0));
     tr->set_done(r.Bool(1));
     tr->set_note(r.Text(2));
   }
-  return m;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::string> Scheduling::CellOfMeeting(absl::string_view meeting_id) {

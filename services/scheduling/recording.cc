@@ -184,11 +184,13 @@ absl::Status Scheduling::RecordMeeting(const auth::Claims& caller,
   if (!planned->has_value()) return NotFoundMeeting(request.id());
   const v1::Meeting planned_meeting = MeetingFromRow(**planned);
   const std::string* const cell = &planned_meeting.cell_id();
-  if (absl::Status st = registry_->CheckScope(caller, *cell); !st.ok()) return st;
-  if (absl::Status st = CheckRecordDates(request, planned_meeting); !st.ok()) return st;
+  // The registry answers the roster only inside the caller's scope (it
+  // checks the cell against its own tree), so the roster call is the scope
+  // check too: PERMISSION_DENIED comes from there, before anything is judged.
   const std::string date = planned_meeting.starts_at().substr(0, 10);
   auto roster = registry_->GetRoster(caller, *cell, date);
   if (!roster.ok()) return roster.status();
+  if (absl::Status st = CheckRecordDates(request, planned_meeting); !st.ok()) return st;
   std::map<std::string, std::string> names;
   std::set<std::string> expected_ids;
   auto counts = CheckAgainstRoster(request, *roster, &names, &expected_ids);
@@ -219,7 +221,11 @@ absl::Status Scheduling::RecordMeeting(const auth::Claims& caller,
              static_cast<int64_t>(counts->present), static_cast<int64_t>(counts->absent_excused),
              static_cast<int64_t>(counts->absent_unexcused), NowText()});
         if (!updated.ok()) return updated.status();
-        if (auto st = s.Execute(sql::kDeleteAttendance, {request.id()}); !st.ok()) return st.status();
+        // What the meeting held before is known (read under the cell's lock):
+        // only what exists is deleted.
+        if (before->attendance_size() > 0) {
+          if (auto st = s.Execute(sql::kDeleteAttendance, {request.id()}); !st.ok()) return st.status();
+        }
         // The roll call in one statement.
         if (request.attendance_size() > 0) {
           std::string insert = sql::kInsertAttendancePrefix;
@@ -236,7 +242,9 @@ absl::Status Scheduling::RecordMeeting(const auth::Claims& caller,
           }
           if (auto st = s.Execute(insert, params); !st.ok()) return st.status();
         }
-        if (auto st = s.Execute(sql::kDeleteTasks, {request.id()}); !st.ok()) return st.status();
+        if (before->tasks_size() > 0) {
+          if (auto st = s.Execute(sql::kDeleteTasks, {request.id()}); !st.ok()) return st.status();
+        }
         for (int i = 0; i < request.tasks_size(); ++i) {
           const auto& t = request.tasks(i);
           auto st = s.Execute(sql::kInsertTask,
@@ -245,7 +253,9 @@ absl::Status Scheduling::RecordMeeting(const auth::Claims& caller,
                                t.due_on()});
           if (!st.ok()) return st.status();
         }
-        if (auto st = s.Execute(sql::kClearReviewsBy, {request.id()}); !st.ok()) return st.status();
+        if (before->task_reviews_size() > 0) {
+          if (auto st = s.Execute(sql::kClearReviewsBy, {request.id()}); !st.ok()) return st.status();
+        }
         const int64_t this_start = ToUnix(before->starts_at());
         for (int i = 0; i < request.task_reviews_size(); ++i) {
           const auto& tr = request.task_reviews(i);
@@ -260,9 +270,23 @@ absl::Status Scheduling::RecordMeeting(const auth::Claims& caller,
           if (!st.ok()) return st.status();
         }
         if (absl::Status st = FoldCellYears(s, *cell, YearsOf({before->starts_at()})); !st.ok()) return st;
-        auto loaded = LoadMeeting(s, request.id());
-        if (!loaded.ok()) return loaded.status();
-        *response = *loaded;
+        // The answer: the meeting's row as stored, the roll call just written,
+        // and its tasks and reviews (read back only when there are some).
+        auto row = s.QueryOptionalRow(sql::kSelectMeeting, {request.id()});
+        if (!row.ok()) return row.status();
+        if (!row->has_value()) return NotFoundMeeting(request.id());
+        *response = MeetingFromRow(**row);
+        for (const auto& a : request.attendance()) {
+          auto* out = response->add_attendance();
+          out->set_member_id(a.member_id());
+          out->set_mark(a.mark());
+          out->set_reason(a.reason());
+          out->set_member_name(names[a.member_id()]);
+        }
+        SortAttendance(response);
+        if (request.tasks_size() > 0 || request.task_reviews_size() > 0) {
+          if (absl::Status st = LoadTasksAndReviews(s, response); !st.ok()) return st;
+        }
         note = {"Meeting", request.id(), *cell, journal::ToJson(*before), journal::ToJson(*response)};
         return absl::OkStatus();
       });

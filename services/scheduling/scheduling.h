@@ -153,6 +153,8 @@ class Scheduling {
  private:
   // meetings.cc: the meeting row and its record, read inside `s`.
   absl::StatusOr<v1::Meeting> LoadMeeting(db::Session& s, absl::string_view id);
+  // The meeting's own tasks and its reviews of earlier ones, appended to `m`.
+  absl::Status LoadTasksAndReviews(db::Session& s, v1::Meeting* m);
   // A planned meeting of the same cell overlapping [starts, ends), other
   // than `except_id`: FAILED_PRECONDITION naming it.
   absl::Status CheckNoOverlap(db::Session& s, absl::string_view cell_id, int64_t starts_unix,

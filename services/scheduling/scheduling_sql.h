@@ -115,9 +115,9 @@ inline constexpr char kDeleteAttendance[] = "DELETE FROM meeting_attendance WHER
 inline constexpr char kInsertAttendancePrefix[] =
     "INSERT INTO meeting_attendance (meeting_id, member_id, mark, reason, member_name, expected)"
     " VALUES ";
+// Unordered: LoadMeeting orders the roll call by SortAttendance (meeting_rows.h).
 inline constexpr char kSelectAttendance[] =
-    "SELECT member_id, mark, reason, member_name FROM meeting_attendance WHERE meeting_id = ?1"
-    " ORDER BY member_name, member_id";
+    "SELECT member_id, mark, reason, member_name FROM meeting_attendance WHERE meeting_id = ?1";
 inline constexpr char kDeleteTasks[] = "DELETE FROM meeting_tasks WHERE meeting_id = ?1";
 inline constexpr char kInsertTask[] =
     "INSERT INTO meeting_tasks (id, meeting_id, cell_id, ordinal, assignee_member_id,"

@@ -47,6 +47,17 @@ inline constexpr char kInsertVisit[] =
 inline constexpr char kSelectVisit[] = "SELECT " CHIBO_VISIT_COLUMNS " FROM visits WHERE id = ?1";
 inline constexpr char kSelectVisitOfVisitorMeeting[] =
     "SELECT id FROM visits WHERE team_id = ?1 AND supervisor_member_id = ?2 AND meeting_id = ?3";
+// No double-booking: a visitor's lock row, then its visits overlapping
+// [?2, ?3) (Unix seconds), the first by time.
+inline constexpr char kLockVisitor[] =
+    "INSERT INTO visitor_locks (who, version) VALUES (?1, 1)"
+    " ON CONFLICT (who) DO UPDATE SET version = visitor_locks.version + 1";
+inline constexpr char kSelectVisitorOverlap[] =
+    "SELECT meeting_id, unit_id, starts_unix, ends_unix, visit_id FROM visit_presence"
+    " WHERE who = ?1 AND starts_unix < ?3 AND ends_unix > ?2 ORDER BY starts_unix LIMIT 1";
+inline constexpr char kInsertVisitPresence[] =
+    "INSERT INTO visit_presence (who, visit_id, meeting_id, unit_id, starts_unix, ends_unix)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 inline constexpr char kSelectVisitsInPeriod[] =
     "SELECT " CHIBO_VISIT_COLUMNS " FROM visits WHERE visit_date >= ?1 AND visit_date <= ?2"
     " ORDER BY visit_date, id";

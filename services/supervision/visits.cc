@@ -50,6 +50,60 @@ v1::Visit VisitFromRow(const db::Row& r) {
   return v;
 }
 
+// Who a visit puts at its meeting: the team, and each person by name — the
+// lone supervisor, the members listed as having gone.
+std::vector<std::string> VisitorsOf(const v1::Visit& in) {
+  std::set<std::string> who;
+  if (!in.team_id().empty()) who.insert(absl::StrCat("team:", in.team_id()));
+  if (!in.supervisor_member_id().empty()) who.insert(absl::StrCat("member:", in.supervisor_member_id()));
+  for (const std::string& m : in.attendee_member_ids()) who.insert(absl::StrCat("member:", m));
+  return {who.begin(), who.end()};  // sorted: locks are taken in one order
+}
+
+// The meeting's time as held (once recorded) or as planned, Unix seconds.
+std::pair<int64_t, int64_t> MeetingSpan(const sv1::Meeting& m) {
+  const bool held = !m.actual_start().empty() && !m.actual_end().empty();
+  auto at = [](const std::string& text) {
+    auto minute = time::ParseLocalMinute(text);
+    return minute.ok() ? time::LocalMinuteToUnix(*minute) : int64_t{0};
+  };
+  return {at(held ? m.actual_start() : m.starts_at()), at(held ? m.actual_end() : m.ends_at())};
+}
+
+// No double-booking (★): refuses the visit when one of its visitors is
+// already recorded at a meeting overlapping it, naming that meeting; else
+// records where they were. Each visitor's lock row is taken first, so two
+// visits of one visitor are judged one after the other.
+absl::Status CheckAndRecordPresence(db::Session& s, const std::vector<std::string>& visitors,
+                                    absl::string_view visit_id, const sv1::Meeting& meeting) {
+  const auto [starts, ends] = MeetingSpan(meeting);
+  for (const std::string& who : visitors) {
+    if (auto st = s.Execute(sql::kLockVisitor, {who}); !st.ok()) return st.status();
+  }
+  for (const std::string& who : visitors) {
+    auto other = s.QueryOptionalRow(sql::kSelectVisitorOverlap, {who, starts, ends});
+    if (!other.ok()) return other.status();
+    if (!other->has_value()) continue;
+    const db::Row& r = **other;
+    const std::string from = time::FormatLocalMinute(time::UnixToLocalMinute(r.Int(2)));
+    const std::string to = time::FormatLocalMinute(time::UnixToLocalMinute(r.Int(3)));
+    const std::string name = who.substr(who.find(':') + 1);
+    return errors::WithErrorInfo(
+        absl::FailedPreconditionError(absl::StrCat(
+            "\"", name, "\" đã dự buổi sinh hoạt \"", r.Text(0), "\" của \"", r.Text(1), "\" (", from,
+            " – ", to.substr(11), ") trùng giờ / \"", name, "\" is already at meeting \"", r.Text(0),
+            "\" of \"", r.Text(1), "\" (", from, "–", to.substr(11), "), which overlaps this one")),
+        "VISITOR_BUSY",
+        {{"visitor", who}, {"meeting_id", r.Text(0)}, {"unit_id", r.Text(1)}, {"visit_id", r.Text(4)}});
+  }
+  for (const std::string& who : visitors) {
+    auto st = s.Execute(sql::kInsertVisitPresence,
+                        {who, visit_id, meeting.id(), meeting.cell_id(), starts, ends});
+    if (!st.ok()) return st.status();
+  }
+  return absl::OkStatus();
+}
+
 absl::Status NotFoundVisit(absl::string_view id) {
   return absl::NotFoundError(absl::StrCat("không có lượt dự sinh hoạt / no visit \"", id, "\""));
 }
@@ -290,6 +344,7 @@ absl::Status Supervision::RecordVisit(const auth::Claims& caller,
                   "\" / this team or supervisor already recorded a visit to this meeting")),
               "DUPLICATE_VISIT", {{"visit_id", (*existing)->Text(0)}});
         }
+        if (absl::Status st = CheckAndRecordPresence(s, VisitorsOf(in), id, *meeting); !st.ok()) return st;
         auto done = s.Execute(
             insert_visit_sql_,
             {id, in.meeting_id(), in.team_id(), visitor->owner_org_id,

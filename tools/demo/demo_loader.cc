@@ -83,11 +83,24 @@ class Loader {
 
   absl::StatusOr<LoadSummary> Run() {
     const absl::Time start = absl::Now();
-    for (auto step : {&Loader::Units, &Loader::Members, &Loader::Exemptions, &Loader::Committees,
-                      &Loader::Series, &Loader::ThematicMeetings, &Loader::ListAllMeetings,
-                      &Loader::RecordMeetings, &Loader::RecordCommitteeMeetings, &Loader::Teams,
-                      &Loader::Visits, &Loader::FollowerVisits}) {
+    using Step = absl::Status (Loader::*)();
+    const std::pair<const char*, Step> steps[] = {
+        {"units", &Loader::Units},
+        {"members", &Loader::Members},
+        {"exemptions", &Loader::Exemptions},
+        {"committees", &Loader::Committees},
+        {"series", &Loader::Series},
+        {"thematic", &Loader::ThematicMeetings},
+        {"list", &Loader::ListAllMeetings},
+        {"record", &Loader::RecordMeetings},
+        {"record-committee", &Loader::RecordCommitteeMeetings},
+        {"teams", &Loader::Teams},
+        {"visits", &Loader::Visits},
+        {"follower-visits", &Loader::FollowerVisits}};
+    for (const auto& [name, step] : steps) {
+      const absl::Time began = absl::Now();
       if (absl::Status s = (this->*step)(); !s.ok()) return s;
+      options_.progress(absl::StrFormat("  [%s: %.1f s]", name, absl::ToDoubleSeconds(absl::Now() - began)));
     }
     summary_.seconds = absl::ToDoubleSeconds(absl::Now() - start);
     return summary_;
@@ -543,7 +556,7 @@ class Loader {
       std::string team, meeting;
     };
     std::vector<Planned> visits;
-    std::set<std::pair<std::string, std::string>> seen;
+    std::set<std::pair<std::string, std::string>> seen, busy;  // (team, meeting), (team, day)
     const std::string as_of = AsOf();
     // The meetings of `units` in `month` of a kind, as candidates.
     auto candidates = [&](const std::vector<const PlannedUnit*>& units, absl::CivilMonth month, bool thematic) {
@@ -564,7 +577,12 @@ class Loader {
       auto pool = candidates(units, month, thematic);
       for (int n = 0; n < count && !pool.empty(); ++n) {
         const auto& pick = pool[rng() % pool.size()];
-        if (seen.insert({team, pick.second->id}).second) visits.push_back({team, pick.second->id});
+        // A team attends one meeting a day (never two at once: RecordVisit refuses it).
+        if (busy.count({team, pick.second->starts_at.substr(0, 10)})) continue;
+        if (seen.insert({team, pick.second->id}).second) {
+          busy.insert({team, pick.second->starts_at.substr(0, 10)});
+          visits.push_back({team, pick.second->id});
+        }
       }
     };
     std::map<int, std::vector<const PlannedUnit*>> cells_by_district, committees_by_district;

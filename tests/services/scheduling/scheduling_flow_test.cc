@@ -4,6 +4,7 @@
 // occurrence moved or cancelled, thematic plans, facts and the iCalendar.
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "tests/services/scheduling/scheduling_test_util.h"
 #include "tests/support/postgres_cluster.h"
@@ -159,6 +160,24 @@ TEST_P(SchedulingFlowTest, AttendanceFollowsTheRosterAndAnExemptionLowersTheExpe
   EXPECT_TRUE(feb_now.tasks(0).reviewed());
   EXPECT_TRUE(feb_now.tasks(0).done());
   EXPECT_EQ(feb_now.tasks(0).reviewed_in_meeting_id(), mar.id());
+  // RecordMeeting answers what a read gives afterwards (the roll call in the
+  // same order, the tasks and reviews) — first and when recorded again.
+  get.set_id(mar.id());
+  v1::Meeting mar_now;
+  ASSERT_TRUE(h_->stub().GetMeeting(Ctx(secretary_).get(), get, &mar_now).ok());
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(mar_recorded, mar_now))
+      << mar_recorded.DebugString() << "\n---\n" << mar_now.DebugString();
+  r2.set_etag(mar_recorded.etag());
+  r2.clear_task_reviews();
+  ASSERT_TRUE(Record(r2, &mar_recorded).ok());
+  ASSERT_TRUE(h_->stub().GetMeeting(Ctx(secretary_).get(), get, &mar_now).ok());
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(mar_recorded, mar_now))
+      << mar_recorded.DebugString() << "\n---\n" << mar_now.DebugString();
+  EXPECT_EQ(mar_now.task_reviews_size(), 0);
+  EXPECT_EQ(mar_now.attendance_size(), 3);
+  get.set_id(feb.id());
+  ASSERT_TRUE(h_->stub().GetMeeting(Ctx(secretary_).get(), get, &feb_now).ok());
+  EXPECT_FALSE(feb_now.tasks(0).reviewed());  // the review was taken back
 
   // Facts for the base committee's subtree over the two months.
   v1::StreamMeetingFactsRequest fr;

@@ -547,6 +547,52 @@ TEST_P(SupervisionFlowTest, ACommitteeMemberFollowingACellVisitsAlone) {
   EXPECT_EQ(april.levels(0).most_cells_by_one().cells(), 1);
 }
 
+TEST_P(SupervisionFlowTest, AVisitorAlreadyAtAnOverlappingMeetingIsRefusedNamingIt) {
+  // to-huyen-a was at cb-2's meeting of 10 February, held 08:00–10:00.
+  auto& sh = h_->scheduling();
+  const sv1::Meeting busy = MeetingOn(sh, admin_, "cb-2", "2026-02-10");
+  const sv1::Meeting clash = OneOff("cb-1", sv1::THEMATIC, "2026-02-10T09:30", "2026-02-10T11:00");
+  v1::Visit visit;
+  grpc::Status s = Visit("to-huyen-a", clash, &visit);
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << s.error_message();
+  EXPECT_TRUE(absl::StrContains(s.error_message(), busy.id())) << s.error_message();
+  EXPECT_TRUE(absl::StrContains(s.error_message(), "cb-2")) << s.error_message();
+  EXPECT_TRUE(absl::StrContains(s.error_message(), "2026-02-10T08:00")) << s.error_message();
+  // Nothing was stored: the team's visits are the three of before.
+  v1::ListVisitsRequest list;
+  list.set_org_unit_id("tinh");
+  list.set_from("2026-01-01");
+  list.set_to("2026-12-31");
+  v1::ListVisitsResponse listed;
+  ASSERT_TRUE(h_->stub().ListVisits(Ctx(admin_).get(), list, &listed).ok());
+  int by_team = 0;
+  for (const auto& v : listed.visits()) by_team += v.team_id() == "to-huyen-a";
+  EXPECT_EQ(by_team, 3);
+  // Another team may be there; and the same team once the first meeting ended.
+  EXPECT_TRUE(Visit("to-tinh", clash).ok());
+  const sv1::Meeting after = OneOff("xa-a1", sv1::COMMITTEE, "2026-02-10T10:00", "2026-02-10T11:00");
+  EXPECT_TRUE(Visit("to-huyen-a", after).ok());
+
+  // A person is one place at a time, whichever team she went with: m5 leads
+  // to-huyen-a and sits on a second team; listed as having gone with it to a
+  // meeting overlapping the 10:00 one, she is refused by name.
+  Team("to-huyen-a-2", "huyen-a", "m5");
+  const sv1::Meeting late = OneOff("cb-2", sv1::THEMATIC, "2026-02-10T10:30", "2026-02-10T12:00");
+  v1::RecordVisitRequest r;
+  r.mutable_visit()->set_team_id("to-huyen-a-2");
+  r.mutable_visit()->set_meeting_id(late.id());
+  r.mutable_visit()->add_attendee_member_ids("m5");
+  ASSERT_TRUE(h_->stub().RecordVisit(Ctx(supervisor_).get(), r, &visit).ok());  // to-huyen-a listed no one
+  v1::RecordVisitRequest again = r;
+  const sv1::Meeting later = OneOff("cb-1", sv1::THEMATIC, "2026-02-10T11:30", "2026-02-10T13:00");
+  again.mutable_visit()->set_meeting_id(later.id());
+  again.mutable_visit()->set_team_id("to-huyen-a");
+  s = h_->stub().RecordVisit(Ctx(supervisor_).get(), again, &visit);
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << s.error_message();
+  EXPECT_TRUE(absl::StrContains(s.error_message(), "m5")) << s.error_message();
+  EXPECT_TRUE(absl::StrContains(s.error_message(), late.id())) << s.error_message();
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, SupervisionFlowTest,
                          ::testing::Values(Engine::kSqlite, Engine::kPostgres), EngineName);
 
