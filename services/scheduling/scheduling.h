@@ -127,6 +127,9 @@ class Scheduling {
   absl::Status PutThematicPlan(const auth::Claims& caller,
                                const v1::PutThematicPlanRequest& request,
                                v1::ThematicPlan* response);
+  // members_at_risk.cc
+  absl::Status ListMembersAtRisk(const auth::Claims& caller, const v1::ListMembersAtRiskRequest& request,
+                                 v1::ListMembersAtRiskResponse* response);
   absl::Status ListThematicPlans(const auth::Claims& caller,
                                  const v1::ListThematicPlansRequest& request,
                                  v1::ListThematicPlansResponse* response);

@@ -32,6 +32,7 @@ class SchedulingGrpcService final : public v1::SchedulingService::CallbackServic
   CHIBO_SCHEDULING_RPC(ApproveMinutes, ChangeMeetingStatusRequest, Meeting)
   CHIBO_SCHEDULING_RPC(PutThematicPlan, PutThematicPlanRequest, ThematicPlan)
   CHIBO_SCHEDULING_RPC(ListThematicPlans, ListThematicPlansRequest, ListThematicPlansResponse)
+  CHIBO_SCHEDULING_RPC(ListMembersAtRisk, ListMembersAtRiskRequest, ListMembersAtRiskResponse)
   CHIBO_SCHEDULING_RPC(GetThematicPlan, GetThematicPlanRequest, ThematicPlan)
   CHIBO_SCHEDULING_RPC(SubmitThematicPlan, ThematicPlanActionRequest, ThematicPlan)
   CHIBO_SCHEDULING_RPC(ReviewThematicPlan, ReviewThematicPlanRequest, ThematicPlan)

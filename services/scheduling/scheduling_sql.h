@@ -81,6 +81,14 @@ inline constexpr char kMeetingFactsInPeriodAfter[] =
     " WHERE starts_unix >= ?1 AND starts_unix < ?2"
     " AND (starts_unix > ?3 OR (starts_unix = ?3 AND id > ?4)) ORDER BY starts_unix, id LIMIT ?5";
 
+// Members at risk: the roll calls of the held meetings of some cells (the
+// IN list is appended: ?4, ?5, …) in [?1, ?2), members expected only.
+inline constexpr char kHeldRollCallsOfCellsPrefix[] =
+    "SELECT a.member_id, a.member_name, a.mark, m.cell_id, m.starts_at, m.starts_unix, m.id"
+    " FROM meetings m JOIN meeting_attendance a ON a.meeting_id = m.id"
+    " WHERE m.starts_unix >= ?1 AND m.starts_unix < ?2 AND m.status IN (2, 3) AND a.expected = ?3"
+    " AND m.cell_id IN (";
+
 // ---------------------------------------------------------------- folds
 // A unit's meetings of one local year [?2, ?3), what its fold row keeps.
 inline constexpr char kSelectMeetingsToFold[] =

@@ -487,6 +487,16 @@ TEST_F(DashboardTest, AnAdminGivesAccessAndTheActionListsFollowTheWorkDone) {
   std::sort(shown_not_visited.begin(), shown_not_visited.end());
   std::sort(not_visited.begin(), not_visited.end());
   EXPECT_EQ(shown_not_visited, not_visited);
+
+  // Members at risk this year: the page lists what the RPC answers, in its order.
+  sv1::ListMembersAtRiskRequest risk;
+  risk.set_org_unit_id(committee);
+  risk.set_year(today.year());
+  sv1::ListMembersAtRiskResponse at_risk;
+  ASSERT_TRUE(scheduling->ListMembersAtRisk(rpc::MakeClientContext(token, absl::Seconds(30)).get(), risk, &at_risk).ok());
+  std::vector<std::string> risk_ids;
+  for (const auto& m : at_risk.members()) risk_ids.push_back(m.member_id());
+  EXPECT_EQ(Strings(after.at("members-at-risk")), risk_ids);
 }
 
 }  // namespace

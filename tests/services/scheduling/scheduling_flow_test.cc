@@ -2,6 +2,8 @@
 // on SQLite and on PostgreSQL: series from an RRULE, attendance checked
 // against the roster as it changes, refusals that write nothing, one
 // occurrence moved or cancelled, thematic plans, facts and the iCalendar.
+#include <map>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -199,6 +201,98 @@ TEST_P(SchedulingFlowTest, AttendanceFollowsTheRosterAndAnExemptionLowersTheExpe
   EXPECT_EQ(facts[1].absent_unexcused(), 1);
   EXPECT_EQ(facts[1].opinions(), 4);
   EXPECT_EQ(facts[1].self_score(), 85);
+}
+
+TEST_P(SchedulingFlowTest, MembersAbsentThreeTimesRunningOrThreeMonthsWithoutReasonAreListed) {
+  MakeSeries(*h_, secretary_);
+  // April also has a thematic meeting (after the regular one).
+  v1::CreateMeetingRequest thematic;
+  thematic.mutable_meeting()->set_cell_id("cb-1");
+  thematic.mutable_meeting()->set_kind(v1::THEMATIC);
+  thematic.mutable_meeting()->set_starts_at("2026-04-24T19:30");
+  thematic.mutable_meeting()->set_ends_at("2026-04-24T21:30");
+  v1::Meeting april_thematic;
+  ASSERT_TRUE(h_->stub().CreateMeeting(Ctx(secretary_).get(), thematic, &april_thematic).ok());
+  // m1 always there; m3 excused three times running (Jan–Mar); m2 absent
+  // without reason in Feb, Apr, May, Jun but at April's thematic meeting
+  // (so April does not count); m4 absent without reason twice only.
+  const std::map<std::string, std::map<std::string, v1::AttendanceMark>> absent = {
+      {"2026-01-06", {{"m3", v1::ABSENT_EXCUSED}, {"m4", v1::ABSENT_UNEXCUSED}}},
+      {"2026-02-03", {{"m3", v1::ABSENT_EXCUSED}, {"m2", v1::ABSENT_UNEXCUSED}, {"m4", v1::ABSENT_UNEXCUSED}}},
+      {"2026-03-03", {{"m3", v1::ABSENT_EXCUSED}}},
+      {"2026-04-07", {{"m2", v1::ABSENT_UNEXCUSED}}},
+      {"2026-05-05", {{"m2", v1::ABSENT_UNEXCUSED}}},
+      {"2026-06-09", {{"m2", v1::ABSENT_UNEXCUSED}}},
+  };
+  auto record = [&](const v1::Meeting& m, const std::map<std::string, v1::AttendanceMark>& marks) {
+    v1::RecordMeetingRequest r = RecordOf(m);
+    r.set_actual_end(absl::StrCat(m.starts_at().substr(0, 11), m.starts_at().substr(11) < "12:00" ? "10:30" : "22:00"));
+    for (const char* id : {"m1", "m2", "m3", "m4"}) {
+      auto it = marks.find(id);
+      const v1::AttendanceMark mark = it == marks.end() ? v1::PRESENT : it->second;
+      *r.add_attendance() = Mark(id, mark, mark == v1::ABSENT_EXCUSED ? "ốm" : "");
+    }
+    v1::Meeting out;
+    grpc::Status st = Record(r, &out);
+    ASSERT_TRUE(st.ok()) << m.starts_at() << ": " << st.error_message();
+  };
+  for (const auto& [day, marks] : absent) record(MeetingOn(*h_, secretary_, "cb-1", day), marks);
+  record(april_thematic, {});
+
+  v1::ListMembersAtRiskRequest req;
+  req.set_org_unit_id("huyen-a");
+  req.set_year(2026);
+  v1::ListMembersAtRiskResponse out;
+  grpc::Status st = h_->stub().ListMembersAtRisk(Ctx(admin_).get(), req, &out);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  ASSERT_EQ(out.members_size(), 2) << out.DebugString();
+  const v1::MemberAtRisk& m2 = out.members(0);  // by name: "Nguyễn Văn m2" before "… m3"
+  EXPECT_EQ(m2.member_id(), "m2");
+  EXPECT_EQ(m2.cell_id(), "cb-1");
+  EXPECT_TRUE(m2.unexcused_three_months());
+  EXPECT_FALSE(m2.absent_three_running());
+  EXPECT_EQ(std::vector<std::string>(m2.unexcused_months().begin(), m2.unexcused_months().end()),
+            (std::vector<std::string>{"2026-02", "2026-05", "2026-06"}));
+  EXPECT_EQ(m2.longest_absence_run(), 2);  // May and June
+  const v1::MemberAtRisk& m3 = out.members(1);
+  EXPECT_EQ(m3.member_id(), "m3");
+  EXPECT_TRUE(m3.absent_three_running());
+  EXPECT_FALSE(m3.unexcused_three_months());
+  EXPECT_EQ(m3.longest_absence_run(), 3);
+  EXPECT_EQ(m3.run_from(), "2026-01-06");
+  EXPECT_EQ(m3.run_to(), "2026-03-03");
+  EXPECT_EQ(m3.unexcused_months_size(), 0);
+
+  // Another district's cells, another year: nobody.
+  req.set_org_unit_id("huyen-b");
+  out.Clear();
+  ASSERT_TRUE(h_->stub().ListMembersAtRisk(Ctx(admin_).get(), req, &out).ok());
+  EXPECT_EQ(out.members_size(), 0);
+  req.set_org_unit_id("cb-1");
+  req.set_year(2025);
+  out.Clear();
+  ASSERT_TRUE(h_->stub().ListMembersAtRisk(Ctx(secretary_).get(), req, &out).ok());
+  EXPECT_EQ(out.members_size(), 0);
+  // Out of scope, and a year that cannot be.
+  req.set_org_unit_id("huyen-a");
+  req.set_year(2026);
+  EXPECT_EQ(h_->stub().ListMembersAtRisk(Ctx(secretary_).get(), req, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  req.set_year(20260);
+  EXPECT_EQ(ViolatedFields(h_->stub().ListMembersAtRisk(Ctx(admin_).get(), req, &out)),
+            std::vector<std::string>{"year"});
+
+  // A recorded change shows on the next read: m2 was at June's meeting after all.
+  v1::Meeting june = MeetingOn(*h_, secretary_, "cb-1", "2026-06-09");
+  v1::RecordMeetingRequest fix = RecordOf(june);
+  for (const char* id : {"m1", "m2", "m3", "m4"}) *fix.add_attendance() = Mark(id, v1::PRESENT);
+  v1::Meeting fixed;
+  ASSERT_TRUE(Record(fix, &fixed).ok());
+  req.set_org_unit_id("cb-1");
+  req.set_year(2026);
+  ASSERT_TRUE(h_->stub().ListMembersAtRisk(Ctx(secretary_).get(), req, &out).ok());
+  ASSERT_EQ(out.members_size(), 1);
+  EXPECT_EQ(out.members(0).member_id(), "m3");
 }
 
 TEST_P(SchedulingFlowTest, RefusalsAreClearAndWriteNothing) {

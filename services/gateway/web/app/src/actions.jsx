@@ -50,11 +50,12 @@ async function loadLists(unitId) {
   const year = Number(day.slice(0, 4));
   const plansOf = (y) => api(`/api/v1/org-units/${encodeURIComponent(unitId)}/thematic-plans?${query({ year: y, status: 'SUBMITTED' })}`)
     .then((r) => r.plans || []);
-  const [month, planned, visits, plansNow, plansNext] = await Promise.all([
+  const [month, planned, visits, plansNow, plansNext, atRisk] = await Promise.all([
     all('/api/v1/meetings', { org_unit_id: unitId, subtree: 'true', from: monthStart, to: day }, 'meetings'),
     all('/api/v1/meetings', { org_unit_id: unitId, subtree: 'true', from: yearStart, to: recordedBy, status: 'PLANNED' }, 'meetings'),
     all('/api/v1/visits', { org_unit_id: unitId, from: `${Number(day.slice(0, 4)) - 1}-01-01`, to: day }, 'visits'),
     plansOf(year), plansOf(year + 1),
+    api(`/api/v1/org-units/${encodeURIComponent(unitId)}/members-at-risk?${query({ year })}`).then((r) => r.members || []),
   ]);
   const metThisMonth = new Set(month.filter((m) => HELD.has(m.status) && REGULAR.has(m.kind)).map((m) => m.cellId));
   const visitedThisYear = {};
@@ -74,6 +75,7 @@ async function loadLists(unitId) {
     notVisited: levels.map((level) => ({ level, cells: cells.filter((c) => !visitedThisYear[level].has(c.id)) })),
     overdueRecs,
     plans: [...plansNow, ...plansNext],
+    atRisk,
   };
 }
 
@@ -164,6 +166,17 @@ export function ActionsPage({ unitId }) {
               { label: t('yearLabel'), key: (p) => `${p.cellId}-${p.year}`, text: (p) => String(p.year) },
               { label: t('topics'), key: (p) => `${p.cellId}-${p.year}`, text: (p) => String((p.topics || []).length) },
             ]} rows={d.plans} />
+      <List id="members-at-risk" file={`dang-vien-can-luu-y-${unitId}-${d.day.slice(0, 4)}`} title={t('membersAtRisk')}
+            header={[
+              { label: t('member'), key: (m) => m.memberId, text: (m) => m.memberName,
+                cell: (m) => <a href={`/app/members/${encodeURIComponent(m.memberId)}`}>{m.memberName}</a> },
+              { label: t('unitName'), key: (m) => m.memberId, text: (m) => m.cellName,
+                cell: (m) => <a href={`/app/units/${encodeURIComponent(m.cellId)}`}>{m.cellName}</a> },
+              { label: t('absenceRun'), key: (m) => m.memberId,
+                text: (m) => (m.absentThreeRunning ? `${num(m.longestAbsenceRun)} (${when(m.runFrom)} – ${when(m.runTo)})` : '') },
+              { label: t('unexcusedMonths'), key: (m) => m.memberId,
+                text: (m) => (m.unexcusedThreeMonths ? (m.unexcusedMonths || []).map((x) => `${x.slice(5)}/${x.slice(0, 4)}`).join(', ') : '') },
+            ]} rows={d.atRisk} />
     </main>
   );
 }
