@@ -352,7 +352,10 @@ absl::StatusOr<std::unique_ptr<SqliteConnection>> OpenConnection(const std::stri
   sqlite3_progress_handler(db, 1000, &PastCallDeadline, nullptr);  // every ~1000 VM steps
   for (const char* pragma :
        {"PRAGMA busy_timeout = 5000", "PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON",
-        "PRAGMA synchronous = NORMAL"}) {
+        "PRAGMA synchronous = NORMAL",
+        // 8 MB of pages per connection instead of SQLite's 2 MB: a province's
+        // indexes stay in memory rather than being re-read with pread.
+        "PRAGMA cache_size = -8192"}) {
     if (absl::Status s = conn->Exec(pragma); !s.ok()) return s;
   }
   return conn;
