@@ -92,6 +92,9 @@ class Supervision {
                                  v1::ActivityReport* response);
   absl::Status GetComplianceReport(const auth::Claims& caller, const v1::ReportRequest& request,
                                    v1::ComplianceReport* response);
+  // coverage_report.cc
+  absl::Status GetCoverageReport(const auth::Claims& caller, const v1::ReportRequest& request,
+                                 v1::CoverageReport* response);
 
  private:
   absl::StatusOr<v1::Team> ReadTeam(db::Session& s, absl::string_view id);

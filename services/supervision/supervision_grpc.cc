@@ -24,6 +24,7 @@ CHIBO_RPC(ListVisits, ListVisitsRequest, ListVisitsResponse, kReaders)
 CHIBO_RPC(UpdateRecommendation, UpdateRecommendationRequest, Visit, kFollowUpWriters)
 CHIBO_RPC(GetActivityReport, ReportRequest, ActivityReport, kReaders)
 CHIBO_RPC(GetComplianceReport, ReportRequest, ComplianceReport, kReaders)
+CHIBO_RPC(GetCoverageReport, ReportRequest, CoverageReport, kReaders)
 
 #undef CHIBO_RPC
 

@@ -30,6 +30,7 @@ class SupervisionGrpcService final : public v1::SupervisionService::CallbackServ
   CHIBO_SUPERVISION_RPC(UpdateRecommendation, UpdateRecommendationRequest, Visit)
   CHIBO_SUPERVISION_RPC(GetActivityReport, ReportRequest, ActivityReport)
   CHIBO_SUPERVISION_RPC(GetComplianceReport, ReportRequest, ComplianceReport)
+  CHIBO_SUPERVISION_RPC(GetCoverageReport, ReportRequest, CoverageReport)
 #undef CHIBO_SUPERVISION_RPC
 
  private:

@@ -4,6 +4,7 @@
 // and the expected count dropping, visits by two levels, and both reports
 // giving exact numbers; then a new meeting record or visit changes the next
 // report read (never a stale figure).
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -591,6 +592,104 @@ TEST_P(SupervisionFlowTest, AVisitorAlreadyAtAnOverlappingMeetingIsRefusedNaming
   ASSERT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << s.error_message();
   EXPECT_TRUE(absl::StrContains(s.error_message(), "m5")) << s.error_message();
   EXPECT_TRUE(absl::StrContains(s.error_message(), late.id())) << s.error_message();
+}
+
+TEST_P(SupervisionFlowTest, CoverageCountsCellsAttendedPerLevelNeverAttendedAndDuplicatesOnTheTreeAsItWas) {
+  auto& sh = h_->scheduling();
+  // cb-b is remote; the province's team also goes to cb-2 in February, the
+  // month the district's team went there: one duplicate.
+  {
+    rv1::UpdateOrgUnitRequest r;
+    r.mutable_org_unit()->set_id("cb-b");
+    r.mutable_org_unit()->set_remote(true);
+    r.mutable_update_mask()->add_paths("remote");
+    rv1::OrgUnit out;
+    grpc::Status st = h_->registry().stub().UpdateOrgUnit(Ctx(admin_).get(), r, &out);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+  }
+  v1::Visit dup;
+  ASSERT_TRUE(Visit("to-tinh", MeetingOn(sh, admin_, "cb-2", "2026-03-10"), &dup).ok());
+  v1::Visit feb_dup;
+  // (cb-2's 10 February meeting already has the district's team; the province's goes too.)
+  ASSERT_TRUE(Visit("to-tinh", MeetingOn(sh, admin_, "cb-2", "2026-02-10"), &feb_dup).ok());
+
+  auto coverage = [&](const std::string& org, const std::string& period) {
+    v1::ReportRequest r;
+    r.set_org_unit_id(org);
+    r.set_period(period);
+    v1::CoverageReport out;
+    grpc::Status st = h_->stub().GetCoverageReport(Ctx(admin_).get(), r, &out);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return out;
+  };
+  auto level = [](const v1::CoverageFigures& f, v1::SupervisionLevel l) {
+    for (const auto& x : f.levels()) {
+      if (x.level() == l) return x;
+    }
+    return v1::LevelCoverage();
+  };
+  v1::CoverageReport h1 = coverage("tinh", "2026-H1");
+  const v1::CoverageFigures& f = h1.figures();
+  EXPECT_EQ(f.cells(), 3);
+  EXPECT_EQ(f.remote_cells(), 1);
+  ASSERT_EQ(f.levels_size(), 3);
+  // Province: cb-1 (January, the March thematic meeting), cb-b, cb-2 (twice).
+  EXPECT_EQ(level(f, v1::PROVINCE_LEVEL).cells_attended(), 3);
+  EXPECT_EQ(level(f, v1::PROVINCE_LEVEL).cell_visits(), 5);
+  EXPECT_DOUBLE_EQ(level(f, v1::PROVINCE_LEVEL).share(), 1.0);
+  EXPECT_EQ(level(f, v1::PROVINCE_LEVEL).remote_cells_attended(), 1);
+  EXPECT_DOUBLE_EQ(level(f, v1::PROVINCE_LEVEL).remote_share(), 1.0);
+  // District: cb-1 and cb-2; never the remote cb-b. The committee meeting is no cell.
+  EXPECT_EQ(level(f, v1::DISTRICT_LEVEL).cells_attended(), 2);
+  EXPECT_DOUBLE_EQ(level(f, v1::DISTRICT_LEVEL).share(), 2.0 / 3);
+  EXPECT_EQ(level(f, v1::DISTRICT_LEVEL).remote_cells_attended(), 0);
+  EXPECT_EQ(level(f, v1::BASE_LEVEL).cells_attended(), 0);
+  EXPECT_EQ(f.cells_attended(), 3);
+  EXPECT_EQ(f.cells_never_attended(), 0);
+  EXPECT_EQ(f.duplicate_cell_months(), 1);
+  ASSERT_EQ(h1.duplicates_size(), 1);
+  EXPECT_EQ(h1.duplicates(0).cell_id(), "cb-2");
+  EXPECT_EQ(h1.duplicates(0).month(), "2026-02");
+  EXPECT_EQ(h1.duplicates(0).levels_size(), 2);
+  EXPECT_EQ(h1.duplicates(0).visit_ids_size(), 2);
+  ASSERT_EQ(h1.children_size(), 2);  // huyen-a, huyen-b
+  // Q2: nobody went anywhere; every cell is listed.
+  v1::CoverageReport q2 = coverage("tinh", "2026-Q2");
+  EXPECT_EQ(q2.figures().cells_never_attended(), 3);
+  std::set<std::string> never;
+  for (const auto& c : q2.never_attended()) never.insert(c.id());
+  EXPECT_EQ(never, (std::set<std::string>{"cb-1", "cb-2", "cb-b"}));
+
+  // The tree as it was: cb-2 moves to huyen-b on 1 April. Its Q1 visits stay
+  // with huyen-a; huyen-b counts it from April, unattended.
+  registry::testing::MakeUnit(h_->registry(), admin_, "xa-b1", rv1::BASE_COMMITTEE, "huyen-b", "2020-01-01",
+                              rv1::COMMUNE_WARD);
+  {
+    rv1::MoveOrgUnitRequest r;
+    r.set_id("cb-2");
+    r.set_new_parent_id("xa-b1");
+    r.set_effective_on("2026-04-01");
+    rv1::OrgUnit out;
+    grpc::Status st = h_->registry().stub().MoveOrgUnit(Ctx(admin_).get(), r, &out);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+  }
+  v1::CoverageReport a = coverage("huyen-a", "2026-H1");
+  EXPECT_EQ(a.figures().cells(), 2);
+  EXPECT_EQ(level(a.figures(), v1::DISTRICT_LEVEL).cells_attended(), 2);
+  EXPECT_EQ(a.figures().duplicate_cell_months(), 1);
+  v1::CoverageReport b = coverage("huyen-b", "2026-H1");
+  EXPECT_EQ(b.figures().cells(), 2);  // cb-b, and cb-2 from April
+  EXPECT_EQ(level(b.figures(), v1::DISTRICT_LEVEL).cells_attended(), 0);
+  EXPECT_EQ(level(b.figures(), v1::PROVINCE_LEVEL).cells_attended(), 1);  // cb-b only
+  ASSERT_EQ(b.never_attended_size(), 1);
+  EXPECT_EQ(b.never_attended(0).id(), "cb-2");
+  // Out of scope; a period that cannot be.
+  v1::ReportRequest r;
+  r.set_org_unit_id("huyen-a");
+  r.set_period("2026-Q5");
+  v1::CoverageReport out;
+  EXPECT_EQ(ViolatedFields(h_->stub().GetCoverageReport(Ctx(admin_).get(), r, &out)),
+            std::vector<std::string>{"period"});
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, SupervisionFlowTest,
