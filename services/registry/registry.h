@@ -97,6 +97,10 @@ class Registry {
   absl::Status GetTreeSnapshot(const auth::Claims& caller, const v1::GetTreeSnapshotRequest& request,
                                v1::TreeSnapshot* response);
 
+  // roll_report.cc
+  absl::Status GetRollReport(const auth::Claims& caller, const v1::GetRollReportRequest& request,
+                             v1::RollReport* response);
+
   // Audit.
   absl::Status ListAuditEntries(const auth::Claims& caller,
                                 const v1::ListAuditEntriesRequest& request,
@@ -107,6 +111,9 @@ class Registry {
   absl::Status CheckScope(const auth::Claims& caller, absl::string_view unit_id);
 
  private:
+  // tree_snapshot.cc: the province's units with their parent history and its
+  // rulebook versions, as GetTreeSnapshot answers them.
+  absl::Status LoadTreeSnapshot(const std::string& province_id, v1::TreeSnapshot* response);
   // scope.cc: the unit's ancestors as of today, root first (cached).
   absl::StatusOr<std::vector<std::string>> AncestorPath(absl::string_view unit_id);
   void InvalidateAfterWrite(const std::vector<std::string>& keys);

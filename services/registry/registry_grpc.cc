@@ -40,6 +40,7 @@ CHIBO_RPC(PutRulebook, PutRulebookRequest, RulebookVersion, kTreeWriters)
 CHIBO_RPC(GetRulebook, GetRulebookRequest, RulebookVersion, kReaders)
 CHIBO_RPC(ListRulebookVersions, ListRulebookVersionsRequest, ListRulebookVersionsResponse, kReaders)
 CHIBO_RPC(ListAuditEntries, ListAuditEntriesRequest, ListAuditEntriesResponse, kAuditReaders)
+CHIBO_RPC(GetRollReport, GetRollReportRequest, RollReport, kReaders)
 CHIBO_RPC(GetTreeSnapshot, GetTreeSnapshotRequest, TreeSnapshot, kReaders)
 
 CHIBO_LIFECYCLE_RPC(MakeOfficial, BECAME_OFFICIAL)

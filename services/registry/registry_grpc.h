@@ -47,6 +47,7 @@ class RegistryGrpcService final : public v1::RegistryService::CallbackService {
   CHIBO_REGISTRY_RPC(GetRulebook, GetRulebookRequest, RulebookVersion)
   CHIBO_REGISTRY_RPC(ListRulebookVersions, ListRulebookVersionsRequest, ListRulebookVersionsResponse)
   CHIBO_REGISTRY_RPC(ListAuditEntries, ListAuditEntriesRequest, ListAuditEntriesResponse)
+  CHIBO_REGISTRY_RPC(GetRollReport, GetRollReportRequest, RollReport)
   CHIBO_REGISTRY_RPC(GetTreeSnapshot, GetTreeSnapshotRequest, TreeSnapshot)
 #undef CHIBO_REGISTRY_RPC
 

@@ -79,6 +79,21 @@ inline constexpr char kCloseOrgUnit[] =
 // Moves with every write to the tree or the rulebook (in its transaction).
 inline constexpr char kSelectTreeVersion[] = "SELECT version FROM tree_versions WHERE id = 1";
 inline constexpr char kBumpTreeVersion[] = "UPDATE tree_versions SET version = version + 1 WHERE id = 1";
+// The roll report: every home-cell row, and every dated status, of the
+// members with a row in some of the cells listed (appended: ?3, ?4, …)
+// overlapping [?2, ?1] (days, valid_to exclusive), with who they are.
+#define CHIBO_ROLL_MEMBERS_IN                                                        \
+  " member_id IN (SELECT x.member_id FROM member_cells x WHERE x.valid_from <= ?1" \
+  " AND (x.valid_to IS NULL OR x.valid_to > ?2) AND x.cell_id IN ("
+inline constexpr char kRollCellRowsPrefix[] =
+    "SELECT mc.member_id, mc.cell_id, mc.valid_from, COALESCE(mc.valid_to, ''), m.sex,"
+    " COALESCE(m.birth_date, ''), m.admitted_on, COALESCE(m.official_on, '')"
+    " FROM member_cells mc JOIN members m ON m.id = mc.member_id WHERE mc." CHIBO_ROLL_MEMBERS_IN;
+inline constexpr char kRollStatusesPrefix[] =
+    "SELECT member_id, status, valid_from, COALESCE(valid_to, '') FROM member_statuses WHERE"
+    CHIBO_ROLL_MEMBERS_IN;
+#undef CHIBO_ROLL_MEMBERS_IN
+
 // The whole tree of a province, for GetTreeSnapshot.
 inline constexpr char kSelectProvinceUnits[] =
     "SELECT id, kind, category, name, code, remote, opened_on, closed_on, close_reason, version "

@@ -38,7 +38,10 @@ absl::Status Registry::GetTreeSnapshot(const auth::Claims& caller,
   // data; GetRulebook is open to them the same way).
   auto path = AncestorPath(caller.scope_org_id);
   if (!path.ok()) return path.status();
-  const std::string& province_id = path->front();
+  return LoadTreeSnapshot(path->front(), response);
+}
+
+absl::Status Registry::LoadTreeSnapshot(const std::string& province_id, v1::TreeSnapshot* response) {
   response->set_province_id(province_id);
   auto units = db_->Query(sql::kSelectProvinceUnits, {province_id});
   if (!units.ok()) return units.status();

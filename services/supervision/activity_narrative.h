@@ -21,9 +21,13 @@
 #include <vector>
 
 #include "chibo/supervision/v1/supervision.pb.h"
-#include "services/supervision/period.h"
+#include "common/time/period.h"
 
 namespace chibo::supervision {
+
+// Report periods (common/time/period.h).
+using time::ParsePeriod;
+using time::Period;
 
 enum class Language { kVietnamese, kEnglish };
 

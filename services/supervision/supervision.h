@@ -25,9 +25,13 @@
 #include "common/clients/scheduling_client.h"
 #include "common/db/change_stamp.h"
 #include "common/db/database.h"
-#include "services/supervision/period.h"
+#include "common/time/period.h"
 
 namespace chibo::supervision {
+
+// Report periods (common/time/period.h).
+using time::ParsePeriod;
+using time::Period;
 
 inline constexpr auth::RoleSet kReaders = auth::kAllRoles;
 // Committees form teams and assign followers.

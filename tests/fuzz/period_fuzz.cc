@@ -14,7 +14,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
-  auto p = chibo::supervision::ParsePeriod(text);
+  auto p = chibo::time::ParsePeriod(text);
   if (!p.ok()) {
     FUZZ_CHECK(p.status().code() == absl::StatusCode::kInvalidArgument, "%s",
                p.status().ToString().c_str());

@@ -152,6 +152,115 @@ TEST_P(RegistryFlowTest, RosterCountsFollowTransfersExemptionsAndStanding) {
   EXPECT_EQ(events.events(2).to_cell_id(), "cb-2");
 }
 
+TEST_P(RegistryFlowTest, RollReportCountsTheRollOnTheDayAndWhoJoinedAndLeftOnTheTreeAsItWas) {
+  auto member = [&](const std::string& id, const std::string& cell, const std::string& admitted,
+                    const std::string& official, v1::Sex sex, const std::string& birth) {
+    v1::CreateMemberRequest r;
+    auto* m = r.mutable_member();
+    m->set_id(id);
+    m->set_card_number("TD-" + id);
+    m->set_full_name("Nguyễn Thị " + id);
+    m->set_home_cell_id(cell);
+    m->set_admitted_on(admitted);
+    m->set_official_on(official);
+    m->set_sex(sex);
+    m->set_birth_date(birth);
+    v1::Member out;
+    grpc::Status st = h_->stub().CreateMember(RegistryHarness::Ctx(admin_).get(), r, &out);
+    ASSERT_TRUE(st.ok()) << id << ": " << st.error_message();
+  };
+  member("m1", "cb-1", "2010-03-02", "2011-03-02", v1::MALE, "1960-06-15");   // 65
+  member("m2", "cb-1", "2025-03-10", "", v1::FEMALE, "2000-01-01");           // admitted in 2025
+  member("m3", "cb-1", "2015-01-01", "2016-01-01", v1::MALE, "1985-12-31");   // 40 on 31 December
+  member("m4", "cb-2", "2015-01-01", "2016-01-01", v1::FEMALE, "");           // exempted
+  member("m5", "cb-2", "2015-01-01", "2016-01-01", v1::MALE, "1975-01-01");   // to cb-b in July
+  member("m6", "cb-b", "2015-01-01", "2016-01-01", v1::MALE, "1950-05-05");   // died in September
+  member("m7", "cb-1", "2015-01-01", "2016-01-01", v1::MALE, "1990-05-05");   // removed in October
+  v1::Member out;
+  auto ctx = [&] { return RegistryHarness::Ctx(admin_); };
+  ASSERT_TRUE(h_->stub().StartExemption(ctx().get(), Lifecycle("m4", "2025-02-01"), &out).ok());
+  ASSERT_TRUE(h_->stub().TransferMember(ctx().get(), Lifecycle("m5", "2025-07-01", "cb-b"), &out).ok());
+  ASSERT_TRUE(h_->stub().RecordDeath(ctx().get(), Lifecycle("m6", "2025-09-01"), &out).ok());
+  ASSERT_TRUE(h_->stub().RemoveMember(ctx().get(), Lifecycle("m7", "2025-10-01"), &out).ok());
+  // cb-2 (with m4) moves to huyen-b on 1 November.
+  MakeUnit(*h_, admin_, "xa-b1", v1::BASE_COMMITTEE, "huyen-b", "2000-01-01", v1::COMMUNE_WARD);
+  {
+    v1::MoveOrgUnitRequest r;
+    r.set_id("cb-2");
+    r.set_new_parent_id("xa-b1");
+    r.set_effective_on("2025-11-01");
+    v1::OrgUnit moved;
+    grpc::Status st = h_->stub().MoveOrgUnit(ctx().get(), r, &moved);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+  }
+  auto roll = [&](const std::string& org, const std::string& period) {
+    v1::GetRollReportRequest r;
+    r.set_org_unit_id(org);
+    r.set_period(period);
+    v1::RollReport report;
+    grpc::Status st = h_->stub().GetRollReport(ctx().get(), r, &report);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return report;
+  };
+  v1::RollReport year = roll("tinh", "2025");
+  EXPECT_EQ(year.as_of(), "2025-12-31");
+  const v1::RollFigures& f = year.figures();
+  EXPECT_EQ(f.members(), 5);  // m1 m2 m3 m4 m5
+  EXPECT_EQ(f.official(), 4);
+  EXPECT_EQ(f.probationary(), 1);
+  EXPECT_EQ(f.exempted(), 1);
+  EXPECT_EQ(f.active(), 4);
+  EXPECT_EQ(f.male(), 3);
+  EXPECT_EQ(f.female(), 2);
+  std::vector<int> bands;
+  for (const auto& b : f.age_bands()) bands.push_back(b.members());
+  EXPECT_EQ(bands, (std::vector<int>{1, 1, 1, 0, 1, 0, 1}));
+  ASSERT_EQ(f.age_bands_size(), 7);
+  EXPECT_EQ(f.age_bands(0).label(), "≤ 30");
+  EXPECT_EQ(f.joined(), 1);
+  EXPECT_EQ(f.admitted(), 1);
+  EXPECT_EQ(f.left(), 2);
+  EXPECT_EQ(f.deceased(), 1);
+  EXPECT_EQ(f.removed(), 1);
+  EXPECT_EQ(f.transferred_out(), 0) << "m5 moved inside the province";
+
+  ASSERT_EQ(year.children_size(), 2);
+  const v1::RollFigures* a = nullptr;
+  const v1::RollFigures* b = nullptr;
+  for (const auto& c : year.children()) (c.org_unit_id() == "huyen-a" ? a : b) = &c.figures();
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->members(), 3);  // m1 m2 m3
+  EXPECT_EQ(a->joined(), 1);
+  EXPECT_EQ(a->left(), 3);
+  EXPECT_EQ(a->transferred_out(), 1);  // m5
+  EXPECT_EQ(a->moved_out(), 1);        // m4, with cb-2
+  EXPECT_EQ(a->removed(), 1);          // m7
+  EXPECT_EQ(b->members(), 2);          // m4 m5
+  EXPECT_EQ(b->joined(), 2);
+  EXPECT_EQ(b->transferred_in(), 1);
+  EXPECT_EQ(b->moved_in(), 1);
+  EXPECT_EQ(b->left(), 1);
+  EXPECT_EQ(b->deceased(), 1);
+
+  // The first half: the roll on 30 June, before the transfer, death, removal and move.
+  v1::RollReport h1 = roll("huyen-a", "2025-H1");
+  EXPECT_EQ(h1.as_of(), "2025-06-30");
+  EXPECT_EQ(h1.figures().members(), 6);  // m1 m2 m3 m4 m5 m7
+  EXPECT_EQ(h1.figures().left(), 0);
+  EXPECT_EQ(h1.figures().joined(), 1);
+
+  // A period not begun; out of scope.
+  v1::GetRollReportRequest r;
+  r.set_org_unit_id("tinh");
+  r.set_period("2099");
+  v1::RollReport report;
+  EXPECT_EQ(ViolatedFields(h_->stub().GetRollReport(ctx().get(), r, &report)), std::vector<std::string>{"period"});
+  r.set_period("2025");
+  const std::string secretary = h_->Token(auth::Role::kSecretary, "cb-1");
+  EXPECT_EQ(h_->stub().GetRollReport(RegistryHarness::Ctx(secretary).get(), r, &report).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
 TEST_P(RegistryFlowTest, MovedUnitShowsItsOldParentAsOfAnEarlierDate) {
   MakeMember(*h_, admin_, "m1", "cb-1", "2010-03-02", "2011-03-02");
   const std::string district_a = h_->Token(auth::Role::kAdmin, "huyen-a");

@@ -1,4 +1,4 @@
-#include "services/supervision/period.h"
+#include "common/time/period.h"
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -6,7 +6,7 @@
 #include "common/errors/errors.h"
 #include "common/time/dates.h"
 
-namespace chibo::supervision {
+namespace chibo::time {
 
 std::string Period::from() const { return time::FormatDate(absl::CivilDay(first)); }
 
@@ -93,4 +93,4 @@ absl::StatusOr<Period> ParsePeriod(absl::string_view text) {
   return p;
 }
 
-}  // namespace chibo::supervision
+}  // namespace chibo::time

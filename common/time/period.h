@@ -1,7 +1,7 @@
 // Report periods as officials name them: a year "2023", a half "2023-H1",
 // a quarter "2023-Q3", a month "2023-06".
-#ifndef CHIBO_SERVICES_SUPERVISION_PERIOD_H_
-#define CHIBO_SERVICES_SUPERVISION_PERIOD_H_
+#ifndef CHIBO_COMMON_TIME_PERIOD_H_
+#define CHIBO_COMMON_TIME_PERIOD_H_
 
 #include <string>
 #include <vector>
@@ -10,7 +10,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 
-namespace chibo::supervision {
+namespace chibo::time {
 
 struct Period {
   std::string name;        // as given
@@ -27,6 +27,6 @@ struct Period {
 
 absl::StatusOr<Period> ParsePeriod(absl::string_view text);
 
-}  // namespace chibo::supervision
+}  // namespace chibo::time
 
-#endif  // CHIBO_SERVICES_SUPERVISION_PERIOD_H_
+#endif  // CHIBO_COMMON_TIME_PERIOD_H_
