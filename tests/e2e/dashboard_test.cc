@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
+#include "chibo/registry/v1/registry.grpc.pb.h"
 #include "chibo/scheduling/v1/scheduling.grpc.pb.h"
 #include "chibo/supervision/v1/supervision.grpc.pb.h"
 #include "common/rpc/client.h"
@@ -26,6 +27,7 @@ namespace chibo {
 namespace {
 
 namespace pv1 = ::chibo::supervision::v1;
+namespace rv1 = ::chibo::registry::v1;
 namespace sv1 = ::chibo::scheduling::v1;
 using chibo::testing::PickFreePort;
 using chibo::testing::RunCommand;
@@ -37,10 +39,11 @@ class DashboardTest : public ::testing::Test {
     http_ = absl::StrCat("127.0.0.1:", PickFreePort());
     supervision_port_ = PickFreePort();
     scheduling_port_ = PickFreePort();
+    registry_port_ = PickFreePort();
     env_ = {absl::StrCat("CHIBO_DATA_DIR=", dir_), "CHIBO_DEMO_SCALE=0.03",
             absl::StrCat("CHIBO_HTTP=", http_),
             absl::StrCat("CHIBO_REDIS_PORT=", PickFreePort()),
-            absl::StrCat("CHIBO_REGISTRY_PORT=", PickFreePort()),
+            absl::StrCat("CHIBO_REGISTRY_PORT=", registry_port_),
             absl::StrCat("CHIBO_SCHEDULING_PORT=", scheduling_port_),
             absl::StrCat("CHIBO_SUPERVISION_PORT=", supervision_port_),
             absl::StrCat("CHIBO_MONITOR_PORTS=", PickFreePort(), ",", PickFreePort(), ",", PickFreePort()),
@@ -62,7 +65,7 @@ class DashboardTest : public ::testing::Test {
   }
 
   std::string dir_, http_;
-  int supervision_port_ = 0, scheduling_port_ = 0;
+  int supervision_port_ = 0, scheduling_port_ = 0, registry_port_ = 0;
   std::vector<std::string> env_;
 };
 
@@ -163,6 +166,34 @@ TEST_F(DashboardTest, TheRunCommandServesADashboardShowingTheReportsFigures) {
   for (const auto& child : compliance.children()) {
     EXPECT_EQ(figure(absl::StrCat("compliance.child.", child.org_unit_id(), ".regular")),
               absl::StrCat(Vn(child.figures().regular_held()), " / ", Vn(child.figures().regular_expected())));
+  }
+
+  // Coverage and the roll, as the RPCs give them.
+  pv1::CoverageReport coverage;
+  request.set_period(year);
+  ASSERT_TRUE(stub->GetCoverageReport(rpc::MakeClientContext(token, absl::Seconds(30)).get(), request, &coverage).ok());
+  EXPECT_EQ(figure("coverage.cells"), Vn(coverage.figures().cells()));
+  EXPECT_EQ(figure("coverage.cellsNeverAttended"), Vn(coverage.figures().cells_never_attended()));
+  EXPECT_EQ(figure("coverage.duplicateCellMonths"), Vn(coverage.figures().duplicate_cell_months()));
+  for (const auto& level : coverage.figures().levels()) {
+    const std::string p = absl::StrCat("coverage.", pv1::SupervisionLevel_Name(level.level()), ".");
+    EXPECT_EQ(figure(p + "cellsAttended"), Vn(level.cells_attended()));
+    EXPECT_EQ(figure(p + "share"), Percent(level.share()));
+  }
+  auto registry = rv1::RegistryService::NewStub(
+      rpc::MakeChannel(absl::StrCat("127.0.0.1:", registry_port_), "chibo.registry.v1.RegistryService"));
+  rv1::GetRollReportRequest roll_request;
+  roll_request.set_org_unit_id("tinh");
+  roll_request.set_period(year);
+  rv1::RollReport roll;
+  ASSERT_TRUE(registry->GetRollReport(rpc::MakeClientContext(token, absl::Seconds(30)).get(), roll_request, &roll).ok());
+  ASSERT_GT(roll.figures().members(), 0);
+  EXPECT_EQ(figure("roll.members"), Vn(roll.figures().members()));
+  EXPECT_EQ(figure("roll.official"), Vn(roll.figures().official()));
+  EXPECT_EQ(figure("roll.exempted"), Vn(roll.figures().exempted()));
+  EXPECT_EQ(figure("roll.joined"), Vn(roll.figures().joined()));
+  for (const auto& child : roll.children()) {
+    EXPECT_EQ(figure(absl::StrCat("roll.child.", child.org_unit_id(), ".members")), Vn(child.figures().members()));
   }
 
   // The CLI reads the same report, and says a bad period in one line.

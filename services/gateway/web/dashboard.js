@@ -24,6 +24,15 @@ const I18N = {
     cardOpinions: 'Opinions per meeting', cardLength: 'Average length (minutes)', cardUnder: 'Under minimum length',
     cardOverdue: 'Past meetings not recorded', none: 'No visits in this period.',
     printed: 'Printed on',
+    coverageTitle: 'Supervision coverage', share: 'Share of cells', remoteAttended: 'Remote cells attended',
+    cellVisits: 'Visits', attendedAny: 'Attended (any level)', neverAttended: 'Never attended',
+    duplicates: 'Two levels in one month', neverAttendedList: 'Cells not attended in the period',
+    covCells: 'Cells', covRemote: 'Remote cells', covAttended: 'Cells attended (any level)', covNever: 'Cells never attended',
+    covDuplicates: 'Cell-months visited by two levels',
+    rollTitle: 'The roll', members: 'Members', official: 'Official', probationary: 'Probationary',
+    joined: 'Joined', left: 'Left', asOf: 'as of', rollExempted: 'Exempted', rollAway: 'Temporarily away',
+    rollSuspended: 'Suspended', rollMale: 'Men', rollFemale: 'Women', rollAdmitted: 'Admitted in the period',
+    ageBands: 'Members by age',
   },
   vi: {
     PROVINCE_LEVEL: 'Cấp tỉnh', DISTRICT_LEVEL: 'Cấp huyện', BASE_LEVEL: 'Cấp cơ sở',
@@ -33,6 +42,12 @@ const I18N = {
     cardUnder: 'Buổi dưới thời lượng tối thiểu', cardOverdue: 'Buổi quá hạn chưa ghi biên bản',
     none: 'Chưa có lượt dự sinh hoạt trong kỳ.',
     printed: 'In ngày',
+    covCells: 'Số chi bộ', covRemote: 'Chi bộ vùng sâu, vùng xa', covAttended: 'Chi bộ được dự (mọi cấp)',
+    covNever: 'Chi bộ chưa được dự', covDuplicates: 'Chi bộ bị hai cấp cùng dự trong tháng',
+    asOf: 'tính đến ngày', rollExempted: 'Miễn sinh hoạt', rollAway: 'Chuyển sinh hoạt tạm thời',
+    rollSuspended: 'Đình chỉ sinh hoạt', rollMale: 'Nam', rollFemale: 'Nữ', rollAdmitted: 'Kết nạp trong kỳ',
+    ageBands: 'Đảng viên theo độ tuổi', members: 'Đảng viên', official: 'Chính thức', probationary: 'Dự bị',
+    joined: 'Kết nạp, chuyển đến', left: 'Chuyển đi, xóa tên, từ trần',
   },
 };
 
@@ -259,6 +274,57 @@ function renderCompliance(c) {
   bindDrill($('compliance-children'));
 }
 
+const cards = (items, prefix) => items.map(([label, value, key]) =>
+  `<div class="card"><div class="value" data-figure="${prefix}.${key}">${shown(value)}</div><div class="label">${t(label)}</div></div>`).join('');
+
+function renderCoverage(c) {
+  const f = c.figures || {};
+  $('coverage-cards').innerHTML = cards([
+    ['covCells', f.cells || 0, 'cells'], ['covRemote', f.remoteCells || 0, 'remoteCells'],
+    ['covAttended', f.cellsAttended || 0, 'cellsAttended'], ['covNever', f.cellsNeverAttended || 0, 'cellsNeverAttended'],
+    ['covDuplicates', f.duplicateCellMonths || 0, 'duplicateCellMonths'],
+  ], 'coverage');
+  const levels = f.levels || [];
+  $('coverage-levels').innerHTML = levels.map((l) => `<tr>${cell(t(l.level))}` +
+    `${cell(l.cellsAttended || 0, `coverage.${l.level}.cellsAttended`)}${cell(pct(l.share || 0), `coverage.${l.level}.share`)}` +
+    `${cell(`${num(l.remoteCellsAttended || 0)} (${pct(l.remoteShare || 0)})`, `coverage.${l.level}.remote`)}` +
+    `${cell(l.cellVisits || 0)}</tr>`).join('');
+  $('coverage-chart').innerHTML = barChart(levels, {
+    max: Math.max(1, f.cells || 0), label: (l) => t(l.level), value: (l) => l.cellsAttended || 0, secondary: () => f.cells || 0,
+  });
+  $('coverage-children').innerHTML = (c.children || []).map((row) => {
+    const g = row.figures || {};
+    return `<tr>${cell(drillLink(row.orgUnitId, row.name))}${cell(g.cells || 0)}` +
+      `${cell(g.cellsAttended || 0, `coverage.child.${row.orgUnitId}.attended`)}${cell(g.cellsNeverAttended || 0)}` +
+      `${cell(g.duplicateCellMonths || 0)}</tr>`;
+  }).join('');
+  bindDrill($('coverage-children'));
+  $('coverage-never').innerHTML = (c.neverAttended || []).map((x) =>
+    `<li data-cell="${esc(x.id)}">${esc(x.name)}${x.parentName ? ` — ${esc(x.parentName)}` : ''}</li>`).join('');
+}
+
+function renderRoll(r) {
+  const f = r.figures || {};
+  $('roll-as-of').textContent = `(${t('asOf')} ${new Intl.DateTimeFormat(locale()).format(new Date(`${r.asOf}T00:00:00`))})`;
+  $('roll-cards').innerHTML = cards([
+    ['members', f.members || 0, 'members'], ['official', f.official || 0, 'official'],
+    ['probationary', f.probationary || 0, 'probationary'], ['rollExempted', f.exempted || 0, 'exempted'],
+    ['rollAway', f.temporarilyAway || 0, 'temporarilyAway'], ['rollSuspended', f.suspended || 0, 'suspended'],
+    ['rollMale', f.male || 0, 'male'], ['rollFemale', f.female || 0, 'female'],
+    ['rollAdmitted', f.admitted || 0, 'admitted'], ['joined', f.joined || 0, 'joined'], ['left', f.left || 0, 'left'],
+  ], 'roll');
+  const bands = f.ageBands || [];
+  $('roll-chart').innerHTML = `<h3>${t('ageBands')}</h3>` + barChart(bands, {
+    max: Math.max(1, ...bands.map((b) => b.members || 0)), label: (b) => b.label, value: (b) => b.members || 0,
+  });
+  $('roll-children').innerHTML = (r.children || []).map((row) => {
+    const g = row.figures || {};
+    return `<tr>${cell(drillLink(row.orgUnitId, row.name))}${cell(g.members || 0, `roll.child.${row.orgUnitId}.members`)}` +
+      `${cell(g.official || 0)}${cell(g.probationary || 0)}${cell(g.joined || 0)}${cell(g.left || 0)}</tr>`;
+  }).join('');
+  bindDrill($('roll-children'));
+}
+
 // The view's own URL (bookmark, share, back button): the unit and period.
 function rememberView() {
   const params = new URLSearchParams({ org: current().id, year: $('year').value, kind: $('period-kind').value });
@@ -275,10 +341,13 @@ async function refresh() {
     renderCrumbs();
     // The unit picker's children and both reports at once: none waits on another.
     const q = `org_unit_id=${encodeURIComponent(current().id)}&period=${encodeURIComponent(period())}`;
-    const [, a, c] = await Promise.all([fillOrgs(), json(`/api/v1/reports/activity?${q}`),
-      json(`/api/v1/reports/compliance?${q}`)]);
+    const [, a, c, cov, roll] = await Promise.all([fillOrgs(), json(`/api/v1/reports/activity?${q}`),
+      json(`/api/v1/reports/compliance?${q}`), json(`/api/v1/reports/coverage?${q}`),
+      json(`/api/v1/reports/roll?${q}`)]);
     renderActivity(a);
     renderCompliance(c);
+    renderCoverage(cov);
+    renderRoll(roll);
     setPrintHead(a);
     $('reports').hidden = false;
     document.body.dataset.loaded = `${current().id}|${period()}`;
