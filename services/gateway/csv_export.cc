@@ -47,8 +47,11 @@ void ComplianceRow(const std::string& id, const std::string& name, const v1::Com
                   f.meetings_under_minimum(), ",", absl::StrFormat("%.1f", 100 * f.attendance_rate()),
                   ",", absl::StrFormat("%.1f", 100 * f.high_attendance_share()), ",",
                   absl::StrFormat("%.2f", f.opinions_per_meeting()), ",",
-                  absl::StrFormat("%.0f", f.average_minutes()), ",", f.unrecorded_past_meetings(),
-                  "\r\n");
+                  absl::StrFormat("%.0f", f.average_minutes()), ",", f.unrecorded_past_meetings(), ",",
+                  f.meetings_meeting_standard(), ",", absl::StrFormat("%.1f", 100 * f.standard_share()), ",",
+                  f.standard_failed_attendance(), ",", f.standard_failed_unexcused(), ",",
+                  f.standard_failed_absence_run(), ",", f.standard_failed_length(), ",",
+                  f.standard_failed_speakers(), "\r\n");
 }
 
 // The lines before the table: the period (its name, first and last day).
@@ -78,7 +81,10 @@ std::string ComplianceCsv(const v1::ComplianceReport& report) {
   absl::StrAppend(&out,
                   "Mã tổ chức,Tổ chức,Số chi bộ,Định kỳ phải họp,Định kỳ đã họp,Chuyên đề,"
                   "Tổng số buổi đã họp,Buổi dưới thời lượng tối thiểu,Tỷ lệ dự họp (%),"
-                  "Buổi đạt ≥ ngưỡng (%),Ý kiến mỗi buổi,Thời lượng TB (phút),Buổi quá hạn chưa ghi\r\n");
+                  "Buổi đạt ≥ ngưỡng (%),Ý kiến mỗi buổi,Thời lượng TB (phút),Buổi quá hạn chưa ghi,"
+                  "Buổi đạt chất lượng,Tỷ lệ đạt chất lượng (%),Không đạt: tỷ lệ dự họp,"
+                  "Không đạt: vắng không lý do,Không đạt: vắng 3 lần liên tiếp,Không đạt: thời lượng,"
+                  "Không đạt: số người phát biểu\r\n");
   ComplianceRow(report.org_unit_id(), report.name(), report.totals(), &out);
   for (const auto& child : report.children()) ComplianceRow(child.org_unit_id(), child.name(), child.figures(), &out);
   return out;

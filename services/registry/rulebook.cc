@@ -37,6 +37,7 @@ v1::Rules DefaultRules() {
   r.set_documents_days_ahead(1);
   r.set_standard_attendance_percent(85);
   r.set_standard_max_consecutive_absences(3);
+  r.set_standard_min_speakers(2);
   r.set_report_high_attendance_percent(90);
   r.set_minutes_record_days(3);
   r.set_grade_good_min(90);

@@ -1,5 +1,8 @@
 #include "services/scheduling/cell_facts.h"
 
+#include <algorithm>
+#include <map>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -14,18 +17,19 @@ namespace chibo::scheduling {
 void AppendFolded(const FoldedMeeting& m, std::string* out) {
   absl::StrAppend(out, m.month * 100 + m.day, ",", static_cast<int>(m.kind), ",",
                   static_cast<int>(m.status), ",", m.actual_minutes, ",", m.expected, ",",
-                  m.present, ",", m.absent_unexcused, ",", m.speakers, ",", m.opinions, ";");
+                  m.present, ",", m.absent_unexcused, ",", m.speakers, ",", m.opinions, ",", m.absence_run, ";");
 }
 
 bool ParseFolded(absl::string_view text, std::vector<FoldedMeeting>* out) {
   for (absl::string_view item : absl::StrSplit(text, ';', absl::SkipEmpty())) {
-    int v[9];
+    constexpr int kFields = 10;
+    int v[kFields];
     int n = 0;
     for (absl::string_view field : absl::StrSplit(item, ',')) {
-      if (n == 9 || !absl::SimpleAtoi(field, &v[n])) return false;
+      if (n == kFields || !absl::SimpleAtoi(field, &v[n])) return false;
       ++n;
     }
-    if (n != 9) return false;
+    if (n != kFields) return false;
     FoldedMeeting m;
     m.month = v[0] / 100;
     m.day = v[0] % 100;
@@ -37,6 +41,7 @@ bool ParseFolded(absl::string_view text, std::vector<FoldedMeeting>* out) {
     m.absent_unexcused = v[6];
     m.speakers = v[7];
     m.opinions = v[8];
+    m.absence_run = v[9];
     if (m.month < 1 || m.month > 12 || m.day < 1 || m.day > 31) return false;
     out->push_back(m);
   }
@@ -59,6 +64,21 @@ absl::Status Scheduling::FoldCellYears(db::Session& s, absl::string_view cell_id
     const std::string next = absl::StrCat(year + 1, "-01-01");
     auto rows = s.Query(sql::kSelectMeetingsToFold, {cell_id, DayStartUnix(first), DayStartUnix(next)});
     if (!rows.ok()) return rows.status();
+    // Absences running into this year's meetings: the roll calls of the
+    // cell's held meetings from the year before on, in order.
+    std::map<std::string, int> run_of_meeting;
+    {
+      auto marks = s.Query(sql::kSelectHeldRollCallsOfCell,
+                           {cell_id, DayStartUnix(absl::StrCat(year - 1, "-01-01")), DayStartUnix(next), int64_t{1}});
+      if (!marks.ok()) return marks.status();
+      std::map<std::string, int> run;  // member → absences in a row so far
+      for (const db::Row& r : marks->rows) {
+        int& n = run[r.Text(1)];
+        n = r.Int(2) == v1::PRESENT ? 0 : n + 1;
+        int& most = run_of_meeting[r.Text(0)];
+        most = std::max(most, n);
+      }
+    }
     std::string facts;
     facts.reserve(rows->rows.size() * 32);
     for (const db::Row& r : rows->rows) {
@@ -74,6 +94,7 @@ absl::Status Scheduling::FoldCellYears(db::Session& s, absl::string_view cell_id
       m.absent_unexcused = static_cast<int>(r.Int(6));
       m.speakers = static_cast<int>(r.Int(7));
       m.opinions = static_cast<int>(r.Int(8));
+      if (auto it = run_of_meeting.find(r.Text(9)); it != run_of_meeting.end()) m.absence_run = it->second;
       AppendFolded(m, &facts);
     }
     auto done = s.Execute(upsert_fold_sql_, {cell_id, static_cast<int64_t>(year),

@@ -73,7 +73,7 @@ absl::Status Scheduling::SummarizeMeetings(const auth::Claims& caller,
   // The key names the tree and rules it was built on and the day (months
   // begun and overdue meetings depend on it); the folds are checked below.
   const std::string key =
-      absl::StrCat("sch:summary:", request.org_unit_id(), ":", request.first_month(), ":",
+      absl::StrCat("sch:summary:f2:", request.org_unit_id(), ":", request.first_month(), ":",
                    request.months(), ":", time::TodayText(), ":t", (*tree)->version());
   std::string watermark;
   auto bytes = cache::GetChecked(
@@ -196,6 +196,19 @@ absl::StatusOr<v1::MeetingSummary> Scheduling::BuildSummary(const OrgTree& tree,
       const int minimum = m.kind == v1::REGULAR_AND_THEMATIC ? rules.combined_min_minutes()
                                                              : rules.regular_min_minutes();
       if (m.actual_minutes < minimum) f.set_under_minimum(f.under_minimum() + 1);
+      // The standard (Hướng dẫn 12-HD/BTCTW), each criterion by these rules.
+      const bool attendance_ok = m.present * 100 > rules.standard_attendance_percent() * m.expected;
+      const bool unexcused_ok = m.absent_unexcused == 0;
+      const bool run_ok = rules.standard_max_consecutive_absences() <= 0 ||
+                          m.absence_run < rules.standard_max_consecutive_absences();
+      const bool length_ok = m.actual_minutes >= minimum;
+      const bool speakers_ok = m.speakers >= rules.standard_min_speakers();
+      if (!attendance_ok) f.set_failed_attendance(f.failed_attendance() + 1);
+      if (!unexcused_ok) f.set_failed_unexcused(f.failed_unexcused() + 1);
+      if (!run_ok) f.set_failed_absence_run(f.failed_absence_run() + 1);
+      if (!length_ok) f.set_failed_length(f.failed_length() + 1);
+      if (!speakers_ok) f.set_failed_speakers(f.failed_speakers() + 1);
+      if (attendance_ok && unexcused_ok && run_ok && length_ok && speakers_ok) f.set_met_standard(f.met_standard() + 1);
       f.set_opinions(f.opinions() + m.opinions);
       f.set_minutes(f.minutes() + m.actual_minutes);
       if (m.expected > 0) {

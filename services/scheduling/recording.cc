@@ -269,7 +269,11 @@ absl::Status Scheduling::RecordMeeting(const auth::Claims& caller,
           auto st = s.Execute(sql::kReviewTask, {tr.task_id(), tr.done(), tr.note(), request.id()});
           if (!st.ok()) return st.status();
         }
-        if (absl::Status st = FoldCellYears(s, *cell, YearsOf({before->starts_at()})); !st.ok()) return st;
+        // This year's fold, and next year's: absences running on from this
+        // meeting into the next year's meetings are judged there.
+        std::set<int> years = YearsOf({before->starts_at()});
+        years.insert(*years.begin() + 1);
+        if (absl::Status st = FoldCellYears(s, *cell, years); !st.ok()) return st;
         // The answer: the meeting's row as stored, the roll call just written,
         // and its tasks and reviews (read back only when there are some).
         auto row = s.QueryOptionalRow(sql::kSelectMeeting, {request.id()});

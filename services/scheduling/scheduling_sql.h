@@ -93,8 +93,14 @@ inline constexpr char kHeldRollCallsOfCellsPrefix[] =
 // A unit's meetings of one local year [?2, ?3), what its fold row keeps.
 inline constexpr char kSelectMeetingsToFold[] =
     "SELECT starts_at, kind, status, actual_minutes, expected, present, absent_unexcused,"
-    " speakers, opinions FROM meetings WHERE cell_id = ?1 AND starts_unix >= ?2"
+    " speakers, opinions, id FROM meetings WHERE cell_id = ?1 AND starts_unix >= ?2"
     " AND starts_unix < ?3 ORDER BY starts_unix, id";
+// The roll calls of the held meetings of cell ?1 in [?2, ?3), members
+// expected only (?4 = 1), meeting by meeting in start order.
+inline constexpr char kSelectHeldRollCallsOfCell[] =
+    "SELECT m.id, a.member_id, a.mark FROM meetings m JOIN meeting_attendance a ON a.meeting_id = m.id"
+    " WHERE m.cell_id = ?1 AND m.starts_unix >= ?2 AND m.starts_unix < ?3 AND m.status IN (2, 3)"
+    " AND a.expected = ?4 ORDER BY m.starts_unix, m.id";
 // The local years [?2, ?3) in which unit ?1 has meetings.
 inline constexpr char kSelectYearsWithMeetings[] =
     "SELECT DISTINCT SUBSTR(starts_at, 1, 4) FROM meetings WHERE cell_id = ?1"

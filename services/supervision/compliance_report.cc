@@ -29,6 +29,12 @@ void Add(const sv1::MeetingFigures& in, sv1::MeetingFigures* sum) {
   sum->set_rate_sum(sum->rate_sum() + in.rate_sum());
   sum->set_high_attendance(sum->high_attendance() + in.high_attendance());
   sum->set_unrecorded_past(sum->unrecorded_past() + in.unrecorded_past());
+  sum->set_met_standard(sum->met_standard() + in.met_standard());
+  sum->set_failed_attendance(sum->failed_attendance() + in.failed_attendance());
+  sum->set_failed_unexcused(sum->failed_unexcused() + in.failed_unexcused());
+  sum->set_failed_absence_run(sum->failed_absence_run() + in.failed_absence_run());
+  sum->set_failed_length(sum->failed_length() + in.failed_length());
+  sum->set_failed_speakers(sum->failed_speakers() + in.failed_speakers());
 }
 
 // The figures of sums over `cells` distinct cells.
@@ -41,6 +47,12 @@ v1::ComplianceFigures Figures(const sv1::MeetingFigures& s, int cells) {
   f.set_meetings_held(s.meetings_held());
   f.set_meetings_under_minimum(s.under_minimum());
   f.set_unrecorded_past_meetings(s.unrecorded_past());
+  f.set_meetings_meeting_standard(s.met_standard());
+  f.set_standard_failed_attendance(s.failed_attendance());
+  f.set_standard_failed_unexcused(s.failed_unexcused());
+  f.set_standard_failed_absence_run(s.failed_absence_run());
+  f.set_standard_failed_length(s.failed_length());
+  f.set_standard_failed_speakers(s.failed_speakers());
   if (s.rated() > 0) {
     f.set_attendance_rate(s.rate_sum() / s.rated());
     f.set_high_attendance_share(static_cast<double>(s.high_attendance()) / s.rated());
@@ -48,6 +60,7 @@ v1::ComplianceFigures Figures(const sv1::MeetingFigures& s, int cells) {
   if (s.meetings_held() > 0) {
     f.set_opinions_per_meeting(static_cast<double>(s.opinions()) / s.meetings_held());
     f.set_average_minutes(static_cast<double>(s.minutes()) / s.meetings_held());
+    f.set_standard_share(static_cast<double>(s.met_standard()) / s.meetings_held());
   }
   return f;
 }

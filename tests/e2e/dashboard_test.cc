@@ -160,6 +160,8 @@ TEST_F(DashboardTest, TheRunCommandServesADashboardShowingTheReportsFigures) {
   EXPECT_EQ(figure("compliance.attendanceRate"), Percent(t.attendance_rate()));
   EXPECT_EQ(figure("compliance.meetingsUnderMinimum"), Vn(t.meetings_under_minimum()));
   EXPECT_EQ(figure("compliance.unrecordedPastMeetings"), Vn(t.unrecorded_past_meetings()));
+  EXPECT_EQ(figure("compliance.standard"),
+            absl::StrCat(Vn(t.meetings_meeting_standard()), " (", Percent(t.standard_share()), ")"));
   for (const auto& q : compliance.quarters()) {
     EXPECT_EQ(figure(absl::StrCat("compliance.quarter.", q.quarter(), ".held")), Vn(q.held()));
   }

@@ -22,7 +22,7 @@ const I18N = {
     cardCells: 'Cells', cardRegular: 'Regular meetings held / expected', cardThematic: 'Thematic meetings',
     cardAttendance: 'Average attendance', cardHigh: 'Meetings at or above the attendance mark',
     cardOpinions: 'Opinions per meeting', cardLength: 'Average length (minutes)', cardUnder: 'Under minimum length',
-    cardOverdue: 'Past meetings not recorded', none: 'No visits in this period.',
+    cardOverdue: 'Past meetings not recorded', cardStandard: 'Meetings meeting the standard', none: 'No visits in this period.',
     printed: 'Printed on',
     coverageTitle: 'Supervision coverage', share: 'Share of cells', remoteAttended: 'Remote cells attended',
     cellVisits: 'Visits', attendedAny: 'Attended (any level)', neverAttended: 'Never attended',
@@ -40,6 +40,7 @@ const I18N = {
     cardAttendance: 'Tỷ lệ đảng viên dự họp bình quân', cardHigh: 'Số buổi đạt tỷ lệ dự họp cao',
     cardOpinions: 'Ý kiến phát biểu mỗi buổi', cardLength: 'Thời lượng bình quân (phút)',
     cardUnder: 'Buổi dưới thời lượng tối thiểu', cardOverdue: 'Buổi quá hạn chưa ghi biên bản',
+    cardStandard: 'Buổi sinh hoạt đạt chất lượng',
     none: 'Chưa có lượt dự sinh hoạt trong kỳ.',
     printed: 'In ngày',
     covCells: 'Số chi bộ', covRemote: 'Chi bộ vùng sâu, vùng xa', covAttended: 'Chi bộ được dự (mọi cấp)',
@@ -256,6 +257,7 @@ function renderCompliance(c) {
     ['cardLength', num(f.averageMinutes), 'averageMinutes'],
     ['cardUnder', f.meetingsUnderMinimum, 'meetingsUnderMinimum'],
     ['cardOverdue', f.unrecordedPastMeetings, 'unrecordedPastMeetings'],
+    ['cardStandard', `${num(f.meetingsMeetingStandard || 0)} (${pct(f.standardShare || 0)})`, 'standard'],
   ];
   $('compliance-cards').innerHTML = cards.map(([label, value, key]) =>
     `<div class="card"><div class="value" data-figure="compliance.${key}">${shown(value)}</div><div class="label">${t(label)}</div></div>`).join('');

@@ -52,10 +52,14 @@ TEST(CsvExportTest, ComplianceFiguresAsPercentAndMinutes) {
   f->set_high_attendance_share(0.9);
   f->set_opinions_per_meeting(2.9);
   f->set_average_minutes(119);
+  f->set_meetings_meeting_standard(5);
+  f->set_standard_share(5.0 / 9);
+  f->set_standard_failed_attendance(2);
+  f->set_standard_failed_speakers(3);
   std::vector<std::string> lines = absl::StrSplit(ComplianceCsv(r).substr(3), "\r\n", absl::SkipEmpty());
   ASSERT_EQ(lines.size(), 3u);
   EXPECT_TRUE(absl::StartsWith(lines[1], "Mã tổ chức,Tổ chức,Số chi bộ,")) << lines[1];
-  EXPECT_EQ(lines[2], "xa-1,Đảng bộ xã,3,18,9,0,0,0,97.5,90.0,2.90,119,0");
+  EXPECT_EQ(lines[2], "xa-1,Đảng bộ xã,3,18,9,0,0,0,97.5,90.0,2.90,119,0,5,55.6,2,0,0,0,3");
 }
 
 // OWASP "CSV injection": a cell a spreadsheet would run as a formula is made

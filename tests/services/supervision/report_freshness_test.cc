@@ -5,6 +5,7 @@
 // change, a rulebook change — showing in the very next read, also when the
 // write was made while Redis was paused.
 #include "absl/strings/str_cat.h"
+#include <map>
 #include <thread>
 
 #include "absl/synchronization/notification.h"
@@ -274,6 +275,76 @@ TEST_P(ReportFreshnessTest, ARulebookChangeRejudgesOnlyTheDatesItCovers) {
   // 4 of 4 present everywhere: still at the mark, before and after.
   EXPECT_DOUBLE_EQ(h1.totals().high_attendance_share(), 1.0);
   EXPECT_NE(h1.data_version(), h1_before.data_version());
+}
+
+// The standard (đạt chất lượng), each criterion by the rulebook in force on
+// the meeting's date: attendance above 85% with nobody absent without
+// reason, no member absent three times running, 90 minutes, two speakers.
+TEST_P(ReportFreshnessTest, EachMeetingIsJudgedByTheStandardInForceOnItsDate) {
+  auto record = [&](const sv1::Meeting& m, const std::map<std::string, sv1::AttendanceMark>& marks,
+                    const std::vector<std::string>& members, int minutes, int speakers) {
+    sv1::RecordMeetingRequest r;
+    r.set_id(m.id());
+    r.set_actual_start(m.starts_at());
+    r.set_actual_end(chibo::time::FormatLocalMinute(*chibo::time::ParseLocalMinute(m.starts_at()) + minutes));
+    for (const auto& id : members) {
+      auto it = marks.find(id);
+      const sv1::AttendanceMark mark = it == marks.end() ? sv1::PRESENT : it->second;
+      *r.add_attendance() = Mark(id, mark, mark == sv1::ABSENT_EXCUSED ? "ốm" : "");
+    }
+    r.set_speakers(speakers);
+    r.set_opinions(3);
+    sv1::Meeting out;
+    grpc::Status st = h_->scheduling().stub().RecordMeeting(Ctx(admin_).get(), r, &out);
+    ASSERT_TRUE(st.ok()) << m.starts_at() << ": " << st.error_message();
+  };
+  const std::vector<std::string> cb1 = {"m1", "m2", "m3", "m4"};
+  const std::map<std::string, sv1::AttendanceMark> all, m4_away = {{"m4", sv1::ABSENT_EXCUSED}};
+  record(On("cb-1", "2026-01-06"), all, cb1, 120, 2);      // meets it
+  record(On("cb-1", "2026-02-03"), m4_away, cb1, 120, 2);  // 75%: attendance
+  record(On("cb-1", "2026-03-03"), m4_away, cb1, 120, 2);  // attendance
+  record(On("cb-1", "2026-04-07"), m4_away, cb1, 120, 2);  // attendance; m4's third absence running
+  record(On("cb-1", "2026-05-05"), all, cb1, 80, 2);       // length
+  record(On("cb-1", "2026-06-09"), all, cb1, 120, 1);      // one speaker
+  record(On("cb-2", "2026-01-13"), {{"m5", sv1::ABSENT_UNEXCUSED}}, {"m5"}, 120, 0);  // attendance, unexcused, speakers
+
+  const v1::ComplianceFigures h1 = Compliance("huyen-a", "2026-H1").totals();
+  EXPECT_EQ(h1.meetings_held(), 7);
+  EXPECT_EQ(h1.meetings_meeting_standard(), 1);
+  EXPECT_DOUBLE_EQ(h1.standard_share(), 1.0 / 7);
+  EXPECT_EQ(h1.standard_failed_attendance(), 4);
+  EXPECT_EQ(h1.standard_failed_unexcused(), 1);
+  EXPECT_EQ(h1.standard_failed_absence_run(), 1);
+  EXPECT_EQ(h1.standard_failed_length(), 1);
+  EXPECT_EQ(h1.standard_failed_speakers(), 2);
+
+  // From 1 April four absences running fail it, and one speaker is enough:
+  // April's and June's meetings are judged again, January's are not.
+  rv1::GetRulebookRequest get;
+  get.set_province_id("tinh");
+  get.set_on_date("2026-04-01");
+  rv1::RulebookVersion current;
+  ASSERT_TRUE(h_->registry().stub().GetRulebook(Ctx(admin_).get(), get, &current).ok());
+  rv1::PutRulebookRequest put;
+  put.set_province_id("tinh");
+  put.set_effective_from("2026-04-01");
+  *put.mutable_rules() = current.rules();
+  put.mutable_rules()->set_standard_max_consecutive_absences(4);
+  put.mutable_rules()->set_standard_min_speakers(1);
+  rv1::RulebookVersion stored;
+  grpc::Status st = h_->registry().stub().PutRulebook(Ctx(admin_).get(), put, &stored);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  const v1::ComplianceFigures after = Compliance("huyen-a", "2026-H1").totals();
+  EXPECT_EQ(after.standard_failed_absence_run(), 0);
+  EXPECT_EQ(after.standard_failed_speakers(), 1);  // cb-2's January meeting, by January's rules
+  EXPECT_EQ(after.meetings_meeting_standard(), 2);  // and June's now
+  EXPECT_EQ(Compliance("huyen-a", "2026-Q1").totals().meetings_meeting_standard(), 1);
+
+  // m4 came to April's meeting after all: the run is broken, May's figures unchanged.
+  record(On("cb-1", "2026-04-07"), all, cb1, 120, 2);
+  const v1::ComplianceFigures fixed = Compliance("huyen-a", "2026-H1").totals();
+  EXPECT_EQ(fixed.standard_failed_attendance(), 3);
+  EXPECT_EQ(fixed.meetings_meeting_standard(), 3);
 }
 
 // No row is shared between writers of different cells: while a transaction
