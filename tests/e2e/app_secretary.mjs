@@ -74,6 +74,14 @@ await admin('/api/v1/accounts', { method: 'POST', body: {
 const provincialMeetings = async () => ((await admin(`/api/v1/reports/activity?org_unit_id=tinh&period=${year}`)).levels
   .find((l) => l.level === 'PROVINCE_LEVEL') || {}).cellMeetingsAttended || 0;
 out.provincialBefore = await provincialMeetings();
+// A provincial committee member following the cell, who may go alone (seed 000).
+const follower = (await admin('/api/v1/org-units/tinh/members?subtree=true&status=ACTIVE&page_size=50')).members
+  .find((x) => x.homeCellId !== cell.id && x.id !== team.leaderMemberId && x.status === 'ACTIVE');
+await admin(`/api/v1/members/${follower.id}/positions`, { method: 'POST', body: {
+  orgUnitId: 'tinh', position: 'COMMITTEE_MEMBER', effectiveOn: `${year}-01-01`, requestId: `e2e-seat-${Date.now()}` } });
+await admin('/api/v1/follow-assignments', { method: 'POST', body: {
+  assignment: { memberId: follower.id, cellId: cell.id, fromDate: `${year}-01-01` }, requestId: `e2e-follow-${Date.now()}` } });
+out.lone = follower.id;
 out.excused = expected[0].memberId;
 out.unexcused = expected[1].memberId;
 
@@ -269,6 +277,17 @@ try {
   await page1.click('[data-recommendation] button:has-text("Đã làm")');
   await page1.waitForSelector('[data-rec-status=DONE]', { timeout: 20000 });
   out.recommendationDone = true;
+  // The committee member who follows the cell went too, alone: recorded from the same form.
+  await page1.goto(`${base}/app/meetings/${m1.id}/visit`);
+  await page1.waitForSelector('select[name=team]');
+  await page1.selectOption('select[name=team]', `member:${out.lone}`);
+  await page1.waitForSelector('select[name=owner]');
+  out.loneOwner = await page1.inputValue('select[name=owner]');
+  for (const c of criteria) await page1.fill(`input[data-criterion="${c}"]`, '20');
+  await page1.fill('textarea[name=observations]', 'Đồng chí cấp ủy viên theo dõi chi bộ dự sinh hoạt.');
+  await page1.click('form button[type=submit]');
+  await page1.waitForSelector('[data-visit-recorded]', { timeout: 20000 });
+  out.loneGrade = await page1.getAttribute('[data-visit-recorded] [data-grade]', 'data-grade');
   out.errors = errors;
 } finally {
   await browser.close();

@@ -377,7 +377,7 @@ TEST_F(DashboardTest, ASecretaryRecordsAMeetingOnAPhoneEvenOfflineAndASupervisor
   ASSERT_TRUE(supervision->ListVisits(rpc::MakeClientContext(token, absl::Seconds(30)).get(), visits, &listed).ok());
   const pv1::Visit* visit = nullptr;
   for (const auto& v : listed.visits()) {
-    if (v.meeting_id() == m1) visit = &v;
+    if (v.meeting_id() == m1 && !v.team_id().empty()) visit = &v;
   }
   ASSERT_NE(visit, nullptr) << "the visit was recorded";
   EXPECT_EQ(visit->team_id(), text("team"));
@@ -388,6 +388,17 @@ TEST_F(DashboardTest, ASecretaryRecordsAMeetingOnAPhoneEvenOfflineAndASupervisor
   ASSERT_EQ(visit->recommendations_size(), 1);
   EXPECT_EQ(visit->recommendations(0).status(), pv1::DONE);
   EXPECT_EQ(visit->recommendations(0).follow_up(), "Đã phân công tại buổi sau");
+  // The lone visit of the committee member following the cell.
+  EXPECT_EQ(text("loneOwner"), "tinh");
+  const pv1::Visit* lone = nullptr;
+  for (const auto& v : listed.visits()) {
+    if (v.meeting_id() == m1 && v.supervisor_member_id() == text("lone")) lone = &v;
+  }
+  ASSERT_NE(lone, nullptr) << "the lone visit was recorded";
+  EXPECT_TRUE(lone->team_id().empty());
+  EXPECT_EQ(lone->owner_org_id(), "tinh");
+  EXPECT_EQ(lone->score(), 80);
+  EXPECT_EQ(pv1::Grade_Name(lone->grade()), text("loneGrade"));
 }
 
 

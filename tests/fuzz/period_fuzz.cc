@@ -1,4 +1,4 @@
-// The report period parser (services/supervision/period.h).
+// The report period parser (common/time/period.h).
 // Properties: a parsed period is one of the four shapes, named exactly as
 // given, its text is exactly what the canonical form of (year, kind, n) is
 // (so "2025-1 ", "+2025", "2025-Q01" are refused), its months are
@@ -9,7 +9,7 @@
 #include <string>
 
 #include "absl/strings/str_format.h"
-#include "services/supervision/period.h"
+#include "common/time/period.h"
 #include "tests/fuzz/fuzz_check.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -63,6 +63,25 @@ function Recommendation({ visit, rec }) {
   );
 }
 
+// The committee a lone supervisor goes for: one they sit on, above the cell, on the day.
+function OwnerChoice({ memberId, chain, cellId, day, value, onChange }) {
+  const m = useApi(`/api/v1/members/${encodeURIComponent(memberId)}`, [memberId]);
+  const seats = ((m.data && m.data.positions) || []).filter((p) => chain.has(p.orgUnitId) && p.orgUnitId !== cellId
+    && (p.position === 'COMMITTEE_MEMBER' || p.position === 'STANDING_COMMITTEE_MEMBER')
+    && p.validFrom <= day && (!p.validTo || p.validTo > day));
+  useEffect(() => { if (seats.length && !seats.some((p) => p.orgUnitId === value)) onChange(seats[0].orgUnitId); });
+  if (m.error) return <Problem error={m.error} />;
+  if (!m.data) return <p>{t('loading')}</p>;
+  if (!seats.length) return <p class="problem" role="alert">{t('noSeat')}</p>;
+  return (
+    <label>{t('onBehalfOf')}
+      <select name="owner" value={value} onChange={(e) => onChange(e.target.value)}>
+        {seats.map((p) => <option key={p.orgUnitId} value={p.orgUnitId}>{p.orgUnitId}</option>)}
+      </select>
+    </label>
+  );
+}
+
 export function VisitPage({ meetingId }) {
   const m = useApi(`/api/v1/meetings/${encodeURIComponent(meetingId)}`);
   const meeting = m.data;
@@ -71,23 +90,32 @@ export function VisitPage({ meetingId }) {
   const day = meeting ? meeting.startsAt.slice(0, 10) : '';
   const rules = useApi(province ? `/api/v1/provinces/${encodeURIComponent(province)}/rulebook?${query({ on_date: day })}` : '', [province, day]);
   const teams = useApi(me.get() ? `/api/v1/org-units/${encodeURIComponent(me.get().scopeOrgId)}/teams` : '');
+  // Committee members following the cell may go alone (seed 000), on behalf of their committee.
+  const follows = useApi(meeting ? `/api/v1/org-units/${encodeURIComponent(meeting.cellId)}/follow-assignments` : '',
+    [meeting && meeting.cellId]);
   const [form, setForm] = useState({ teamId: '', attendees: {}, observations: '', scores: {}, recs: [{ text: '', dueOn: '' }] });
   const [result, setResult] = useOutboxEntry();
   if (m.error || unit.error || rules.error) return <main><Problem error={m.error || unit.error || rules.error} /></main>;
-  if (!meeting || !unit.data || !rules.data || !teams.data) return <main><p>{t('loading')}</p></main>;
+  if (!meeting || !unit.data || !rules.data || !teams.data || !follows.data) return <main><p>{t('loading')}</p></main>;
   // Teams whose committee the cell lies under.
   const chain = new Set([...(unit.data.ancestorIds || []), unit.data.id]);
   const eligible = (teams.data.teams || []).filter((x) => chain.has(x.ownerOrgId));
   const criteria = (rules.data.rules && rules.data.rules.visitCriteria) || [];
   const rubric = criteria.length ? criteria : [{ name: t('overall'), maxPoints: 100 }];
   const team = eligible.find((x) => x.id === form.teamId);
+  const followers = (follows.data.assignments || []).filter((a) => a.cellId === meeting.cellId && a.fromDate <= day
+    && (!a.toDate || a.toDate >= day));
+  const lone = form.teamId.startsWith('member:') ? form.teamId.slice('member:'.length) : '';
   const update = (patch) => setForm({ ...form, ...patch });
   const submit = async (e) => {
     e.preventDefault();
     const body = {
       visit: {
-        meetingId: meeting.id, teamId: form.teamId,
-        attendeeMemberIds: Object.entries(form.attendees).filter(([, on]) => on).map(([id]) => id),
+        meetingId: meeting.id,
+        ...(lone ? { supervisorMemberId: lone, ownerOrgId: form.ownerOrgId } : {
+          teamId: form.teamId,
+          attendeeMemberIds: Object.entries(form.attendees).filter(([, on]) => on).map(([id]) => id),
+        }),
         observations: form.observations,
         scores: rubric.map((c) => ({ criterion: c.name, maxPoints: c.maxPoints, points: Number(form.scores[c.name] || 0) })),
         recommendations: form.recs.filter((x) => x.text.trim()).map((x) => ({ text: x.text, dueOn: x.dueOn })),
@@ -120,8 +148,11 @@ export function VisitPage({ meetingId }) {
             <select name="team" required value={form.teamId} onChange={(e) => update({ teamId: e.target.value, attendees: {} })}>
               <option value="">—</option>
               {eligible.map((x) => <option key={x.id} value={x.id}>{x.name}</option>)}
+              {followers.map((a) => <option key={a.id} value={`member:${a.memberId}`}>{t('alone')}: <MemberName id={a.memberId} plain /></option>)}
             </select>
           </label>
+          {lone && <OwnerChoice memberId={lone} chain={chain} cellId={unit.data.id} day={day}
+                                value={form.ownerOrgId} onChange={(ownerOrgId) => update({ ownerOrgId })} />}
           {team && (
             <div role="group" aria-label={t('attendees')}>
               {[team.leaderMemberId, ...(team.memberIds || []).filter((id) => id !== team.leaderMemberId)].map((id) => (
@@ -162,11 +193,11 @@ export function VisitPage({ meetingId }) {
 }
 
 const names = new Map();
-function MemberName({ id }) {
+function MemberName({ id, plain }) {
   const [name, setName] = useState(names.get(id) || id);
   useEffect(() => {
     if (names.has(id)) return;
     api(`/api/v1/members/${encodeURIComponent(id)}`).then((m) => { names.set(id, m.fullName); setName(m.fullName); }, () => {});
   }, [id]);
-  return <span>{name}</span>;
+  return plain ? name : <span>{name}</span>;
 }
