@@ -81,33 +81,40 @@ int BandOf(int age) {
   return (age - 1) / 10 - 2;  // 31–40 → 1, …, 61–70 → 4
 }
 
+// Counts the roll of a unit and of each of its children in one pass over the
+// members: on each day that matters, a member is in the roll of the unit's
+// child their cell stood under (or of the unit itself), or of none.
 class RollCounter {
  public:
   // `tree_days`: the days in the period on which the tree changed.
-  RollCounter(const OrgTree& tree, std::string from, std::string as_of, std::set<std::string> tree_days)
-      : t_(tree), from_(std::move(from)), as_of_(std::move(as_of)), tree_days_(std::move(tree_days)) {}
+  RollCounter(const OrgTree& tree, int root, std::string from, std::string as_of, std::set<std::string> tree_days)
+      : t_(tree), root_(root), from_(std::move(from)), as_of_(std::move(as_of)), tree_days_(std::move(tree_days)) {}
 
-  // The figures of `group` (a unit's index) over `members`.
-  v1::RollFigures Count(int group, const std::map<std::string, History>& members) const {
-    v1::RollFigures f;
-    std::vector<int> bands(7, 0);
+  // The figures of the root (key kRoot) and of each child (its index).
+  std::map<int, v1::RollFigures> Count(const std::map<std::string, History>& members) const {
+    std::map<int, v1::RollFigures> out;
+    std::map<int, std::vector<int>> bands;
     const std::string day_before = time::FormatDate(*time::ParseDate(from_) - 1);
     for (const auto& [id, h] : members) {
-      // On as_of.
-      if (const CellRow* c = In(h, as_of_, group)) {
-        (void)c;
-        f.set_members(f.members() + 1);
-        if (!h.official.empty() && h.official <= as_of_) f.set_official(f.official() + 1);
-        else f.set_probationary(f.probationary() + 1);
-        switch (StatusOn(h, as_of_)) {
-          case v1::EXEMPTED: f.set_exempted(f.exempted() + 1); break;
-          case v1::TEMPORARILY_AWAY: f.set_temporarily_away(f.temporarily_away() + 1); break;
-          case v1::SUSPENDED: f.set_suspended(f.suspended() + 1); break;
-          default: f.set_active(f.active() + 1);
+      // On as_of: the root's roll, and the child's.
+      if (const int g = GroupOn(h, as_of_); g != kOut) {
+        for (int key : Keys(g)) {
+          v1::RollFigures& f = out[key];
+          f.set_members(f.members() + 1);
+          if (!h.official.empty() && h.official <= as_of_) f.set_official(f.official() + 1);
+          else f.set_probationary(f.probationary() + 1);
+          switch (StatusOn(h, as_of_)) {
+            case v1::EXEMPTED: f.set_exempted(f.exempted() + 1); break;
+            case v1::TEMPORARILY_AWAY: f.set_temporarily_away(f.temporarily_away() + 1); break;
+            case v1::SUSPENDED: f.set_suspended(f.suspended() + 1); break;
+            default: f.set_active(f.active() + 1);
+          }
+          if (h.sex == v1::MALE) f.set_male(f.male() + 1);
+          if (h.sex == v1::FEMALE) f.set_female(f.female() + 1);
+          auto& b = bands[key];
+          b.resize(7);
+          ++b[BandOf(AgeOn(h.birth, as_of_))];
         }
-        if (h.sex == v1::MALE) f.set_male(f.male() + 1);
-        if (h.sex == v1::FEMALE) f.set_female(f.female() + 1);
-        ++bands[BandOf(AgeOn(h.birth, as_of_))];
       }
       // Entries and exits: the roll can change only on the days its inputs do.
       std::set<std::string> days = {from_};
@@ -116,50 +123,78 @@ class RollCounter {
       };
       add(h.admitted);
       for (const CellRow& r : h.cells) add(r.from), add(r.to);
-      for (const StatusRow& s : h.statuses) add(s.from), add(s.to);
+      for (const StatusRow& st : h.statuses) add(st.from), add(st.to);
       days.insert(tree_days_.begin(), tree_days_.end());
       for (const std::string& d : days) {
         const std::string before = d == from_ ? day_before : time::FormatDate(*time::ParseDate(d) - 1);
-        const CellRow* was = In(h, before, group);
-        const CellRow* is = In(h, d, group);
-        if (is && !was) {
+        const int was = GroupOn(h, before), is = GroupOn(h, d);
+        if (was == is) continue;
+        const std::set<int> was_in = KeySet(was), is_in = KeySet(is);
+        const CellRow* yesterday = InRoll(h, before);
+        const CellRow* today = InRoll(h, d);
+        for (int key : is_in) {
+          if (was_in.count(key)) continue;
+          v1::RollFigures& f = out[key];
           f.set_joined(f.joined() + 1);
-          const CellRow* yesterday = InRoll(h, before);
           if (yesterday == nullptr) f.set_admitted(f.admitted() + 1);
-          else if (yesterday->cell != is->cell) f.set_transferred_in(f.transferred_in() + 1);
+          else if (yesterday->cell != today->cell) f.set_transferred_in(f.transferred_in() + 1);
           else f.set_moved_in(f.moved_in() + 1);
-        } else if (was && !is) {
+        }
+        for (int key : was_in) {
+          if (is_in.count(key)) continue;
+          v1::RollFigures& f = out[key];
           f.set_left(f.left() + 1);
           const int status = StatusOn(h, d);
-          const CellRow* today = CellOn(h, d);
+          const CellRow* cell = CellOn(h, d);
           if (status == v1::REMOVED) f.set_removed(f.removed() + 1);
           else if (status == v1::EXPELLED) f.set_expelled(f.expelled() + 1);
           else if (status == v1::DECEASED) f.set_deceased(f.deceased() + 1);
-          else if (today == nullptr || today->cell != was->cell) f.set_transferred_out(f.transferred_out() + 1);
+          else if (cell == nullptr || cell->cell != yesterday->cell) f.set_transferred_out(f.transferred_out() + 1);
           else f.set_moved_out(f.moved_out() + 1);
         }
       }
     }
-    for (int b = 0; b < 7; ++b) {
-      auto* band = f.add_age_bands();
-      band->set_label(kBands[b]);
-      band->set_members(bands[b]);
+    for (auto& [key, f] : out) {
+      auto& b = bands[key];
+      b.resize(7);
+      for (int i = 0; i < 7; ++i) {
+        auto* band = f.add_age_bands();
+        band->set_label(kBands[i]);
+        band->set_members(b[i]);
+      }
     }
-    return f;
+    return out;
   }
 
  private:
-  // The home cell if the member is in `group`'s roll on `day`.
-  const CellRow* In(const History& h, const std::string& day, int group) const {
+  static constexpr int kOut = -3;  // in no roll below the root that day
+
+  // Where the member's roll falls on `day`: the root's child their cell stood
+  // under, OrgTree::kRoot (the cell is the root, or stands right below it as
+  // its own child: that child), or kOut.
+  int GroupOn(const History& h, const std::string& day) const {
     const CellRow* c = InRoll(h, day);
-    if (c == nullptr) return nullptr;
+    if (c == nullptr) return kOut;
     const int u = t_.Find(c->cell);
     auto d = OrgTree::ParseDay(day);
-    if (u == OrgTree::kNone || !d || !t_.OpenOn(u, *d) || !t_.UnderOn(group, u, *d)) return nullptr;
-    return c;
+    if (u == OrgTree::kNone || !d || !t_.OpenOn(u, *d)) return kOut;
+    for (int a = u, below = OrgTree::kRoot; a != OrgTree::kNone; below = a, a = t_.ParentOn(a, *d)) {
+      if (a == root_) return below;
+    }
+    return kOut;
+  }
+  static std::vector<int> Keys(int group) {
+    if (group == kOut) return {};
+    if (group == OrgTree::kRoot) return {OrgTree::kRoot};
+    return {OrgTree::kRoot, group};
+  }
+  static std::set<int> KeySet(int group) {
+    auto k = Keys(group);
+    return {k.begin(), k.end()};
   }
 
   const OrgTree& t_;
+  const int root_;
   const std::string from_, as_of_;
   const std::set<std::string> tree_days_;
 };
@@ -253,14 +288,22 @@ absl::Status Registry::GetRollReport(const auth::Claims& caller, const v1::GetRo
   for (OrgTree::Day d : change_days) {
     if (d > first) tree_days.insert(DayText(d));
   }
-  const RollCounter counter(t, from, as_of, std::move(tree_days));
+  const RollCounter counter(t, root, from, as_of, std::move(tree_days));
+  std::map<int, v1::RollFigures> figures = counter.Count(members);
+  auto figures_of = [&](int key) {
+    v1::RollFigures f = figures[key];
+    if (f.age_bands_size() == 0) {
+      for (const char* label : kBands) f.add_age_bands()->set_label(label);
+    }
+    return f;
+  };
   response->set_org_unit_id(request.org_unit_id());
   response->set_name(t.unit(root).name());
   response->set_period(period->name);
   response->set_from(from);
   response->set_to(period->to());
   response->set_as_of(as_of);
-  *response->mutable_figures() = counter.Count(root, members);
+  *response->mutable_figures() = figures_of(OrgTree::kRoot);
   std::vector<int> children;
   for (int u = 0; u < t.size(); ++u) {
     if (t.ParentOn(u, last) == root && t.OpenOn(u, last)) children.push_back(u);
@@ -272,7 +315,7 @@ absl::Status Registry::GetRollReport(const auth::Claims& caller, const v1::GetRo
     auto* row = response->add_children();
     row->set_org_unit_id(t.unit(c).id());
     row->set_name(t.unit(c).name());
-    *row->mutable_figures() = counter.Count(c, members);
+    *row->mutable_figures() = figures_of(c);
   }
   return absl::OkStatus();
 }
