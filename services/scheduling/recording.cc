@@ -269,10 +269,16 @@ absl::Status Scheduling::RecordMeeting(const auth::Claims& caller,
           auto st = s.Execute(sql::kReviewTask, {tr.task_id(), tr.done(), tr.note(), request.id()});
           if (!st.ok()) return st.status();
         }
-        // This year's fold, and next year's: absences running on from this
-        // meeting into the next year's meetings are judged there.
+        // This year's fold, and next year's when it has held meetings already:
+        // absences running on from this meeting are judged there (a year
+        // with none held has no runs to change).
         std::set<int> years = YearsOf({before->starts_at()});
-        years.insert(*years.begin() + 1);
+        const int next = *years.begin() + 1;
+        auto held_next = s.QueryOptionalRow(
+            sql::kSelectAnyHeldMeetingOfCell,
+            {*cell, DayStartUnix(absl::StrCat(next, "-01-01")), DayStartUnix(absl::StrCat(next + 1, "-01-01"))});
+        if (!held_next.ok()) return held_next.status();
+        if (held_next->has_value()) years.insert(next);
         if (absl::Status st = FoldCellYears(s, *cell, years); !st.ok()) return st;
         // The answer: the meeting's row as stored, the roll call just written,
         // and its tasks and reviews (read back only when there are some).

@@ -95,6 +95,10 @@ inline constexpr char kSelectMeetingsToFold[] =
     "SELECT starts_at, kind, status, actual_minutes, expected, present, absent_unexcused,"
     " speakers, opinions, id FROM meetings WHERE cell_id = ?1 AND starts_unix >= ?2"
     " AND starts_unix < ?3 ORDER BY starts_unix, id";
+// Whether cell ?1 has a held meeting in [?2, ?3).
+inline constexpr char kSelectAnyHeldMeetingOfCell[] =
+    "SELECT id FROM meetings WHERE cell_id = ?1 AND starts_unix >= ?2 AND starts_unix < ?3"
+    " AND status IN (2, 3) LIMIT 1";
 // The roll calls of the held meetings of cell ?1 in [?2, ?3), members
 // expected only (?4 = 1), meeting by meeting in start order.
 inline constexpr char kSelectHeldRollCallsOfCell[] =

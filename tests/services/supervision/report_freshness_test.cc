@@ -347,6 +347,45 @@ TEST_P(ReportFreshnessTest, EachMeetingIsJudgedByTheStandardInForceOnItsDate) {
   EXPECT_EQ(fixed.meetings_meeting_standard(), 3);
 }
 
+// Absences run on across the new year: November and December 2025 and
+// January 2026 missed make three running in January; December corrected
+// later breaks it, and January's figure follows.
+TEST_P(ReportFreshnessTest, AnAbsenceRunAcrossTheNewYearIsJudgedInJanuary) {
+  auto one_off = [&](const std::string& start) {
+    sv1::CreateMeetingRequest r;
+    r.mutable_meeting()->set_cell_id("cb-1");
+    r.mutable_meeting()->set_kind(sv1::REGULAR);
+    r.mutable_meeting()->set_starts_at(start);
+    r.mutable_meeting()->set_ends_at(start.substr(0, 11) + "10:00");
+    sv1::Meeting out;
+    grpc::Status st = h_->scheduling().stub().CreateMeeting(Ctx(admin_).get(), r, &out);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return out;
+  };
+  auto record = [&](const sv1::Meeting& m, bool m4_there) {
+    sv1::RecordMeetingRequest r;
+    r.set_id(m.id());
+    r.set_actual_start(m.starts_at());
+    r.set_actual_end(m.starts_at().substr(0, 11) + "10:30");
+    for (const char* id : {"m1", "m2", "m3"}) *r.add_attendance() = Mark(id, sv1::PRESENT);
+    *r.add_attendance() = m4_there ? Mark("m4", sv1::PRESENT) : Mark("m4", sv1::ABSENT_EXCUSED, "ốm");
+    r.set_speakers(2);
+    r.set_opinions(3);
+    sv1::Meeting out;
+    grpc::Status st = h_->scheduling().stub().RecordMeeting(Ctx(admin_).get(), r, &out);
+    ASSERT_TRUE(st.ok()) << m.starts_at() << ": " << st.error_message();
+  };
+  const sv1::Meeting nov = one_off("2025-11-04T08:00"), dec = one_off("2025-12-02T08:00");
+  record(nov, false);
+  record(dec, false);
+  record(On("cb-1", "2026-01-06"), false);
+  EXPECT_EQ(Compliance("cb-1", "2026-01").totals().standard_failed_absence_run(), 1);
+  EXPECT_EQ(Compliance("cb-1", "2025-12").totals().standard_failed_absence_run(), 0);  // two running
+  record(dec, true);
+  EXPECT_EQ(Compliance("cb-1", "2026-01").totals().standard_failed_absence_run(), 0);
+  EXPECT_EQ(Compliance("cb-1", "2025").totals().meetings_held(), 2);
+}
+
 // No row is shared between writers of different cells: while a transaction
 // holding everything a write to cb-1 locks stays open, a meeting of cb-b
 // (another district of the same province) records at once, and one of cb-1
