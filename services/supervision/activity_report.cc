@@ -114,19 +114,11 @@ std::vector<v1::LevelActivity> Levels(const std::vector<const VisitFact*>& visit
 absl::Status Supervision::GetActivityReport(const auth::Claims& caller,
                                             const v1::ReportRequest& request,
                                             v1::ActivityReport* response) {
-  errors::FieldViolations v;
-  v.RequireNonEmpty("org_unit_id", request.org_unit_id());
-  auto period = ParsePeriod(request.period());
-  if (!period.ok()) v.Add("period", std::string(period.status().message()));
-  if (absl::Status s = v.ToStatus(); !s.ok()) return s;
-  auto tree = registry_->Tree(caller);
-  if (!tree.ok()) return tree.status();
-  const clients::OrgTree& t = **tree;
-  if (absl::Status s = clients::RegistryClient::CheckScopeIn(t, caller, request.org_unit_id()); !s.ok()) {
-    return s;
-  }
-  const int root = t.Find(request.org_unit_id());
-  if (root == clients::OrgTree::kNone) return absl::NotFoundError(request.org_unit_id());
+  auto scope = OpenReport(caller, request);
+  if (!scope.ok()) return scope.status();
+  const clients::OrgTree& t = *scope->tree;
+  const int root = scope->root;
+  const Period* period = &scope->period;
   auto teams_version = TeamsVersion();
   if (!teams_version.ok()) return teams_version.status();
   const std::string year = absl::StrCat(period->first.year());

@@ -67,17 +67,11 @@ v1::CoverageFigures FiguresOf(const OrgTree& t, const Tally& tally) {
 
 absl::Status Supervision::GetCoverageReport(const auth::Claims& caller, const v1::ReportRequest& request,
                                             v1::CoverageReport* response) {
-  errors::FieldViolations v;
-  v.RequireNonEmpty("org_unit_id", request.org_unit_id());
-  auto period = ParsePeriod(request.period());
-  if (!period.ok()) v.Add("period", std::string(period.status().message()));
-  if (absl::Status s = v.ToStatus(); !s.ok()) return s;
-  auto tree = registry_->Tree(caller);
-  if (!tree.ok()) return tree.status();
-  const OrgTree& t = **tree;
-  if (absl::Status s = clients::RegistryClient::CheckScopeIn(t, caller, request.org_unit_id()); !s.ok()) return s;
-  const int root = t.Find(request.org_unit_id());
-  if (root == OrgTree::kNone) return absl::NotFoundError(request.org_unit_id());
+  auto scope = OpenReport(caller, request);
+  if (!scope.ok()) return scope.status();
+  const OrgTree& t = *scope->tree;
+  const int root = scope->root;
+  const Period* period = &scope->period;
 
   const clients::PeriodAttribution attr(t, root, period->first, period->months);
   Tally total;

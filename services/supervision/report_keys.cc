@@ -2,6 +2,7 @@
 // (by which cached activity reports are checked), the statements stamped
 // with them, and team names.
 #include "absl/strings/str_cat.h"
+#include "common/errors/errors.h"
 #include "services/supervision/supervision.h"
 #include "services/supervision/supervision_sql.h"
 
@@ -15,6 +16,23 @@ Supervision::Supervision(db::Database* db, cache::Cache* report_cache,
       visit_stamps_(db->engine(), "visits", "visit_year"),
       insert_visit_sql_(visit_stamps_.Stamped(sql::kInsertVisit, 19)),
       touch_visit_sql_(visit_stamps_.Stamped(sql::kTouchVisit, 3)) {}
+
+absl::StatusOr<ReportScope> Supervision::OpenReport(const auth::Claims& caller,
+                                                    const v1::ReportRequest& request) {
+  errors::FieldViolations v;
+  v.RequireNonEmpty("org_unit_id", request.org_unit_id());
+  auto period = ParsePeriod(request.period());
+  if (!period.ok()) v.Add("period", std::string(period.status().message()));
+  if (absl::Status s = v.ToStatus(); !s.ok()) return s;
+  auto tree = registry_->Tree(caller);
+  if (!tree.ok()) return tree.status();
+  if (absl::Status s = clients::RegistryClient::CheckScopeIn(**tree, caller, request.org_unit_id()); !s.ok()) {
+    return s;
+  }
+  const int root = (*tree)->Find(request.org_unit_id());
+  if (root == clients::OrgTree::kNone) return absl::NotFoundError(request.org_unit_id());
+  return ReportScope{*std::move(period), *std::move(tree), root};
+}
 
 absl::StatusOr<TeamDirectory> Supervision::Teams() {
   auto rows = db_->Query(sql::kSelectTeamNames);

@@ -55,6 +55,13 @@ struct VisitFact {
   bool remote = false;
 };
 
+// A report request checked: its period, the local tree and the unit in it.
+struct ReportScope {
+  Period period;
+  clients::RegistryClient::TreePtr tree;
+  int root = clients::OrgTree::kNone;
+};
+
 // Names of teams and of their owning committees (for "the most by one" lines).
 struct TeamDirectory {
   std::map<std::string, std::string> team_names, owner_names;
@@ -96,6 +103,9 @@ class Supervision {
                                  v1::ActivityReport* response);
   absl::Status GetComplianceReport(const auth::Claims& caller, const v1::ReportRequest& request,
                                    v1::ComplianceReport* response);
+  // report_keys.cc: validates `request` (org_unit_id, period), checks the
+  // caller's scope on the local tree and finds the unit in it.
+  absl::StatusOr<ReportScope> OpenReport(const auth::Claims& caller, const v1::ReportRequest& request);
   // coverage_report.cc
   absl::Status GetCoverageReport(const auth::Claims& caller, const v1::ReportRequest& request,
                                  v1::CoverageReport* response);
