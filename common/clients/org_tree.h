@@ -119,6 +119,17 @@ class PeriodAttribution {
   std::vector<int> children_;
 };
 
+// The grade band of meeting points by a rulebook's cut-offs (DOMAIN.md §3:
+// tốt ≥ grade_good_min, khá ≥ grade_fair_min, trung bình ≥ grade_average_min,
+// kém below): what a supervisor's score and a cell's self-score are graded by.
+enum class GradeBand { kGood, kFair, kAverage, kPoor };
+inline GradeBand GradeBandOf(int points, const registry::v1::Rules& rules) {
+  if (points >= rules.grade_good_min()) return GradeBand::kGood;
+  if (points >= rules.grade_fair_min()) return GradeBand::kFair;
+  if (points >= rules.grade_average_min()) return GradeBand::kAverage;
+  return GradeBand::kPoor;
+}
+
 }  // namespace chibo::clients
 
 #endif  // CHIBO_COMMON_CLIENTS_ORG_TREE_H_

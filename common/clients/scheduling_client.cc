@@ -1,5 +1,7 @@
 #include "common/clients/scheduling_client.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_format.h"
 #include "common/rpc/client.h"
 #include "common/rpc/status_mapping.h"
@@ -37,6 +39,29 @@ absl::StatusOr<sv1::MeetingSummary> SchedulingClient::SummarizeMeetings(
                                             request, &summary);
   if (!s.ok()) return rpc::FromGrpcStatus(s);
   return summary;
+}
+
+absl::StatusOr<std::vector<sv1::MeetingFact>> SchedulingClient::MeetingFactsOf(
+    const auth::Claims& caller, absl::string_view org_id, absl::string_view from,
+    absl::string_view to, const std::vector<std::string>& meeting_ids) {
+  constexpr size_t kPerCall = 1000;  // StreamMeetingFactsRequest.meeting_ids' limit
+  std::vector<sv1::MeetingFact> facts;
+  for (size_t at = 0; at < meeting_ids.size(); at += kPerCall) {
+    sv1::StreamMeetingFactsRequest request;
+    request.set_org_unit_id(std::string(org_id));
+    request.set_from(std::string(from));
+    request.set_to(std::string(to));
+    for (size_t k = at; k < std::min(meeting_ids.size(), at + kPerCall); ++k) {
+      request.add_meeting_ids(meeting_ids[k]);
+    }
+    auto ctx = rpc::MakeCallerContext(caller, kCallTimeout);
+    auto reader = stub_->StreamMeetingFacts(ctx.get(), request);
+    sv1::MeetingFact fact;
+    while (reader->Read(&fact)) facts.push_back(fact);
+    grpc::Status s = reader->Finish();
+    if (!s.ok()) return rpc::FromGrpcStatus(s);
+  }
+  return facts;
 }
 
 }  // namespace chibo::clients

@@ -1,5 +1,5 @@
 // What supervision asks of scheduling, over gRPC with the caller's token:
-// one meeting, and the meeting summary of a subtree and period (what the
+// one meeting, facts of some meetings, and the meeting summary of a subtree and period (what the
 // compliance report is made of).
 #ifndef CHIBO_COMMON_CLIENTS_SCHEDULING_CLIENT_H_
 #define CHIBO_COMMON_CLIENTS_SCHEDULING_CLIENT_H_
@@ -26,6 +26,11 @@ class SchedulingClient {
                                                                    absl::string_view org_id,
                                                                    absl::CivilMonth first,
                                                                    int months);
+  // Facts of the given meetings (any number, asked for in batches) that lie
+  // in [from, to] and under `org_id`.
+  absl::StatusOr<std::vector<scheduling::v1::MeetingFact>> MeetingFactsOf(
+      const auth::Claims& caller, absl::string_view org_id, absl::string_view from,
+      absl::string_view to, const std::vector<std::string>& meeting_ids);
 
  private:
   std::unique_ptr<scheduling::v1::SchedulingService::Stub> stub_;

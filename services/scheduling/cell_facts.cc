@@ -17,12 +17,13 @@ namespace chibo::scheduling {
 void AppendFolded(const FoldedMeeting& m, std::string* out) {
   absl::StrAppend(out, m.month * 100 + m.day, ",", static_cast<int>(m.kind), ",",
                   static_cast<int>(m.status), ",", m.actual_minutes, ",", m.expected, ",",
-                  m.present, ",", m.absent_unexcused, ",", m.speakers, ",", m.opinions, ",", m.absence_run, ";");
+                  m.present, ",", m.absent_unexcused, ",", m.speakers, ",", m.opinions, ",", m.absence_run, ",",
+                  m.self_score, ";");
 }
 
 bool ParseFolded(absl::string_view text, std::vector<FoldedMeeting>* out) {
   for (absl::string_view item : absl::StrSplit(text, ';', absl::SkipEmpty())) {
-    constexpr int kFields = 10;
+    constexpr int kFields = 11;
     int v[kFields];
     int n = 0;
     for (absl::string_view field : absl::StrSplit(item, ',')) {
@@ -42,6 +43,7 @@ bool ParseFolded(absl::string_view text, std::vector<FoldedMeeting>* out) {
     m.speakers = v[7];
     m.opinions = v[8];
     m.absence_run = v[9];
+    m.self_score = v[10];
     if (m.month < 1 || m.month > 12 || m.day < 1 || m.day > 31) return false;
     out->push_back(m);
   }
@@ -94,6 +96,7 @@ absl::Status Scheduling::FoldCellYears(db::Session& s, absl::string_view cell_id
       m.absent_unexcused = static_cast<int>(r.Int(6));
       m.speakers = static_cast<int>(r.Int(7));
       m.opinions = static_cast<int>(r.Int(8));
+      m.self_score = static_cast<int>(r.Int(10));
       if (auto it = run_of_meeting.find(r.Text(9)); it != run_of_meeting.end()) m.absence_run = it->second;
       AppendFolded(m, &facts);
     }

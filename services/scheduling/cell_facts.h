@@ -3,10 +3,11 @@
 // cell_year_facts and rewritten in every meeting write's transaction.
 //
 // Text form, one meeting per ';'-terminated item, in start order:
-//   MMDD,kind,status,actual_minutes,expected,present,absent_unexcused,speakers,opinions,absence_run
+//   MMDD,kind,status,actual_minutes,expected,present,absent_unexcused,speakers,opinions,absence_run,self_score
 // absence_run: the most held meetings of the cell in a row (this one the
 // last) that some member absent from it missed, among those they were
-// expected at; 0 when nobody was absent.
+// expected at; 0 when nobody was absent. self_score: the cell's own points
+// (0 = not self-graded), graded by the rulebook of the meeting's date.
 // Kept per meeting (not as sums) because each meeting is judged by the
 // rulebook in force on its own date, which may change after it was held.
 #ifndef CHIBO_SERVICES_SCHEDULING_CELL_FACTS_H_
@@ -27,7 +28,7 @@ struct FoldedMeeting {
   v1::MeetingKind kind = v1::MEETING_KIND_UNSPECIFIED;
   v1::MeetingStatus status = v1::MEETING_STATUS_UNSPECIFIED;
   int actual_minutes = 0, expected = 0, present = 0, absent_unexcused = 0, speakers = 0,
-      opinions = 0, absence_run = 0;
+      opinions = 0, absence_run = 0, self_score = 0;
 };
 
 void AppendFolded(const FoldedMeeting& m, std::string* out);

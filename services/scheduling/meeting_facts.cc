@@ -24,12 +24,48 @@ absl::StatusOr<std::vector<v1::MeetingFact>> Scheduling::CollectMeetingFacts(
   auto tree = registry_->Tree(caller);
   if (!tree.ok()) return tree.status();
   const int root = (*tree)->Find(request.org_unit_id());
+  const int64_t from = DayStartUnix(request.from()), to = DayStartUnix(request.to()) + 24 * 3600;
+  std::vector<v1::MeetingFact> facts;
+  // Keeps the row's meeting when it lies in the dates and the subtree.
+  auto add = [&](const db::Row& r) {
+    if (r.Int(5) < from || r.Int(5) >= to) return;
+    const int u = (*tree)->Find(r.Text(1));
+    if (u == clients::OrgTree::kNone) return;
+    auto ref = (*tree)->ReferenceDay(u, absl::CivilMonth(*time::ParseDate(r.Text(4).substr(0, 10))));
+    if (!ref || !(*tree)->UnderOn(root, u, *ref)) return;
+    v1::MeetingFact f;
+    f.set_meeting_id(r.Text(0));
+    f.set_cell_id(r.Text(1));
+    f.set_kind(static_cast<v1::MeetingKind>(r.Int(2)));
+    f.set_status(static_cast<v1::MeetingStatus>(r.Int(3)));
+    f.set_date(r.Text(4).substr(0, 10));
+    f.set_planned_minutes(static_cast<int32_t>((r.Int(6) - r.Int(5)) / 60));
+    f.set_actual_minutes(static_cast<int32_t>(r.Int(7)));
+    f.set_expected(static_cast<int32_t>(r.Int(8)));
+    f.set_present(static_cast<int32_t>(r.Int(9)));
+    f.set_absent_unexcused(static_cast<int32_t>(r.Int(10)));
+    f.set_speakers(static_cast<int32_t>(r.Int(11)));
+    f.set_opinions(static_cast<int32_t>(r.Int(12)));
+    f.set_self_score(static_cast<int32_t>(r.Int(13)));
+    facts.push_back(std::move(f));
+  };
+  if (request.meeting_ids_size() > 0) {
+    std::string q = sql::kMeetingFactsOfIdsPrefix;
+    db::Params params;
+    for (int k = 0; k < request.meeting_ids_size(); ++k) {
+      absl::StrAppend(&q, k ? ", ?" : "?", k + 1);
+      params.emplace_back(request.meeting_ids(k));
+    }
+    q += ") ORDER BY starts_unix, id";
+    auto rows = db_->Query(q, params);
+    if (!rows.ok()) return rows.status();
+    for (const db::Row& r : rows->rows) add(r);
+    return facts;
+  }
   // In batches, so only the facts themselves are held, not the rows.
   constexpr int64_t kBatch = 5000;
-  const int64_t from = DayStartUnix(request.from()), to = DayStartUnix(request.to()) + 24 * 3600;
   int64_t last_unix = from - 1;
   std::string last_id;
-  std::vector<v1::MeetingFact> facts;
   for (bool more = true; more;) {
     auto rows = db_->Query(sql::kMeetingFactsInPeriodAfter, {from, to, last_unix, last_id, kBatch});
     if (!rows.ok()) return rows.status();
@@ -37,25 +73,7 @@ absl::StatusOr<std::vector<v1::MeetingFact>> Scheduling::CollectMeetingFacts(
     for (const db::Row& r : rows->rows) {
       last_unix = r.Int(5);
       last_id = r.Text(0);
-      const int u = (*tree)->Find(r.Text(1));
-      if (u == clients::OrgTree::kNone) continue;
-      auto ref = (*tree)->ReferenceDay(u, absl::CivilMonth(*time::ParseDate(r.Text(4).substr(0, 10))));
-      if (!ref || !(*tree)->UnderOn(root, u, *ref)) continue;
-      v1::MeetingFact f;
-      f.set_meeting_id(r.Text(0));
-      f.set_cell_id(r.Text(1));
-      f.set_kind(static_cast<v1::MeetingKind>(r.Int(2)));
-      f.set_status(static_cast<v1::MeetingStatus>(r.Int(3)));
-      f.set_date(r.Text(4).substr(0, 10));
-      f.set_planned_minutes(static_cast<int32_t>((r.Int(6) - r.Int(5)) / 60));
-      f.set_actual_minutes(static_cast<int32_t>(r.Int(7)));
-      f.set_expected(static_cast<int32_t>(r.Int(8)));
-      f.set_present(static_cast<int32_t>(r.Int(9)));
-      f.set_absent_unexcused(static_cast<int32_t>(r.Int(10)));
-      f.set_speakers(static_cast<int32_t>(r.Int(11)));
-      f.set_opinions(static_cast<int32_t>(r.Int(12)));
-      f.set_self_score(static_cast<int32_t>(r.Int(13)));
-      facts.push_back(std::move(f));
+      add(r);
     }
   }
   return facts;

@@ -4,6 +4,7 @@
 // on each meeting's date. Cached, and checked against the folds' change
 // stamps on every read. See docs/reports.md.
 #include <algorithm>
+#include <map>
 #include <unordered_map>
 
 #include "absl/container/flat_hash_set.h"
@@ -73,7 +74,7 @@ absl::Status Scheduling::SummarizeMeetings(const auth::Claims& caller,
   // The key names the tree and rules it was built on and the day (months
   // begun and overdue meetings depend on it); the folds are checked below.
   const std::string key =
-      absl::StrCat("sch:summary:f2:", request.org_unit_id(), ":", request.first_month(), ":",
+      absl::StrCat("sch:summary:f3:", request.org_unit_id(), ":", request.first_month(), ":",
                    request.months(), ":", time::TodayText(), ":t", (*tree)->version());
   std::string watermark;
   auto bytes = cache::GetChecked(
@@ -167,6 +168,12 @@ absl::StatusOr<v1::MeetingSummary> Scheduling::BuildSummary(const OrgTree& tree,
     }
   }
 
+  // Self-grades per (category, month) over the whole subtree.
+  std::map<std::pair<int, int>, v1::MeetingFigures> categories;
+  auto category_of = [&](registry::v1::OrgUnitCategory c, int i) -> v1::MeetingFigures& {
+    return categories[{static_cast<int>(c), i}];
+  };
+
   // The meetings, from one fold row per cell.
   auto fold = [&](const db::Row& row) -> absl::Status {
     const int u = tree.Find(row.Text(0));
@@ -209,6 +216,17 @@ absl::StatusOr<v1::MeetingSummary> Scheduling::BuildSummary(const OrgTree& tree,
       if (!length_ok) f.set_failed_length(f.failed_length() + 1);
       if (!speakers_ok) f.set_failed_speakers(f.failed_speakers() + 1);
       if (attendance_ok && unexcused_ok && run_ok && length_ok && speakers_ok) f.set_met_standard(f.met_standard() + 1);
+      if (m.self_score > 0) {
+        v1::MeetingFigures& by_category = category_of(tree.unit(u).category(), i);
+        for (v1::MeetingFigures* g : {&f, &by_category}) {
+          switch (clients::GradeBandOf(m.self_score, rules)) {
+            case clients::GradeBand::kGood: g->set_self_good(g->self_good() + 1); break;
+            case clients::GradeBand::kFair: g->set_self_fair(g->self_fair() + 1); break;
+            case clients::GradeBand::kAverage: g->set_self_average(g->self_average() + 1); break;
+            case clients::GradeBand::kPoor: g->set_self_poor(g->self_poor() + 1); break;
+          }
+        }
+      }
       f.set_opinions(f.opinions() + m.opinions);
       f.set_minutes(f.minutes() + m.actual_minutes);
       if (m.expected > 0) {
@@ -269,6 +287,13 @@ absl::StatusOr<v1::MeetingSummary> Scheduling::BuildSummary(const OrgTree& tree,
       c->set_cells(d.cells);
       c->set_cells_with_thematic(d.with_thematic);
     }
+  }
+  for (const auto& [category_month, figures] : categories) {
+    v1::CategoryMonthRow* row = out.add_categories();
+    row->set_category(static_cast<registry::v1::OrgUnitCategory>(category_month.first));
+    const absl::CivilMonth month = first + category_month.second;
+    row->set_month(absl::StrFormat("%04d-%02d", month.year(), month.month()));
+    *row->mutable_figures() = figures;
   }
   for (int child : attr.children()) {
     out.add_child_ids(tree.unit(child).id());

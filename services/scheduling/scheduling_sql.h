@@ -75,6 +75,11 @@ inline constexpr char kListMeetingsInPeriodAfter[] =
     "SELECT " CHIBO_MEETING_COLUMNS ", starts_unix FROM meetings WHERE starts_unix >= ?1"
     " AND starts_unix < ?2 AND (?3 = 0 OR status = ?3)"
     " AND (starts_unix > ?4 OR (starts_unix = ?4 AND id > ?5)) ORDER BY starts_unix, id LIMIT ?6";
+// The same columns for some meetings by id (the IN list is appended: ?1, ?2, …).
+inline constexpr char kMeetingFactsOfIdsPrefix[] =
+    "SELECT id, cell_id, kind, status, starts_at, starts_unix, ends_unix, actual_minutes,"
+    " expected, present, absent_unexcused, speakers, opinions, self_score FROM meetings"
+    " WHERE id IN (";
 inline constexpr char kMeetingFactsInPeriodAfter[] =
     "SELECT id, cell_id, kind, status, starts_at, starts_unix, ends_unix, actual_minutes,"
     " expected, present, absent_unexcused, speakers, opinions, self_score FROM meetings"
@@ -93,7 +98,7 @@ inline constexpr char kHeldRollCallsOfCellsPrefix[] =
 // A unit's meetings of one local year [?2, ?3), what its fold row keeps.
 inline constexpr char kSelectMeetingsToFold[] =
     "SELECT starts_at, kind, status, actual_minutes, expected, present, absent_unexcused,"
-    " speakers, opinions, id FROM meetings WHERE cell_id = ?1 AND starts_unix >= ?2"
+    " speakers, opinions, id, self_score FROM meetings WHERE cell_id = ?1 AND starts_unix >= ?2"
     " AND starts_unix < ?3 ORDER BY starts_unix, id";
 // Whether cell ?1 has a held meeting in [?2, ?3).
 inline constexpr char kSelectAnyHeldMeetingOfCell[] =

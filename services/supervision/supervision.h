@@ -47,12 +47,14 @@ inline constexpr auth::RoleSet kFollowUpWriters =
 
 // One visit as reports see it.
 struct VisitFact {
-  std::string id, team_id, owner_org_id, unit_id, date;
+  std::string id, team_id, owner_org_id, unit_id, date, meeting_id;
   std::string supervisor_member_id, supervisor_name;  // when one supervisor went alone
   v1::SupervisionLevel level = v1::SUPERVISION_LEVEL_UNSPECIFIED;
   registry::v1::OrgUnitKind unit_kind = registry::v1::ORG_UNIT_KIND_UNSPECIFIED;
   scheduling::v1::MeetingKind meeting_kind = scheduling::v1::MEETING_KIND_UNSPECIFIED;
   bool remote = false;
+  int score = 0;  // out of 100
+  v1::Grade grade = v1::GRADE_UNSPECIFIED;  // unspecified: not scored
 };
 
 // A report request checked: its period, the local tree and the unit in it.
@@ -109,6 +111,9 @@ class Supervision {
   // coverage_report.cc
   absl::Status GetCoverageReport(const auth::Claims& caller, const v1::ReportRequest& request,
                                  v1::CoverageReport* response);
+  // quality_report.cc
+  absl::Status GetQualityReport(const auth::Claims& caller, const v1::ReportRequest& request,
+                                v1::QualityReport* response);
 
  private:
   absl::StatusOr<v1::Team> ReadTeam(db::Session& s, absl::string_view id);

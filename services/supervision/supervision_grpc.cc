@@ -25,6 +25,7 @@ CHIBO_RPC(UpdateRecommendation, UpdateRecommendationRequest, Visit, kFollowUpWri
 CHIBO_RPC(GetActivityReport, ReportRequest, ActivityReport, kReaders)
 CHIBO_RPC(GetComplianceReport, ReportRequest, ComplianceReport, kReaders)
 CHIBO_RPC(GetCoverageReport, ReportRequest, CoverageReport, kReaders)
+CHIBO_RPC(GetQualityReport, ReportRequest, QualityReport, kReaders)
 
 #undef CHIBO_RPC
 

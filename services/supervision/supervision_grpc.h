@@ -31,6 +31,7 @@ class SupervisionGrpcService final : public v1::SupervisionService::CallbackServ
   CHIBO_SUPERVISION_RPC(GetActivityReport, ReportRequest, ActivityReport)
   CHIBO_SUPERVISION_RPC(GetComplianceReport, ReportRequest, ComplianceReport)
   CHIBO_SUPERVISION_RPC(GetCoverageReport, ReportRequest, CoverageReport)
+  CHIBO_SUPERVISION_RPC(GetQualityReport, ReportRequest, QualityReport)
 #undef CHIBO_SUPERVISION_RPC
 
  private:

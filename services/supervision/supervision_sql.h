@@ -63,7 +63,7 @@ inline constexpr char kSelectVisitsInPeriod[] =
     " ORDER BY visit_date, id";
 inline constexpr char kSelectVisitFactsInPeriod[] =
     "SELECT id, team_id, owner_org_id, level, unit_id, unit_kind, remote, meeting_kind, visit_date,"
-    " supervisor_member_id, supervisor_name"
+    " supervisor_member_id, supervisor_name, meeting_id, score, grade"
     " FROM visits WHERE visit_date >= ?1 AND visit_date <= ?2 ORDER BY visit_date, id";
 inline constexpr char kSelectTeamNames[] = "SELECT id, name, owner_org_id, owner_name FROM teams";
 inline constexpr char kTouchVisit[] =

@@ -182,9 +182,12 @@ void RecommendationFromRow(const db::Row& r, int first, v1::Recommendation* rec)
 }  // namespace
 
 v1::Grade GradeOf(int score, const rv1::Rules& rules) {
-  if (score >= rules.grade_good_min()) return v1::GOOD;
-  if (score >= rules.grade_fair_min()) return v1::FAIR;
-  if (score >= rules.grade_average_min()) return v1::AVERAGE;
+  switch (clients::GradeBandOf(score, rules)) {
+    case clients::GradeBand::kGood: return v1::GOOD;
+    case clients::GradeBand::kFair: return v1::FAIR;
+    case clients::GradeBand::kAverage: return v1::AVERAGE;
+    case clients::GradeBand::kPoor: return v1::POOR;
+  }
   return v1::POOR;
 }
 
@@ -405,6 +408,9 @@ absl::StatusOr<std::vector<VisitFact>> Supervision::VisitsInPeriod(absl::string_
     f.date = r.Text(8);
     f.supervisor_member_id = r.Text(9);
     f.supervisor_name = r.Text(10);
+    f.meeting_id = r.Text(11);
+    f.score = static_cast<int>(r.Int(12));
+    f.grade = static_cast<v1::Grade>(r.Int(13));
     out.push_back(std::move(f));
   }
   return out;

@@ -88,6 +88,25 @@ class ReportTestBase : public ::testing::TestWithParam<Engine> {
     return out;
   }
 
+  // Stores a rulebook version from `from`: the rules in force that day,
+  // changed by `change`.
+  template <typename Change>
+  void PutRules(const std::string& from, Change change) {
+    registry::v1::GetRulebookRequest get;
+    get.set_province_id("tinh");
+    get.set_on_date(from);
+    registry::v1::RulebookVersion current;
+    ASSERT_TRUE(h_->registry().stub().GetRulebook(scheduling::testing::Ctx(admin_).get(), get, &current).ok());
+    registry::v1::PutRulebookRequest put;
+    put.set_province_id("tinh");
+    put.set_effective_from(from);
+    *put.mutable_rules() = current.rules();
+    change(put.mutable_rules());
+    registry::v1::RulebookVersion stored;
+    grpc::Status s = h_->registry().stub().PutRulebook(scheduling::testing::Ctx(admin_).get(), put, &stored);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+
   inline static chibo::testing::PostgresCluster* postgres_ = nullptr;
   std::unique_ptr<SupervisionHarness> h_;
   std::string admin_, supervisor_;
