@@ -10,6 +10,7 @@ PACKAGES=(
   libjwt-dev libical-dev libspdlog-dev libcpp-httplib-dev
   nlohmann-json3-dev  # token claims are parsed as JSON
   libsodium-dev  # account passwords (Argon2id)
+  liblemon-dev  # the visit planner's min-cost flow (network simplex)
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev  # libFuzzer targets and the sanitizer build (tests/fuzz)
   chromium  # the dashboard's end-to-end test drives it headless

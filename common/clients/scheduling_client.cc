@@ -41,6 +41,29 @@ absl::StatusOr<sv1::MeetingSummary> SchedulingClient::SummarizeMeetings(
   return summary;
 }
 
+absl::Status SchedulingClient::StreamFacts(const auth::Claims& caller,
+                                          const sv1::StreamMeetingFactsRequest& request,
+                                          std::vector<sv1::MeetingFact>* facts) {
+  auto ctx = rpc::MakeCallerContext(caller, kCallTimeout);
+  auto reader = stub_->StreamMeetingFacts(ctx.get(), request);
+  sv1::MeetingFact fact;
+  while (reader->Read(&fact)) facts->push_back(fact);
+  grpc::Status s = reader->Finish();
+  return s.ok() ? absl::OkStatus() : rpc::FromGrpcStatus(s);
+}
+
+absl::StatusOr<std::vector<sv1::MeetingFact>> SchedulingClient::MeetingFactsIn(
+    const auth::Claims& caller, absl::string_view org_id, absl::string_view from,
+    absl::string_view to) {
+  sv1::StreamMeetingFactsRequest request;
+  request.set_org_unit_id(std::string(org_id));
+  request.set_from(std::string(from));
+  request.set_to(std::string(to));
+  std::vector<sv1::MeetingFact> facts;
+  if (absl::Status s = StreamFacts(caller, request, &facts); !s.ok()) return s;
+  return facts;
+}
+
 absl::StatusOr<std::vector<sv1::MeetingFact>> SchedulingClient::MeetingFactsOf(
     const auth::Claims& caller, absl::string_view org_id, absl::string_view from,
     absl::string_view to, const std::vector<std::string>& meeting_ids) {
@@ -54,12 +77,7 @@ absl::StatusOr<std::vector<sv1::MeetingFact>> SchedulingClient::MeetingFactsOf(
     for (size_t k = at; k < std::min(meeting_ids.size(), at + kPerCall); ++k) {
       request.add_meeting_ids(meeting_ids[k]);
     }
-    auto ctx = rpc::MakeCallerContext(caller, kCallTimeout);
-    auto reader = stub_->StreamMeetingFacts(ctx.get(), request);
-    sv1::MeetingFact fact;
-    while (reader->Read(&fact)) facts.push_back(fact);
-    grpc::Status s = reader->Finish();
-    if (!s.ok()) return rpc::FromGrpcStatus(s);
+    if (absl::Status s = StreamFacts(caller, request, &facts); !s.ok()) return s;
   }
   return facts;
 }

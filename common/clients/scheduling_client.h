@@ -26,13 +26,19 @@ class SchedulingClient {
                                                                    absl::string_view org_id,
                                                                    absl::CivilMonth first,
                                                                    int months);
-  // Facts of the given meetings (any number, asked for in batches) that lie
-  // in [from, to] and under `org_id`.
+  // Facts of the meetings in [from, to] under `org_id` (the tree as it was).
+  absl::StatusOr<std::vector<scheduling::v1::MeetingFact>> MeetingFactsIn(
+      const auth::Claims& caller, absl::string_view org_id, absl::string_view from,
+      absl::string_view to);
+  // The same, only of the given meetings (any number, asked in batches).
   absl::StatusOr<std::vector<scheduling::v1::MeetingFact>> MeetingFactsOf(
       const auth::Claims& caller, absl::string_view org_id, absl::string_view from,
       absl::string_view to, const std::vector<std::string>& meeting_ids);
 
  private:
+  absl::Status StreamFacts(const auth::Claims& caller,
+                           const scheduling::v1::StreamMeetingFactsRequest& request,
+                           std::vector<scheduling::v1::MeetingFact>* facts);
   std::unique_ptr<scheduling::v1::SchedulingService::Stub> stub_;
 };
 

@@ -47,6 +47,7 @@ absl::StatusOr<std::vector<v1::MeetingFact>> Scheduling::CollectMeetingFacts(
     f.set_speakers(static_cast<int32_t>(r.Int(11)));
     f.set_opinions(static_cast<int32_t>(r.Int(12)));
     f.set_self_score(static_cast<int32_t>(r.Int(13)));
+    f.set_starts_at(r.Text(4));
     facts.push_back(std::move(f));
   };
   if (request.meeting_ids_size() > 0) {

@@ -69,6 +69,8 @@ struct TeamDirectory {
   std::map<std::string, std::string> team_names, owner_names;
 };
 
+struct PlanInputs;  // visit_plans.cc
+
 class Supervision {
  public:
   Supervision(db::Database* db, cache::Cache* report_cache, clients::RegistryClient* registry,
@@ -115,6 +117,16 @@ class Supervision {
   absl::Status GetQualityReport(const auth::Claims& caller, const v1::ReportRequest& request,
                                 v1::QualityReport* response);
 
+  // visit_plans.cc
+  absl::Status ProposeVisitPlan(const auth::Claims& caller, const v1::ProposeVisitPlanRequest& request,
+                                v1::VisitPlan* response);
+  absl::Status GetVisitPlan(const auth::Claims& caller, const v1::GetVisitPlanRequest& request,
+                            v1::VisitPlan* response);
+  absl::Status UpdateVisitPlan(const auth::Claims& caller, const v1::UpdateVisitPlanRequest& request,
+                               v1::VisitPlan* response);
+  absl::Status ApproveVisitPlan(const auth::Claims& caller, const v1::ApproveVisitPlanRequest& request,
+                                v1::VisitPlan* response);
+
  private:
   absl::StatusOr<v1::Team> ReadTeam(db::Session& s, absl::string_view id);
   // Who a visit is by: a team, or one supervisor on behalf of a committee.
@@ -133,6 +145,12 @@ class Supervision {
   absl::StatusOr<std::vector<VisitFact>> VisitsInPeriod(absl::string_view from,
                                                         absl::string_view to);
   absl::StatusOr<TeamDirectory> Teams();
+  // What a plan of `owner` for `period` is made from, fresh: its teams,
+  // the meetings they may attend from `from_date`, what is taken already
+  // (recorded visits, other approved plans but `plan_id`), the priorities.
+  absl::Status LoadPlanInputs(const auth::Claims& caller, const std::string& owner, const Period& period,
+                              const std::string& from_date, int max_visits_per_team,
+                              const std::string& plan_id, PlanInputs* out);
   // Moves with every team write (their names appear in reports).
   absl::StatusOr<std::string> TeamsVersion();
 

@@ -26,6 +26,10 @@ CHIBO_RPC(GetActivityReport, ReportRequest, ActivityReport, kReaders)
 CHIBO_RPC(GetComplianceReport, ReportRequest, ComplianceReport, kReaders)
 CHIBO_RPC(GetCoverageReport, ReportRequest, CoverageReport, kReaders)
 CHIBO_RPC(GetQualityReport, ReportRequest, QualityReport, kReaders)
+CHIBO_RPC(ProposeVisitPlan, ProposeVisitPlanRequest, VisitPlan, kVisitWriters)
+CHIBO_RPC(GetVisitPlan, GetVisitPlanRequest, VisitPlan, kReaders)
+CHIBO_RPC(UpdateVisitPlan, UpdateVisitPlanRequest, VisitPlan, kVisitWriters)
+CHIBO_RPC(ApproveVisitPlan, ApproveVisitPlanRequest, VisitPlan, kTeamWriters)
 
 #undef CHIBO_RPC
 

@@ -32,6 +32,10 @@ class SupervisionGrpcService final : public v1::SupervisionService::CallbackServ
   CHIBO_SUPERVISION_RPC(GetComplianceReport, ReportRequest, ComplianceReport)
   CHIBO_SUPERVISION_RPC(GetCoverageReport, ReportRequest, CoverageReport)
   CHIBO_SUPERVISION_RPC(GetQualityReport, ReportRequest, QualityReport)
+  CHIBO_SUPERVISION_RPC(ProposeVisitPlan, ProposeVisitPlanRequest, VisitPlan)
+  CHIBO_SUPERVISION_RPC(GetVisitPlan, GetVisitPlanRequest, VisitPlan)
+  CHIBO_SUPERVISION_RPC(UpdateVisitPlan, UpdateVisitPlanRequest, VisitPlan)
+  CHIBO_SUPERVISION_RPC(ApproveVisitPlan, ApproveVisitPlanRequest, VisitPlan)
 #undef CHIBO_SUPERVISION_RPC
 
  private:

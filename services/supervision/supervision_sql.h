@@ -87,6 +87,29 @@ inline constexpr char kSelectRecommendationsInPeriod[] =
 inline constexpr char kUpdateRecommendation[] =
     "UPDATE recommendations SET status = ?3, follow_up = ?4 WHERE id = ?1 AND visit_id = ?2";
 
+// The visit planner.
+inline constexpr char kInsertPlan[] =
+    "INSERT INTO visit_plans (id, owner_org_id, period, status, plan_json, version, created_at, updated_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?6)";
+inline constexpr char kSelectPlan[] =
+    "SELECT id, owner_org_id, period, status, plan_json, version FROM visit_plans WHERE id = ?1";
+inline constexpr char kUpdatePlan[] =
+    "UPDATE visit_plans SET status = ?2, plan_json = ?3, version = version + 1, updated_at = ?4 WHERE id = ?1";
+inline constexpr char kSelectApprovedPlanOf[] =
+    "SELECT id FROM visit_plans WHERE owner_org_id = ?1 AND period = ?2 AND status = 2";
+inline constexpr char kDeletePlanVisits[] = "DELETE FROM plan_visits WHERE plan_id = ?1";
+inline constexpr char kInsertPlanVisit[] =
+    "INSERT INTO plan_visits (plan_id, meeting_id, cell_id, visit_date, team_id, level, approved)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+inline constexpr char kSelectApprovedPlanVisits[] =
+    "SELECT plan_id, meeting_id, cell_id, visit_date, team_id, level FROM plan_visits"
+    " WHERE approved = 1 AND visit_date >= ?1 AND visit_date <= ?2";
+// Units with a recommendation still open (status 1).
+inline constexpr char kSelectUnitsWithOpenRecommendations[] =
+    "SELECT DISTINCT v.unit_id FROM recommendations r JOIN visits v ON v.id = r.visit_id WHERE r.status = 1";
+inline constexpr char kSelectTeamVisitMeetings[] =
+    "SELECT meeting_id FROM visits WHERE team_id = ?1 AND visit_date >= ?2 AND visit_date <= ?3";
+
 }  // namespace chibo::supervision::sql
 
 #endif  // CHIBO_SERVICES_SUPERVISION_SUPERVISION_SQL_H_
