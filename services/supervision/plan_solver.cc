@@ -168,8 +168,16 @@ long long PriorityBound(const PlanProblem& p) {
     if (coverable[c]) priorities.push_back(p.cell_priority[c]);
   }
   std::sort(priorities.rbegin(), priorities.rend());
+  // A team goes to one meeting a day: at most as many visits as it has
+  // days with a meeting it may attend.
   long long capacity = 0;
-  for (const PlanVisitor& v : p.visitors) capacity += v.capacity;
+  for (int v = 0; v < static_cast<int>(p.visitors.size()); ++v) {
+    std::set<int> days;
+    for (int m = 0; m < static_cast<int>(p.meetings.size()); ++m) {
+      if (Eligible(p, v, m)) days.insert(p.meetings[m].day);
+    }
+    capacity += std::min<long long>(p.visitors[v].capacity, static_cast<long long>(days.size()));
+  }
   long long bound = 0;
   for (size_t i = 0; i < priorities.size() && static_cast<long long>(i) < capacity; ++i) bound += priorities[i];
   return bound;
