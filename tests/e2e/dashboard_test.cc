@@ -182,6 +182,14 @@ TEST_F(DashboardTest, TheRunCommandServesADashboardShowingTheReportsFigures) {
     EXPECT_EQ(figure(p + "cellsAttended"), Vn(level.cells_attended()));
     EXPECT_EQ(figure(p + "share"), Percent(level.share()));
   }
+  pv1::QualityReport quality;
+  ASSERT_TRUE(stub->GetQualityReport(rpc::MakeClientContext(token, absl::Seconds(30)).get(), request, &quality).ok());
+  EXPECT_EQ(figure("quality.selfGraded"), Vn(quality.figures().self_graded().graded()));
+  EXPECT_EQ(figure("quality.supervisorGraded"), Vn(quality.figures().supervisor_graded().graded()));
+  EXPECT_EQ(figure("quality.compared"), Vn(quality.figures().compared()));
+  EXPECT_EQ(figure("quality.differShare"), Percent(quality.figures().differ_share()));
+  EXPECT_EQ(figure("quality.supervisor.GOOD"), Vn(quality.figures().supervisor_graded().good()));
+  EXPECT_EQ(figure("quality.self.POOR"), Vn(quality.figures().self_graded().poor()));
   auto registry = rv1::RegistryService::NewStub(
       rpc::MakeChannel(absl::StrCat("127.0.0.1:", registry_port_), "chibo.registry.v1.RegistryService"));
   rv1::GetRollReportRequest roll_request;

@@ -33,6 +33,14 @@ const I18N = {
     joined: 'Joined', left: 'Left', asOf: 'as of', rollExempted: 'Exempted', rollAway: 'Temporarily away',
     rollSuspended: 'Suspended', rollMale: 'Men', rollFemale: 'Women', rollAdmitted: 'Admitted in the period',
     ageBands: 'Members by age',
+    qualityTitle: 'Meeting quality', grade: 'Grade', selfGraded: 'Graded by the cell', supervisorGraded: 'Graded by supervisors',
+    byCategory: 'By category of cell', category: 'Category', differShare: 'Grades differ',
+    qSelf: 'Meetings the cell graded', qSupervisor: 'Visits graded', qCompared: 'Graded by both',
+    qDiffer: 'Supervisor differs from the cell', qLower: 'Supervisor lower', qHigher: 'Supervisor higher',
+    GOOD: 'Good', FAIR: 'Fair', AVERAGE: 'Average', POOR: 'Poor',
+    RESIDENTIAL: 'Residential', COMMUNE_WARD: 'Commune / ward', AGENCY: 'Agency', PUBLIC_SERVICE: 'Public service',
+    HEALTH: 'Health', SCHOOL: 'School', ENTERPRISE: 'Enterprise', ARMED_FORCES: 'Armed forces', POLICE: 'Police',
+    OTHER: 'Other', ORG_UNIT_CATEGORY_UNSPECIFIED: 'Uncategorised',
   },
   vi: {
     PROVINCE_LEVEL: 'Cấp tỉnh', DISTRICT_LEVEL: 'Cấp huyện', BASE_LEVEL: 'Cấp cơ sở',
@@ -49,6 +57,12 @@ const I18N = {
     rollSuspended: 'Đình chỉ sinh hoạt', rollMale: 'Nam', rollFemale: 'Nữ', rollAdmitted: 'Kết nạp trong kỳ',
     ageBands: 'Đảng viên theo độ tuổi', members: 'Đảng viên', official: 'Chính thức', probationary: 'Dự bị',
     joined: 'Kết nạp, chuyển đến', left: 'Chuyển đi, xóa tên, từ trần',
+    qSelf: 'Buổi chi bộ tự đánh giá', qSupervisor: 'Lượt dự có chấm điểm', qCompared: 'Cả hai cùng đánh giá',
+    qDiffer: 'Cấp trên đánh giá khác chi bộ', qLower: 'Cấp trên xếp thấp hơn', qHigher: 'Cấp trên xếp cao hơn',
+    GOOD: 'Tốt', FAIR: 'Khá', AVERAGE: 'Trung bình', POOR: 'Kém',
+    RESIDENTIAL: 'Khu dân cư', COMMUNE_WARD: 'Xã, phường', AGENCY: 'Cơ quan', PUBLIC_SERVICE: 'Đơn vị sự nghiệp',
+    HEALTH: 'Y tế', SCHOOL: 'Trường học', ENTERPRISE: 'Doanh nghiệp', ARMED_FORCES: 'Quân sự', POLICE: 'Công an',
+    OTHER: 'Khác', ORG_UNIT_CATEGORY_UNSPECIFIED: 'Chưa phân loại',
   },
 };
 
@@ -305,6 +319,37 @@ function renderCoverage(c) {
     `<li data-cell="${esc(x.id)}">${esc(x.name)}${x.parentName ? ` — ${esc(x.parentName)}` : ''}</li>`).join('');
 }
 
+const GRADES = [['GOOD', 'good'], ['FAIR', 'fair'], ['AVERAGE', 'average'], ['POOR', 'poor']];
+// "12 (Tốt 5, Khá 4, …)": graded in all, then by grade.
+const gradeSplit = (g = {}) => `${num(g.graded || 0)}` +
+  (g.graded ? ` (${GRADES.map(([k, f]) => `${t(k)} ${num(g[f] || 0)}`).join(', ')})` : '');
+
+function renderQuality(q) {
+  const f = q.figures || {};
+  $('quality-cards').innerHTML = cards([
+    ['qSelf', (f.selfGraded || {}).graded || 0, 'selfGraded'], ['qSupervisor', (f.supervisorGraded || {}).graded || 0, 'supervisorGraded'],
+    ['qCompared', f.compared || 0, 'compared'], ['qDiffer', pct(f.differShare || 0), 'differShare'],
+    ['qLower', f.supervisorLower || 0, 'supervisorLower'], ['qHigher', f.supervisorHigher || 0, 'supervisorHigher'],
+  ], 'quality');
+  const rows = GRADES.map(([k, field]) => ({ k, self: (f.selfGraded || {})[field] || 0, sup: (f.supervisorGraded || {})[field] || 0 }));
+  $('quality-grades').innerHTML = rows.map((r) =>
+    `<tr>${cell(t(r.k))}${cell(r.self, `quality.self.${r.k}`)}${cell(r.sup, `quality.supervisor.${r.k}`)}</tr>`).join('');
+  $('quality-chart').innerHTML = barChart(rows, {
+    max: Math.max(1, ...rows.map((r) => Math.max(r.self, r.sup))), label: (r) => t(r.k), value: (r) => r.sup, secondary: (r) => r.self,
+  });
+  $('quality-categories').innerHTML = (q.categories || []).map((row) => {
+    const g = row.figures || {};
+    return `<tr>${cell(t(row.category || 'ORG_UNIT_CATEGORY_UNSPECIFIED'))}${cell(gradeSplit(g.selfGraded))}` +
+      `${cell(gradeSplit(g.supervisorGraded))}${cell(pct(g.differShare || 0))}</tr>`;
+  }).join('');
+  $('quality-children').innerHTML = (q.children || []).map((row) => {
+    const g = row.figures || {};
+    return `<tr>${cell(drillLink(row.orgUnitId, row.name))}${cell(gradeSplit(g.selfGraded), `quality.child.${row.orgUnitId}.self`)}` +
+      `${cell(gradeSplit(g.supervisorGraded))}${cell(pct(g.differShare || 0))}</tr>`;
+  }).join('');
+  bindDrill($('quality-children'));
+}
+
 function renderRoll(r) {
   const f = r.figures || {};
   $('roll-as-of').textContent = `(${t('asOf')} ${new Intl.DateTimeFormat(locale()).format(new Date(`${r.asOf}T00:00:00`))})`;
@@ -343,12 +388,13 @@ async function refresh() {
     renderCrumbs();
     // The unit picker's children and both reports at once: none waits on another.
     const q = `org_unit_id=${encodeURIComponent(current().id)}&period=${encodeURIComponent(period())}`;
-    const [, a, c, cov, roll] = await Promise.all([fillOrgs(), json(`/api/v1/reports/activity?${q}`),
+    const [, a, c, cov, roll, quality] = await Promise.all([fillOrgs(), json(`/api/v1/reports/activity?${q}`),
       json(`/api/v1/reports/compliance?${q}`), json(`/api/v1/reports/coverage?${q}`),
-      json(`/api/v1/reports/roll?${q}`)]);
+      json(`/api/v1/reports/roll?${q}`), json(`/api/v1/reports/quality?${q}`)]);
     renderActivity(a);
     renderCompliance(c);
     renderCoverage(cov);
+    renderQuality(quality);
     renderRoll(roll);
     setPrintHead(a);
     $('reports').hidden = false;

@@ -24,3 +24,5 @@ CREATE TABLE plan_visits (
   PRIMARY KEY (plan_id, meeting_id)
 );
 CREATE INDEX plan_visits_by_date ON plan_visits (visit_date);
+-- One approved plan per committee and period, also when two approvals race.
+CREATE UNIQUE INDEX visit_plans_one_approved ON visit_plans (owner_org_id, period) WHERE status = 2;
