@@ -98,7 +98,7 @@ Service* MakeService() {
   s->words = {"tinh", "huyen-a", "xa-a1", "cb-1", "cb-2", "cb-b", "nope", "m1", "m2", "m3", "m5",
               "m6", "m7", "tm-1", "tm-2", "vs-1", "vs-2", "mt-past", "ls-cb-1", "req-1", "req-2",
               Day(-3), Day(-10), Day(0), Day(1), Day(30), Day(-400), year, year + "-Q1",
-              year + "-H2", year + "-" + Day(0).substr(5, 2), "name", "leader_member_id",
+              year + "-H2", year + "-" + Day(0).substr(5, 2), "MIN_COST_FLOW", "GREEDY", "name", "leader_member_id",
               "member_ids"};
   s->reset = [] {
     w.database->Restore();
@@ -130,6 +130,12 @@ Service* MakeService() {
   CHIBO_FUZZ_RPC(UpdateRecommendation, UpdateRecommendationRequest, Visit, kFollowUpWriters)
   CHIBO_FUZZ_RPC(GetActivityReport, ReportRequest, ActivityReport, kReaders)
   CHIBO_FUZZ_RPC(GetComplianceReport, ReportRequest, ComplianceReport, kReaders)
+  CHIBO_FUZZ_RPC(GetCoverageReport, ReportRequest, CoverageReport, kReaders)
+  CHIBO_FUZZ_RPC(GetQualityReport, ReportRequest, QualityReport, kReaders)
+  CHIBO_FUZZ_RPC(ProposeVisitPlan, ProposeVisitPlanRequest, VisitPlan, kVisitWriters)
+  CHIBO_FUZZ_RPC(GetVisitPlan, GetVisitPlanRequest, VisitPlan, kReaders)
+  CHIBO_FUZZ_RPC(UpdateVisitPlan, UpdateVisitPlanRequest, VisitPlan, kVisitWriters)
+  CHIBO_FUZZ_RPC(ApproveVisitPlan, ApproveVisitPlanRequest, VisitPlan, kTeamWriters)
 #undef CHIBO_FUZZ_RPC
   return s;
 }
