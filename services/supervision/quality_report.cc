@@ -9,6 +9,7 @@
 // the self-score of each visited meeting asked of scheduling. Read fresh on
 // every call.
 #include <map>
+#include <optional>
 #include <set>
 
 #include "absl/strings/str_cat.h"
