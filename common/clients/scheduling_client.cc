@@ -28,6 +28,21 @@ absl::StatusOr<sv1::Meeting> SchedulingClient::GetMeeting(const auth::Claims& ca
   return meeting;
 }
 
+absl::StatusOr<std::vector<sv1::Meeting>> SchedulingClient::ListAllMeetings(
+    const auth::Claims& caller, sv1::ListMeetingsRequest request) {
+  std::vector<sv1::Meeting> out;
+  request.set_page_size(1000);
+  do {
+    sv1::ListMeetingsResponse page;
+    grpc::Status s = stub_->ListMeetings(rpc::MakeCallerContext(caller, kCallTimeout).get(),
+                                         request, &page);
+    if (!s.ok()) return rpc::FromGrpcStatus(s);
+    for (sv1::Meeting& m : *page.mutable_meetings()) out.push_back(std::move(m));
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty());
+  return out;
+}
+
 absl::StatusOr<sv1::MeetingSummary> SchedulingClient::SummarizeMeetings(
     const auth::Claims& caller, absl::string_view org_id, absl::CivilMonth first, int months) {
   sv1::SummarizeMeetingsRequest request;

@@ -26,6 +26,9 @@ class SchedulingClient {
                                                                    absl::string_view org_id,
                                                                    absl::CivilMonth first,
                                                                    int months);
+  // Every meeting the request matches (all its pages).
+  absl::StatusOr<std::vector<scheduling::v1::Meeting>> ListAllMeetings(
+      const auth::Claims& caller, scheduling::v1::ListMeetingsRequest request);
   // Facts of the meetings in [from, to] under `org_id` (the tree as it was).
   absl::StatusOr<std::vector<scheduling::v1::MeetingFact>> MeetingFactsIn(
       const auth::Claims& caller, absl::string_view org_id, absl::string_view from,

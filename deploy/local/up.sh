@@ -91,7 +91,8 @@ start scheduling 127.0.0.1:$MON_SCHEDULING "$BUILD_DIR/services/scheduling/chibo
   --registry_addr="$REGISTRY" --redis_url="$REDIS_URL" --monitor_listen=127.0.0.1:$MON_SCHEDULING --log_level=warn
 start supervision 127.0.0.1:$MON_SUPERVISION "$BUILD_DIR/services/supervision/chibo-supervision" --listen="$SUPERVISION" \
   --registry_addr="$REGISTRY" --scheduling_addr="$SCHEDULING" --redis_url="$REDIS_URL" \
-  --monitor_listen=127.0.0.1:$MON_SUPERVISION --log_level=warn
+  --monitor_listen=127.0.0.1:$MON_SUPERVISION --log_level=warn \
+  --reminder_provinces=tinh --reminder_scan_interval="${CHIBO_REMINDER_SCAN:-1m}"
 start gateway "$HTTP" "$BUILD_DIR/services/gateway/chibo-gateway" --http_listen="$HTTP" \
   --registry_addr="$REGISTRY" --scheduling_addr="$SCHEDULING" --supervision_addr="$SUPERVISION" --log_level=warn
 

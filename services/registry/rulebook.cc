@@ -40,6 +40,7 @@ v1::Rules DefaultRules() {
   r.set_standard_min_speakers(2);
   r.set_report_high_attendance_percent(90);
   r.set_minutes_record_days(3);
+  r.set_reminder_escalate_days(7);
   r.set_grade_good_min(90);
   r.set_grade_fair_min(70);
   r.set_grade_average_min(50);

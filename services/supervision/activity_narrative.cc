@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 
 namespace chibo::supervision {
@@ -219,6 +220,85 @@ std::string ActivityNarrative(const v1::ActivityReport& report, const Period& pe
     if (std::string g = GroupSentence(report.levels(i), language); !g.empty()) sentences.push_back(std::move(g));
   }
   return absl::StrJoin(sentences, " ");
+}
+
+namespace {
+
+// "54,8%" / "54.8%".
+std::string Percent(double share, Language l) {
+  std::string p = absl::StrFormat("%.1f%%", 100 * share);
+  if (Vi(l)) std::replace(p.begin(), p.end(), '.', ',');
+  return p;
+}
+
+}  // namespace
+
+std::string CoverageSentence(const v1::CoverageFigures& f, Language l) {
+  if (f.cells() == 0) return "";
+  if (f.cells_attended() == 0) {
+    return Vi(l) ? "Chưa có chi bộ nào được cấp ủy cấp trên dự sinh hoạt."
+                 : "No cell was attended by a higher-level committee.";
+  }
+  const double share = static_cast<double>(f.cells_attended()) / f.cells();
+  std::string out =
+      Vi(l) ? absl::StrCat("Tính chung các cấp, đã dự sinh hoạt tại ", NarrativeNumber(f.cells_attended(), l), "/",
+                           Count(f.cells(), l, "chi bộ", "cell", "cells"), " (", Percent(share, l), ")")
+            : absl::StrCat("Across the levels, meetings of ", NarrativeNumber(f.cells_attended(), l), " of ",
+                           Count(f.cells(), l, "", "cell", "cells"), " were attended (", Percent(share, l), ")");
+  if (f.cells_never_attended() > 0) {
+    absl::StrAppend(&out, Vi(l) ? absl::StrCat("; còn ", Count(f.cells_never_attended(), l, "chi bộ", "", ""),
+                                               " chưa được cấp ủy cấp trên dự sinh hoạt")
+                                : absl::StrCat("; ", Count(f.cells_never_attended(), l, "", "cell was", "cells were"),
+                                               " not attended"));
+  } else {
+    absl::StrAppend(&out, Vi(l) ? "; tất cả các chi bộ đều được dự" : "; every cell was attended");
+  }
+  if (f.duplicate_cell_months() > 0) {
+    absl::StrAppend(&out, Vi(l) ? absl::StrCat("; có ", NarrativeNumber(f.duplicate_cell_months(), l),
+                                               " trường hợp hai cấp cùng dự một chi bộ trong một tháng")
+                                : absl::StrCat("; ", NarrativeNumber(f.duplicate_cell_months(), l),
+                                               f.duplicate_cell_months() == 1 ? " time" : " times",
+                                               " two levels attended one cell in the same month"));
+  } else {
+    absl::StrAppend(&out, Vi(l) ? ", không có trùng lắp giữa các cấp" : ", with no overlap between levels");
+  }
+  return out + ".";
+}
+
+std::string StandardSentence(const v1::ComplianceFigures& f, Language l) {
+  if (f.meetings_held() == 0) return "";
+  std::string out =
+      Vi(l) ? absl::StrCat("Trong ", Count(f.meetings_held(), l, "buổi sinh hoạt chi bộ", "", ""),
+                           " đã tổ chức, ")
+            : absl::StrCat("Of the ", Count(f.meetings_held(), l, "", "cell meeting", "cell meetings"), " held, ");
+  if (f.meetings_meeting_standard() == f.meetings_held()) {
+    return out + (Vi(l) ? "tất cả đều đạt tiêu chuẩn chất lượng theo Hướng dẫn 12-HD/BTCTW."
+                        : "all met the standard of Guideline 12-HD/BTCTW.");
+  }
+  absl::StrAppend(&out, Vi(l) ? absl::StrCat("có ", Count(f.meetings_meeting_standard(), l, "buổi", "", ""),
+                                             " đạt tiêu chuẩn chất lượng theo Hướng dẫn 12-HD/BTCTW (",
+                                             Percent(f.standard_share(), l), ")")
+                              : absl::StrCat(NarrativeNumber(f.meetings_meeting_standard(), l),
+                                             " met the standard of Guideline 12-HD/BTCTW (",
+                                             Percent(f.standard_share(), l), ")"));
+  // The criteria failed, most often first (a meeting may fail several).
+  std::vector<std::pair<int, std::string>> failed;
+  auto add = [&](int n, const char* vi, const char* en) {
+    if (n > 0) failed.push_back({n, absl::StrCat(Vi(l) ? vi : en, " (", Count(n, l, "buổi", "meeting", "meetings"), ")")});
+  };
+  add(f.standard_failed_attendance(), "tỷ lệ đảng viên dự chưa đạt mức quy định", "attendance below the mark");
+  add(f.standard_failed_unexcused(), "có đảng viên vắng không lý do", "a member absent without reason");
+  add(f.standard_failed_absence_run(), "có đảng viên vắng ba lần liên tiếp", "a member absent three times running");
+  add(f.standard_failed_length(), "thời gian sinh hoạt dưới quy định", "shorter than the minimum");
+  add(f.standard_failed_speakers(), "ít đảng viên phát biểu", "too few members speaking");
+  std::stable_sort(failed.begin(), failed.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<std::string> reasons;
+  for (auto& [n, text] : failed) reasons.push_back(std::move(text));
+  if (!reasons.empty()) {
+    absl::StrAppend(&out, Vi(l) ? "; chưa đạt chủ yếu do " : "; the others mostly for ",
+                    Vi(l) ? JoinNames(reasons, l, "lý do") : JoinEnglish(reasons));
+  }
+  return out + ".";
 }
 
 }  // namespace chibo::supervision

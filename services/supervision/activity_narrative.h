@@ -35,6 +35,14 @@ enum class Language { kVietnamese, kEnglish };
 std::string ActivityNarrative(const v1::ActivityReport& report, const Period& period,
                               Language language = Language::kVietnamese);
 
+// The sentences the paragraph ends with (worded the same way): how much of
+// the subtree the levels covered together (coverage report), and how many
+// held meetings met the standard of Hướng dẫn 12-HD/BTCTW and which
+// criteria the others failed most (compliance report). Empty when there is
+// nothing to count.
+std::string CoverageSentence(const v1::CoverageFigures& figures, Language language);
+std::string StandardSentence(const v1::ComplianceFigures& figures, Language language);
+
 // A count as the paragraph writes it: "02", "68", "1.234" (Vietnamese);
 // "2", "68", "1,234" (English). Zero is "0" in both.
 std::string NarrativeNumber(int64_t n, Language language);

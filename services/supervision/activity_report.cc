@@ -124,9 +124,9 @@ absl::Status Supervision::GetActivityReport(const auth::Claims& caller,
   const std::string year = absl::StrCat(period->first.year());
   // The key names the tree and rules, the teams and the day; the visits of
   // the year are checked against their change stamps on every read.
-  // "f2": the report's format (ties, the English paragraph), so that a
-  // report cached by an older build is not served.
-  const std::string key = absl::StrCat("sup:activity:f2:", request.org_unit_id(), ":", period->name,
+  // "f3": the report's format (ties, the English paragraph, the coverage
+  // sentence), so that a report cached by an older build is not served.
+  const std::string key = absl::StrCat("sup:activity:f3:", request.org_unit_id(), ":", period->name,
                                        ":t", t.version(), ":g", *teams_version, ":",
                                        time::TodayText());
   std::string watermark;
@@ -175,13 +175,29 @@ absl::Status Supervision::GetActivityReport(const auth::Claims& caller,
           row->set_name(t.unit(child).name());
           for (auto& level : Levels(by_child[child], *teams)) *row->add_levels() = std::move(level);
         }
-        report.set_narrative(ActivityNarrative(report, *period, Language::kVietnamese));
-        report.set_narrative_en(ActivityNarrative(report, *period, Language::kEnglish));
+        // The paragraph ends with the levels' coverage together: the same visits and tree.
+        v1::CoverageReport coverage;
+        CoverageOf(t, root, *period, *visits, &coverage);
+        auto paragraph = [&](Language l) {
+          std::string text = ActivityNarrative(report, *period, l);
+          if (std::string c = CoverageSentence(coverage.figures(), l); !c.empty()) absl::StrAppend(&text, " ", c);
+          return text;
+        };
+        report.set_narrative(paragraph(Language::kVietnamese));
+        report.set_narrative_en(paragraph(Language::kEnglish));
         report.set_data_version(absl::StrCat("t", t.version(), ":g", *teams_version, ":v", watermark));
         return report.SerializeAsString();
       });
   if (!bytes.ok()) return bytes.status();
   if (!response->ParseFromString(*bytes)) return absl::InternalError("corrupt cached report");
+  // Then the standard, from the compliance report (cached and checked
+  // against scheduling's data on its own).
+  v1::ComplianceReport compliance;
+  if (absl::Status s = GetComplianceReport(caller, request, &compliance); !s.ok()) return s;
+  for (auto [text, l] : {std::pair{response->mutable_narrative(), Language::kVietnamese},
+                         std::pair{response->mutable_narrative_en(), Language::kEnglish}}) {
+    if (std::string st = StandardSentence(compliance.totals(), l); !st.empty()) absl::StrAppend(text, " ", st);
+  }
   return absl::OkStatus();
 }
 

@@ -69,10 +69,15 @@ absl::Status Supervision::GetCoverageReport(const auth::Claims& caller, const v1
                                             v1::CoverageReport* response) {
   auto scope = OpenReport(caller, request);
   if (!scope.ok()) return scope.status();
-  const OrgTree& t = *scope->tree;
-  const int root = scope->root;
-  const Period* period = &scope->period;
+  auto visits = VisitsInPeriod(scope->period.from(), scope->period.to());
+  if (!visits.ok()) return visits.status();
+  CoverageOf(*scope->tree, scope->root, scope->period, *visits, response);
+  return absl::OkStatus();
+}
 
+void CoverageOf(const OrgTree& t, int root, const Period& period_in, const std::vector<VisitFact>& visits,
+                v1::CoverageReport* response) {
+  const Period* period = &period_in;
   const clients::PeriodAttribution attr(t, root, period->first, period->months);
   Tally total;
   std::map<int, Tally> by_child;
@@ -87,9 +92,7 @@ absl::Status Supervision::GetCoverageReport(const auth::Claims& caller, const v1
       last_parent[u] = t.ParentOn(u, attr.ReferenceDayOf(u, i));
     }
   }
-  auto visits = VisitsInPeriod(period->from(), period->to());
-  if (!visits.ok()) return visits.status();
-  for (const VisitFact& f : *visits) {
+  for (const VisitFact& f : visits) {
     if (!clients::IsCell(f.unit_kind)) continue;  // committee meetings are not cells covered
     const int u = t.Find(f.unit_id);
     auto day = time::ParseDate(f.date);
@@ -106,7 +109,7 @@ absl::Status Supervision::GetCoverageReport(const auth::Claims& caller, const v1
     }
   }
 
-  response->set_org_unit_id(request.org_unit_id());
+  response->set_org_unit_id(t.unit(root).id());
   response->set_name(t.unit(root).name());
   response->set_period(period->name);
   response->set_from(period->from());
@@ -153,7 +156,6 @@ absl::Status Supervision::GetCoverageReport(const auth::Claims& caller, const v1
                      if (a.month() != b.month()) return a.month() < b.month();
                      return NameBefore(a.cell_name(), b.cell_name());
                    });
-  return absl::OkStatus();
 }
 
 }  // namespace chibo::supervision

@@ -122,12 +122,37 @@ class Supervision {
                                 v1::VisitPlan* response);
   absl::Status GetVisitPlan(const auth::Claims& caller, const v1::GetVisitPlanRequest& request,
                             v1::VisitPlan* response);
+  absl::Status ListVisitPlans(const auth::Claims& caller, const v1::ListVisitPlansRequest& request,
+                              v1::ListVisitPlansResponse* response);
   absl::Status UpdateVisitPlan(const auth::Claims& caller, const v1::UpdateVisitPlanRequest& request,
                                v1::VisitPlan* response);
   absl::Status ApproveVisitPlan(const auth::Claims& caller, const v1::ApproveVisitPlanRequest& request,
                                 v1::VisitPlan* response);
 
+  // team_report.cc
+  absl::Status GetTeamReport(const auth::Claims& caller, const v1::GetTeamReportRequest& request,
+                             v1::TeamReport* response);
+  absl::Status PutTeamReportProposals(const auth::Claims& caller,
+                                      const v1::PutTeamReportProposalsRequest& request,
+                                      v1::TeamReport* response);
+
+  // reminders.cc. ScanReminders raises what is late in the caller's province
+  // on `today` and resolves what no longer is; the service runs it on a
+  // timer with a service token (main.cc), tests call it directly.
+  struct ReminderScan {
+    int outstanding = 0;  // items late today
+    int raised = 0;       // reminders raised by this scan
+    int resolved = 0;     // reminders whose item is no longer late
+  };
+  absl::StatusOr<ReminderScan> ScanReminders(const auth::Claims& service_caller, absl::CivilDay today);
+  absl::Status ListReminders(const auth::Claims& caller, const v1::ListRemindersRequest& request,
+                             v1::ListRemindersResponse* response);
+  absl::Status GetReminder(const auth::Claims& caller, const v1::GetReminderRequest& request,
+                           v1::Reminder* response);
+
  private:
+  absl::Status BuildTeamReport(const auth::Claims& caller, const std::string& team_id, const Period& period,
+                               v1::TeamReport* out);
   absl::StatusOr<v1::Team> ReadTeam(db::Session& s, absl::string_view id);
   // Who a visit is by: a team, or one supervisor on behalf of a committee.
   struct Visitor {
@@ -162,6 +187,10 @@ class Supervision {
   std::string insert_visit_sql_, touch_visit_sql_;
 };
 
+// The coverage report of `root`'s subtree over `period` from its visits
+// (coverage_report.cc; the activity report's paragraph uses it too).
+void CoverageOf(const clients::OrgTree& t, int root, const Period& period, const std::vector<VisitFact>& visits,
+                v1::CoverageReport* out);
 // The grade of a score by the rulebook's cut-offs.
 v1::Grade GradeOf(int score, const registry::v1::Rules& rules);
 // The supervising level of a committee of this kind.

@@ -30,6 +30,11 @@ CHIBO_RPC(ProposeVisitPlan, ProposeVisitPlanRequest, VisitPlan, kVisitWriters)
 CHIBO_RPC(GetVisitPlan, GetVisitPlanRequest, VisitPlan, kReaders)
 CHIBO_RPC(UpdateVisitPlan, UpdateVisitPlanRequest, VisitPlan, kVisitWriters)
 CHIBO_RPC(ApproveVisitPlan, ApproveVisitPlanRequest, VisitPlan, kTeamWriters)
+CHIBO_RPC(ListVisitPlans, ListVisitPlansRequest, ListVisitPlansResponse, kReaders)
+CHIBO_RPC(GetTeamReport, GetTeamReportRequest, TeamReport, kReaders)
+CHIBO_RPC(PutTeamReportProposals, PutTeamReportProposalsRequest, TeamReport, kVisitWriters)
+CHIBO_RPC(ListReminders, ListRemindersRequest, ListRemindersResponse, kReaders)
+CHIBO_RPC(GetReminder, GetReminderRequest, Reminder, kReaders)
 
 #undef CHIBO_RPC
 

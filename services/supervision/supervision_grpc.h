@@ -36,6 +36,11 @@ class SupervisionGrpcService final : public v1::SupervisionService::CallbackServ
   CHIBO_SUPERVISION_RPC(GetVisitPlan, GetVisitPlanRequest, VisitPlan)
   CHIBO_SUPERVISION_RPC(UpdateVisitPlan, UpdateVisitPlanRequest, VisitPlan)
   CHIBO_SUPERVISION_RPC(ApproveVisitPlan, ApproveVisitPlanRequest, VisitPlan)
+  CHIBO_SUPERVISION_RPC(ListVisitPlans, ListVisitPlansRequest, ListVisitPlansResponse)
+  CHIBO_SUPERVISION_RPC(GetTeamReport, GetTeamReportRequest, TeamReport)
+  CHIBO_SUPERVISION_RPC(PutTeamReportProposals, PutTeamReportProposalsRequest, TeamReport)
+  CHIBO_SUPERVISION_RPC(ListReminders, ListRemindersRequest, ListRemindersResponse)
+  CHIBO_SUPERVISION_RPC(GetReminder, GetReminderRequest, Reminder)
 #undef CHIBO_SUPERVISION_RPC
 
  private:

@@ -93,6 +93,10 @@ inline constexpr char kInsertPlan[] =
     " VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?6)";
 inline constexpr char kSelectPlan[] =
     "SELECT id, owner_org_id, period, status, plan_json, version FROM visit_plans WHERE id = ?1";
+inline constexpr char kSelectPlansOf[] =
+    "SELECT id, owner_org_id, period, status, plan_json, version FROM visit_plans"
+    " WHERE owner_org_id = ?1 AND (CAST(?2 AS TEXT) = '' OR period = ?2) ORDER BY period DESC, created_at DESC, id"
+    " LIMIT ?3 OFFSET ?4";
 inline constexpr char kUpdatePlan[] =
     "UPDATE visit_plans SET status = ?2, plan_json = ?3, version = version + 1, updated_at = ?4 WHERE id = ?1";
 inline constexpr char kSelectApprovedPlanOf[] =
@@ -109,6 +113,75 @@ inline constexpr char kSelectUnitsWithOpenRecommendations[] =
     "SELECT DISTINCT v.unit_id FROM recommendations r JOIN visits v ON v.id = r.visit_id WHERE r.status = 1";
 inline constexpr char kSelectTeamVisitMeetings[] =
     "SELECT meeting_id FROM visits WHERE team_id = ?1 AND visit_date >= ?2 AND visit_date <= ?3";
+
+// Reminders (reminders.cc) and their outbox (reminder_outbox.cc).
+inline constexpr char kSelectOverdueRecommendations[] =
+    "SELECT r.id, r.visit_id, r.text, r.due_on, v.unit_id FROM recommendations r"
+    " JOIN visits v ON v.id = r.visit_id"
+    " WHERE r.status = 1 AND r.due_on <> '' AND r.due_on < ?1 ORDER BY r.due_on, r.id";
+inline constexpr char kInsertReminder[] =
+    "INSERT INTO reminders (id, province_id, subject, subject_id, visit_id, cell_id, cell_name, step,"
+    " recipient_org_id, recipient_name, item_date, due_on, days_late, raised_on, text, resolved_at,"
+    " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, NULL, ?16)"
+    " ON CONFLICT (subject, subject_id, step) DO NOTHING";
+inline constexpr char kInsertReminderOutbox[] =
+    "INSERT INTO reminder_outbox (reminder_id, state, attempts, next_attempt_at, lease_owner,"
+    " lease_until, delivered_at, last_error) VALUES (?1, 1, 0, ?2, '', 0, NULL, '')";
+inline constexpr char kSelectUnresolvedReminders[] =
+    "SELECT id, subject, subject_id FROM reminders WHERE province_id = ?1 AND resolved_at IS NULL";
+inline constexpr char kResolveReminder[] =
+    "UPDATE reminders SET resolved_at = ?2 WHERE id = ?1 AND resolved_at IS NULL";
+#define CHIBO_REMINDER_COLUMNS                                                                     \
+  "r.id, r.subject, r.subject_id, r.visit_id, r.cell_id, r.cell_name, r.step, r.recipient_org_id," \
+  " r.recipient_name, r.item_date, r.due_on, r.days_late, r.raised_on, r.text, r.resolved_at,"      \
+  " o.state, o.attempts, o.delivered_at, o.last_error"
+inline constexpr char kSelectProvinceReminders[] =
+    "SELECT " CHIBO_REMINDER_COLUMNS " FROM reminders r LEFT JOIN reminder_outbox o ON o.reminder_id = r.id"
+    " WHERE r.province_id = ?1 AND (CAST(?2 AS INTEGER) = 1 OR r.resolved_at IS NULL)"
+    " ORDER BY r.raised_on DESC, r.step DESC, r.id";
+inline constexpr char kSelectReminder[] =
+    "SELECT " CHIBO_REMINDER_COLUMNS " FROM reminders r LEFT JOIN reminder_outbox o ON o.reminder_id = r.id"
+    " WHERE r.id = ?1";
+#undef CHIBO_REMINDER_COLUMNS
+inline constexpr char kSelectReminderDeliveries[] =
+    "SELECT attempt, at, http_status, error FROM reminder_deliveries WHERE reminder_id = ?1 ORDER BY attempt";
+inline constexpr char kSelectDueOutbox[] =
+    "SELECT reminder_id FROM reminder_outbox WHERE state = 1 AND next_attempt_at <= ?1 AND lease_until < ?1"
+    " ORDER BY next_attempt_at, reminder_id LIMIT ?2";
+// Claimed by one replica at a time: only while unclaimed or its lease ran out.
+inline constexpr char kClaimOutbox[] =
+    "UPDATE reminder_outbox SET lease_owner = ?2, lease_until = ?3"
+    " WHERE reminder_id = ?1 AND state = 1 AND next_attempt_at <= ?4 AND lease_until < ?4";
+inline constexpr char kSelectOutboxReminder[] =
+    "SELECT r.id, r.subject, r.subject_id, r.visit_id, r.cell_id, r.cell_name, r.step, r.recipient_org_id,"
+    " r.recipient_name, r.item_date, r.due_on, r.days_late, r.raised_on, r.text, r.resolved_at, o.attempts,"
+    " r.province_id FROM reminders r JOIN reminder_outbox o ON o.reminder_id = r.id"
+    " WHERE r.id = ?1 AND o.lease_owner = ?2";
+inline constexpr char kInsertDelivery[] =
+    "INSERT INTO reminder_deliveries (reminder_id, attempt, at, http_status, error) VALUES (?1, ?2, ?3, ?4, ?5)";
+inline constexpr char kFinishOutbox[] =
+    "UPDATE reminder_outbox SET state = ?3, attempts = ?4, next_attempt_at = ?5, lease_owner = '',"
+    " lease_until = 0, delivered_at = ?6, last_error = ?7 WHERE reminder_id = ?1 AND lease_owner = ?2";
+
+// The team's report (team_report.cc).
+inline constexpr char kSelectTeamVisitsInPeriod[] =
+    "SELECT id, meeting_id, unit_id, visit_date, score, remote, grade FROM visits"
+    " WHERE team_id = ?1 AND visit_date >= ?2 AND visit_date <= ?3 ORDER BY visit_date, id";
+inline constexpr char kSelectTeamPlannedVisits[] =
+    "SELECT meeting_id, cell_id, visit_date FROM plan_visits"
+    " WHERE team_id = ?1 AND approved = 1 AND visit_date >= ?2 AND visit_date <= ?3 ORDER BY visit_date, meeting_id";
+inline constexpr char kSelectTeamRecommendations[] =
+    "SELECT r.visit_id, r.id, v.unit_id, v.visit_date, r.text, r.due_on, r.status, r.follow_up"
+    " FROM recommendations r JOIN visits v ON v.id = r.visit_id"
+    " WHERE v.team_id = ?1 AND v.visit_date >= ?2 AND v.visit_date <= ?3 ORDER BY v.visit_date, r.visit_id, r.ordinal";
+inline constexpr char kSelectTeamProposals[] =
+    "SELECT proposals, version, updated_at FROM team_report_proposals WHERE team_id = ?1 AND period = ?2";
+inline constexpr char kInsertTeamProposals[] =
+    "INSERT INTO team_report_proposals (team_id, period, proposals, version, updated_at)"
+    " VALUES (?1, ?2, ?3, 1, ?4)";
+inline constexpr char kUpdateTeamProposals[] =
+    "UPDATE team_report_proposals SET proposals = ?3, version = version + 1, updated_at = ?4"
+    " WHERE team_id = ?1 AND period = ?2 AND version = ?5";
 
 }  // namespace chibo::supervision::sql
 

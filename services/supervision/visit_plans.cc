@@ -13,6 +13,7 @@
 #include "common/db/autocommit_session.h"
 #include "common/errors/errors.h"
 #include "common/journal/journaled_write.h"
+#include "common/paging/page_token.h"
 #include "common/resource/resource.h"
 #include "common/time/dates.h"
 #include "google/protobuf/util/json_util.h"
@@ -187,17 +188,22 @@ void FillPlan(const PlanInputs& in, const PlanAssignments& assignments,
   *plan->mutable_figures() = f;
 }
 
+// A plan from its row (id, owner_org_id, period, status, plan_json, version).
+absl::StatusOr<v1::VisitPlan> PlanFromRow(const db::Row& row) {
+  v1::VisitPlan plan;
+  if (!google::protobuf::util::JsonStringToMessage(row.Text(4), &plan).ok()) {
+    return absl::InternalError(absl::StrCat("unreadable plan ", row.Text(0)));
+  }
+  plan.set_status(static_cast<v1::PlanStatus>(row.Int(3)));
+  plan.set_etag(resource::EtagOf(row.Int(5)));
+  return plan;
+}
+
 absl::StatusOr<v1::VisitPlan> ReadPlan(db::Session& s, absl::string_view id) {
   auto row = s.QueryOptionalRow(sql::kSelectPlan, {id});
   if (!row.ok()) return row.status();
   if (!row->has_value()) return NotFoundPlan(id);
-  v1::VisitPlan plan;
-  if (!google::protobuf::util::JsonStringToMessage((*row)->Text(4), &plan).ok()) {
-    return absl::InternalError(absl::StrCat("unreadable plan ", id));
-  }
-  plan.set_status(static_cast<v1::PlanStatus>((*row)->Int(3)));
-  plan.set_etag(resource::EtagOf((*row)->Int(5)));
-  return plan;
+  return PlanFromRow(**row);
 }
 
 absl::Status WritePlanVisits(db::Session& s, const v1::VisitPlan& plan, bool approved) {
@@ -506,6 +512,36 @@ absl::Status Supervision::GetVisitPlan(const auth::Claims& caller, const v1::Get
   for (v1::TeamLoad& load : *plan->mutable_loads()) load.set_done(done[load.team_id()]);
   plan->mutable_figures()->set_visits_done(visits_done);
   *response = *std::move(plan);
+  return absl::OkStatus();
+}
+
+absl::Status Supervision::ListVisitPlans(const auth::Claims& caller, const v1::ListVisitPlansRequest& request,
+                                         v1::ListVisitPlansResponse* response) {
+  FieldViolations v;
+  v.RequireNonEmpty("owner_org_id", request.owner_org_id());
+  if (!request.period().empty() && !ParsePeriod(request.period()).ok()) {
+    v.Add("period", "một quý hoặc một năm, ví dụ 2026-Q3 / a quarter or a year, e.g. 2026-Q3");
+  }
+  if (!paging::IsValidPageSize(request.page_size())) v.Add("page_size", "không âm / must be ≥ 0");
+  if (absl::Status s = v.ToStatus(); !s.ok()) return s;
+  const std::string filter_key = absl::StrCat(request.owner_org_id(), "|", request.period());
+  auto offset = paging::DecodePageToken(request.page_token(), filter_key);
+  if (!offset.ok()) return errors::InvalidArgument("page_token", std::string(offset.status().message()));
+  if (absl::Status s = registry_->CheckScope(caller, request.owner_org_id()); !s.ok()) return s;
+  const int size = paging::EffectivePageSize(request.page_size());
+  auto rows = db_->Query(sql::kSelectPlansOf, {request.owner_org_id(), request.period(),
+                                               static_cast<int64_t>(size + 1), *offset});
+  if (!rows.ok()) return rows.status();
+  for (const db::Row& r : rows->rows) {
+    if (response->plans_size() == size) {
+      response->set_next_page_token(paging::EncodePageToken(*offset + size, filter_key));
+      break;
+    }
+    auto plan = PlanFromRow(r);
+    if (!plan.ok()) return plan.status();
+    plan->clear_visits();
+    *response->add_plans() = *std::move(plan);
+  }
   return absl::OkStatus();
 }
 

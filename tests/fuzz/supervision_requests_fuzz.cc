@@ -136,6 +136,11 @@ Service* MakeService() {
   CHIBO_FUZZ_RPC(GetVisitPlan, GetVisitPlanRequest, VisitPlan, kReaders)
   CHIBO_FUZZ_RPC(UpdateVisitPlan, UpdateVisitPlanRequest, VisitPlan, kVisitWriters)
   CHIBO_FUZZ_RPC(ApproveVisitPlan, ApproveVisitPlanRequest, VisitPlan, kTeamWriters)
+  CHIBO_FUZZ_RPC(ListVisitPlans, ListVisitPlansRequest, ListVisitPlansResponse, kReaders)
+  CHIBO_FUZZ_RPC(GetTeamReport, GetTeamReportRequest, TeamReport, kReaders)
+  CHIBO_FUZZ_RPC(PutTeamReportProposals, PutTeamReportProposalsRequest, TeamReport, kVisitWriters)
+  CHIBO_FUZZ_RPC(ListReminders, ListRemindersRequest, ListRemindersResponse, kReaders)
+  CHIBO_FUZZ_RPC(GetReminder, GetReminderRequest, Reminder, kReaders)
 #undef CHIBO_FUZZ_RPC
   return s;
 }

@@ -244,5 +244,51 @@ TEST(ActivityNarrativeTest, NamesInOrderWithNumbersByValue) {
   EXPECT_FALSE(NameBefore("Tổ số 2", "Tổ số 2"));
 }
 
+// The paragraph's last sentences: the levels' coverage together and the
+// standard (Hướng dẫn 12-HD/BTCTW), with the failed criteria most often first.
+TEST(ActivityNarrativeTest, CoverageAndStandardSentences) {
+  v1::CoverageFigures c;
+  c.set_cells(2251);
+  c.set_cells_attended(1234);
+  c.set_cells_never_attended(1017);
+  c.set_duplicate_cell_months(5);
+  EXPECT_EQ(CoverageSentence(c, Language::kVietnamese),
+            "Tính chung các cấp, đã dự sinh hoạt tại 1.234/2.251 chi bộ (54,8%); còn 1.017 chi bộ chưa được "
+            "cấp ủy cấp trên dự sinh hoạt; có 05 trường hợp hai cấp cùng dự một chi bộ trong một tháng.");
+  EXPECT_EQ(CoverageSentence(c, Language::kEnglish),
+            "Across the levels, meetings of 1,234 of 2,251 cells were attended (54.8%); 1,017 cells were not "
+            "attended; 5 times two levels attended one cell in the same month.");
+  c.set_cells_attended(2251);
+  c.set_cells_never_attended(0);
+  c.set_duplicate_cell_months(0);
+  EXPECT_EQ(CoverageSentence(c, Language::kVietnamese),
+            "Tính chung các cấp, đã dự sinh hoạt tại 2.251/2.251 chi bộ (100,0%); tất cả các chi bộ đều được dự, "
+            "không có trùng lắp giữa các cấp.");
+  c.set_cells_attended(0);
+  EXPECT_EQ(CoverageSentence(c, Language::kVietnamese), "Chưa có chi bộ nào được cấp ủy cấp trên dự sinh hoạt.");
+  EXPECT_EQ(CoverageSentence(v1::CoverageFigures(), Language::kVietnamese), "");
+
+  v1::ComplianceFigures f;
+  f.set_meetings_held(120);
+  f.set_meetings_meeting_standard(90);
+  f.set_standard_share(0.75);
+  f.set_standard_failed_length(4);
+  f.set_standard_failed_attendance(25);
+  f.set_standard_failed_speakers(4);
+  EXPECT_EQ(StandardSentence(f, Language::kVietnamese),
+            "Trong 120 buổi sinh hoạt chi bộ đã tổ chức, có 90 buổi đạt tiêu chuẩn chất lượng theo Hướng dẫn "
+            "12-HD/BTCTW (75,0%); chưa đạt chủ yếu do tỷ lệ đảng viên dự chưa đạt mức quy định (25 buổi), thời "
+            "gian sinh hoạt dưới quy định (04 buổi) và ít đảng viên phát biểu (04 buổi).");
+  EXPECT_EQ(StandardSentence(f, Language::kEnglish),
+            "Of the 120 cell meetings held, 90 met the standard of Guideline 12-HD/BTCTW (75.0%); the others "
+            "mostly for attendance below the mark (25 meetings), shorter than the minimum (4 meetings) and too "
+            "few members speaking (4 meetings).");
+  f.set_meetings_meeting_standard(120);
+  EXPECT_EQ(StandardSentence(f, Language::kVietnamese),
+            "Trong 120 buổi sinh hoạt chi bộ đã tổ chức, tất cả đều đạt tiêu chuẩn chất lượng theo Hướng dẫn "
+            "12-HD/BTCTW.");
+  EXPECT_EQ(StandardSentence(v1::ComplianceFigures(), Language::kVietnamese), "");
+}
+
 }  // namespace
 }  // namespace chibo::supervision

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/time/dates.h"
 #include "gtest/gtest.h"
+#include "services/supervision/activity_narrative.h"
 #include "tests/services/supervision/report_test_base.h"
 
 namespace chibo::supervision::testing {
@@ -166,6 +167,19 @@ TEST_P(SupervisionFlowTest, ActivityReportPerLevelWithDrillDownAndParagraph) {
       "đề 01 buổi."))
       << a.narrative();
   EXPECT_TRUE(absl::StrContains(a.narrative(), "Các tổ cấp huyện dự sinh hoạt được 02 chi bộ")) << a.narrative();
+  // It ends with the levels' coverage together and the standard, from the
+  // coverage and compliance reports of the same unit and period.
+  v1::ReportRequest same;
+  same.set_org_unit_id("tinh");
+  same.set_period("2026-H1");
+  v1::CoverageReport coverage;
+  ASSERT_TRUE(h_->stub().GetCoverageReport(Ctx(admin_).get(), same, &coverage).ok());
+  const std::string tail = absl::StrCat(CoverageSentence(coverage.figures(), Language::kVietnamese), " ",
+                                        StandardSentence(Compliance().totals(), Language::kVietnamese));
+  EXPECT_TRUE(absl::EndsWith(a.narrative(), tail)) << a.narrative() << "\n" << tail;
+  EXPECT_TRUE(absl::StrContains(a.narrative(), "Tính chung các cấp, đã dự sinh hoạt tại 03/03 chi bộ")) << a.narrative();
+  EXPECT_TRUE(absl::StrContains(a.narrative(), "đạt tiêu chuẩn chất lượng theo Hướng dẫn 12-HD/BTCTW")) << a.narrative();
+  EXPECT_TRUE(absl::StrContains(a.narrative_en(), "Across the levels, meetings of 3 of 3 cells")) << a.narrative_en();
   // A district's own report only sees what happened below it.
   v1::ActivityReport b = Activity("huyen-b");
   ASSERT_EQ(b.levels_size(), 1);
@@ -275,7 +289,8 @@ TEST_P(SupervisionFlowTest, ANewRecordOrVisitChangesTheNextReportRead) {
   const auto stats1 = h_->report_cache().stats();
   const auto summary1 = h_->scheduling().cache().stats();
   EXPECT_EQ(stats1.hit_near + stats1.hit_redis, stats0.hit_near + stats0.hit_redis + 1);
-  EXPECT_EQ(summary1.hit_near + summary1.hit_redis, summary0.hit_near + summary0.hit_redis + 1);
+  // The compliance report, and the activity report's paragraph (its standard sentence).
+  EXPECT_EQ(summary1.hit_near + summary1.hit_redis, summary0.hit_near + summary0.hit_redis + 2);
 
   // cb-2 records April: held +1, overdue −1.
   Record(MeetingOn(h_->scheduling(), admin_, "cb-2", "2026-04-14"), {"m5"}, {}, 100, 1);

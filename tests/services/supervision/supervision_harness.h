@@ -34,6 +34,9 @@ class SupervisionHarness {
   v1::SupervisionService::Stub& stub() { return *stub_; }
   std::shared_ptr<grpc::Channel> channel() { return channel_; }
   cache::Cache& report_cache() { return *report_cache_; }
+  // The service's own logic and database (the reminder scan, the outbox).
+  Supervision& supervision() { return *supervision_; }
+  db::Database& database() { return *database_; }
 
  private:
   SupervisionHarness() = default;

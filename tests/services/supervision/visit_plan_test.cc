@@ -350,6 +350,155 @@ TEST_P(VisitPlanTest, BadRequestsNameTheirFields) {
   EXPECT_EQ(h_->stub().GetVisitPlan(Ctx(admin_).get(), get, &out).error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
+// The team's quarterly report (seed 003) on a past quarter: the approved
+// plan's visits for the team, those it recorded and one outside the plan,
+// the grades by the rulebook, the recommendation overdue until followed up,
+// the leader's proposals behind an etag, all in the printable text.
+TEST_P(VisitPlanTest, TheTeamsReportShowsPlannedAgainstDoneGradesRecommendationsAndProposals) {
+  for (const auto& [cell, rrule, first] :
+       {std::tuple{"cb-2", "FREQ=MONTHLY;BYDAY=1TU", "2026-07-07T14:00"}, {"cb-3", "FREQ=MONTHLY;BYDAY=1WE", "2026-07-01T08:00"},
+        {"cb-4", "FREQ=MONTHLY;BYDAY=1TH", "2026-07-02T08:00"}, {"cb-b1", "FREQ=MONTHLY;BYDAY=2MO", "2026-07-13T08:00"}}) {
+    sv1::CreateSeriesRequest r;
+    r.mutable_series()->set_cell_id(cell);
+    r.mutable_series()->set_kind(sv1::REGULAR);
+    r.mutable_series()->set_rrule(rrule);
+    r.mutable_series()->set_first_start(first);
+    r.mutable_series()->set_duration_minutes(120);
+    r.set_materialize_until("2026-09-30");
+    sv1::MeetingSeries out;
+    grpc::Status s = h_->scheduling().stub().CreateSeries(Ctx(admin_).get(), r, &out);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  v1::ProposeVisitPlanRequest pr;
+  pr.set_owner_org_id("tinh");
+  pr.set_period("2026-Q3");
+  pr.set_from_date("2026-07-01");
+  pr.set_max_visits_per_team(2);
+  v1::VisitPlan plan;
+  grpc::Status s = h_->stub().ProposeVisitPlan(Ctx(admin_).get(), pr, &plan);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  v1::ApproveVisitPlanRequest a;
+  a.set_id(plan.id());
+  v1::VisitPlan approved;
+  s = h_->stub().ApproveVisitPlan(Ctx(admin_).get(), a, &approved);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  std::vector<v1::PlannedVisit> mine;
+  std::set<std::string> my_days, planned_meetings;
+  for (const auto& v : approved.visits()) {
+    planned_meetings.insert(v.meeting_id());
+    if (v.team_id() == "to-1") mine.push_back(v), my_days.insert(v.starts_at().substr(0, 10));
+  }
+  ASSERT_EQ(mine.size(), 2u);
+  // An unplanned meeting on a day to-1 is free, away from its own cell.
+  std::string extra;
+  for (const auto& cell : {"cb-2", "cb-3", "cb-4", "cb-b1"}) {
+    for (const auto& m : scheduling::testing::MeetingsOf(h_->scheduling(), admin_, cell, false, "2026-07-01", "2026-09-30")) {
+      if (extra.empty() && !planned_meetings.count(m.id()) && !my_days.count(m.starts_at().substr(0, 10))) extra = m.id();
+    }
+  }
+  ASSERT_FALSE(extra.empty());
+  auto visit = [&](const std::string& meeting, int points, const std::string& due) {
+    v1::RecordVisitRequest r;
+    r.mutable_visit()->set_team_id("to-1");
+    r.mutable_visit()->set_meeting_id(meeting);
+    if (points > 0) {
+      auto* sc = r.mutable_visit()->add_scores();
+      sc->set_criterion("Tổng hợp");
+      sc->set_points(points);
+      sc->set_max_points(100);
+    }
+    if (!due.empty()) {
+      auto* rec = r.mutable_visit()->add_recommendations();
+      rec->set_text("Lập sổ theo dõi thực hiện nghị quyết");
+      rec->set_due_on(due);
+    }
+    v1::Visit out;
+    grpc::Status vs = h_->stub().RecordVisit(Ctx(supervisor_).get(), r, &out);
+    EXPECT_TRUE(vs.ok()) << vs.error_message();
+    return out;
+  };
+  visit(mine[0].meeting_id(), 95, "");
+  const v1::Visit with_rec = visit(mine[1].meeting_id(), 60, "2026-09-30");
+  visit(extra, 0, "");
+
+  auto report = [&](const std::string& period = "2026-Q3") {
+    v1::GetTeamReportRequest r;
+    r.set_team_id("to-1");
+    r.set_period(period);
+    v1::TeamReport out;
+    grpc::Status rs = h_->stub().GetTeamReport(Ctx(admin_).get(), r, &out);
+    EXPECT_TRUE(rs.ok()) << rs.error_message();
+    return out;
+  };
+  v1::TeamReport r = report();
+  EXPECT_EQ(r.team_name(), "Tổ 1");
+  EXPECT_EQ(r.from(), "2026-07-01");
+  EXPECT_EQ(r.to(), "2026-09-30");
+  EXPECT_EQ(r.visits_planned(), 2);
+  EXPECT_EQ(r.visits_done(), 3);
+  EXPECT_EQ(r.planned_done(), 2);
+  EXPECT_EQ(r.unplanned_done(), 1);
+  EXPECT_EQ(r.graded_good(), 1);     // 95 ≥ 90
+  EXPECT_EQ(r.graded_average(), 1);  // 50 ≤ 60 < 70
+  EXPECT_EQ(r.not_scored(), 1);
+  EXPECT_EQ(r.visits_size(), 3);
+  EXPECT_EQ(r.recommendations_made(), 1);
+  EXPECT_EQ(r.recommendations_open(), 1);
+  EXPECT_EQ(r.recommendations_overdue(), 1);  // due 30 September, today is later
+  EXPECT_TRUE(absl::StrContains(r.text(), "quý III năm 2026")) << r.text();
+  EXPECT_TRUE(absl::StrContains(r.text(), "đã dự 02 cuộc theo kế hoạch và 01 cuộc ngoài kế hoạch")) << r.text();
+  EXPECT_TRUE(absl::StrContains(r.text(), "Lập sổ theo dõi thực hiện nghị quyết")) << r.text();
+  EXPECT_TRUE(absl::StrContains(r.text(), "(chưa có)")) << r.text();
+  EXPECT_EQ(report("2026-Q2").visits_done(), 0);
+
+  // The leader's proposals: the first without an etag, then only with the current one.
+  v1::PutTeamReportProposalsRequest put;
+  put.set_team_id("to-1");
+  put.set_period("2026-Q3");
+  put.set_proposals("Đề nghị Ban Thường vụ bố trí kinh phí in sổ cho các chi bộ vùng sâu.");
+  put.set_request_id("proposals-1");
+  v1::TeamReport written;
+  s = h_->stub().PutTeamReportProposals(Ctx(supervisor_).get(), put, &written);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(written.proposals(), put.proposals());
+  v1::TeamReport again;  // a retry answers the first answer, writes nothing
+  ASSERT_TRUE(h_->stub().PutTeamReportProposals(Ctx(supervisor_).get(), put, &again).ok());
+  EXPECT_EQ(again.etag(), written.etag());
+  put.set_request_id("proposals-2");
+  put.set_proposals("Sửa lại");
+  EXPECT_EQ(h_->stub().PutTeamReportProposals(Ctx(supervisor_).get(), put, &again).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);  // no etag, not the first text
+  put.set_etag(written.etag());
+  ASSERT_TRUE(h_->stub().PutTeamReportProposals(Ctx(supervisor_).get(), put, &again).ok());
+  put.set_request_id("proposals-3");
+  EXPECT_EQ(h_->stub().PutTeamReportProposals(Ctx(supervisor_).get(), put, &again).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);  // a new request id with the old etag
+  r = report();
+  EXPECT_EQ(r.proposals(), "Sửa lại");
+  EXPECT_TRUE(absl::StrContains(r.text(), "4. Đề xuất, kiến nghị của tổ: Sửa lại")) << r.text();
+
+  // Followed up: no longer open nor overdue.
+  v1::UpdateRecommendationRequest follow;
+  follow.set_visit_id(with_rec.id());
+  follow.set_recommendation_id(with_rec.recommendations(0).id());
+  follow.set_status(v1::DONE);
+  v1::Visit followed;
+  ASSERT_TRUE(h_->stub().UpdateRecommendation(Ctx(admin_).get(), follow, &followed).ok());
+  r = report();
+  EXPECT_EQ(r.recommendations_done(), 1);
+  EXPECT_EQ(r.recommendations_overdue(), 0);
+
+  v1::GetTeamReportRequest bad;
+  bad.set_period("quý 3");
+  v1::TeamReport out;
+  s = h_->stub().GetTeamReport(Ctx(admin_).get(), bad, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedFields(s), (std::vector<std::string>{"team_id", "period"}));
+  bad.set_team_id("to-none");
+  bad.set_period("2026-Q3");
+  EXPECT_EQ(h_->stub().GetTeamReport(Ctx(admin_).get(), bad, &out).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, VisitPlanTest, ::testing::Values(Engine::kSqlite, Engine::kPostgres),
                          EngineName);
 
