@@ -551,5 +551,92 @@ TEST_F(DashboardTest, AnAdminGivesAccessAndTheActionListsFollowTheWorkDone) {
   EXPECT_EQ(Strings(after.at("members-at-risk")), risk_ids);
 }
 
+// A committee's supervision in the web app (tests/e2e/app_supervision.mjs):
+// the reminders the service raised on the demo, as ListReminders has them;
+// a visit plan proposed, adjusted with a reason and approved on the page,
+// as GetVisitPlan then holds it; a team's quarterly report with the
+// proposals its leader saved, as GetTeamReport holds it.
+TEST_F(DashboardTest, ACommitteePlansItsVisitsReadsItsTeamsReportAndItsReminders) {
+  env_.push_back("CHIBO_REMINDER_SCAN=5s");
+  auto up = Up({});
+  ASSERT_TRUE(up.ok()) << up.status();
+  ASSERT_TRUE(up->ok()) << up->output;
+  std::string token, password;
+  std::getline(std::ifstream(dir_ + "/admin.token"), token);
+  std::getline(std::ifstream(dir_ + "/admin.password"), password);
+  ASSERT_FALSE(token.empty());
+  auto browser = RunCommand({"node", std::string(CHIBO_SOURCE_DIR) + "/tests/e2e/app_supervision.mjs",
+                             absl::StrCat("http://", http_), token, password, dir_},
+                            absl::Minutes(5));
+  ASSERT_TRUE(browser.ok()) << browser.status();
+  ASSERT_TRUE(browser->ok()) << browser->output;
+  google::protobuf::Struct shown;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(browser->output, &shown).ok()) << browser->output;
+  const auto& f = shown.fields();
+  auto text = [&](const std::string& key) { return f.count(key) ? f.at(key).string_value() : "<missing " + key + ">"; };
+  auto number = [&](const std::string& key) { return f.count(key) ? f.at(key).number_value() : -1; };
+  EXPECT_TRUE(f.at("errors").list_value().values().empty()) << browser->output;
+  for (const auto& [page, found] : f.at("axe").struct_value().fields()) {
+    EXPECT_TRUE(found.list_value().values().empty()) << page << ": " << browser->output;
+  }
+  for (const auto& [page, width] : f.at("wide").struct_value().fields()) {
+    EXPECT_LE(width.number_value(), 360) << page << " scrolls sideways at 360 px";
+  }
+  auto stub = pv1::SupervisionService::NewStub(rpc::MakeChannel(
+      absl::StrCat("127.0.0.1:", supervision_port_), "chibo.supervision.v1.SupervisionService"));
+
+  // 1. The reminders, as the service lists them.
+  pv1::ListRemindersRequest list;
+  list.set_org_unit_id("tinh");
+  list.set_below(true);
+  list.set_page_size(200);
+  pv1::ListRemindersResponse reminders;
+  ASSERT_TRUE(stub->ListReminders(rpc::MakeClientContext(token, absl::Seconds(30)).get(), list, &reminders).ok());
+  EXPECT_GT(reminders.outstanding(), 0) << "the demo has meetings left unrecorded";
+  EXPECT_EQ(text("remindersOutstandingShown"), absl::StrCat(reminders.outstanding()));
+  std::vector<std::string> ids;
+  for (const auto& r : reminders.reminders()) ids.push_back(r.id());
+  EXPECT_EQ(Strings(f.at("reminderIds")), ids);
+  EXPECT_NE(text("firstReminderHistory").find("Chờ gửi"), std::string::npos)
+      << "no webhook on the run command: the outbox waits — " << text("firstReminderHistory");
+
+  // 2. The plan, as adjusted and approved on the page.
+  pv1::GetVisitPlanRequest get;
+  get.set_id(text("planId"));
+  pv1::VisitPlan plan;
+  grpc::Status s = stub->GetVisitPlan(rpc::MakeClientContext(token, absl::Seconds(30)).get(), get, &plan);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(plan.status(), pv1::APPROVED);
+  EXPECT_EQ(plan.period(), text("quarter"));
+  EXPECT_EQ(plan.owner_org_id(), "tinh");
+  EXPECT_GT(number("proposedRows"), 1);
+  EXPECT_EQ(plan.visits_size(), number("proposedRows") - 1);
+  EXPECT_EQ(number("adjustedRows"), plan.visits_size());
+  EXPECT_EQ(text("proposedVisitsShown"), Vn(plan.visits_size() + 1));
+  for (const auto& v : plan.visits()) EXPECT_NE(v.meeting_id(), text("removed")) << "the removed visit is gone";
+  EXPECT_EQ(plan.figures().duplicates(), 0);
+  EXPECT_EQ(plan.figures().overlaps(), 0);
+  EXPECT_EQ(number("approvedRemoveButtons"), 0) << "an approved plan is read-only";
+
+  // 3. The team's report, with the proposals saved on the page.
+  const std::string href = text("teamHref");  // /app/teams/<id>/reports/<quarter>
+  const std::string prefix = "/app/teams/";
+  ASSERT_EQ(href.rfind(prefix, 0), 0u) << href;
+  const std::string team_id = href.substr(prefix.size(), href.find('/', prefix.size()) - prefix.size());
+  pv1::GetTeamReportRequest report_request;
+  report_request.set_team_id(team_id);
+  report_request.set_period(text("quarter"));
+  pv1::TeamReport report;
+  s = stub->GetTeamReport(rpc::MakeClientContext(token, absl::Seconds(30)).get(), report_request, &report);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  int planned_for_team = 0;
+  for (const auto& v : plan.visits()) planned_for_team += v.team_id() == team_id ? 1 : 0;
+  EXPECT_EQ(report.visits_planned(), planned_for_team) << "the approved plan is what the team is expected to do";
+  EXPECT_EQ(text("teamPlannedShown"), Vn(report.visits_planned()));
+  EXPECT_EQ(report.proposals(), "Đề nghị bố trí xe cho tổ đi các chi bộ vùng cao.");
+  EXPECT_EQ(text("teamReportText"), report.text());
+  EXPECT_NE(report.text().find("BÁO CÁO KẾT QUẢ DỰ SINH HOẠT CHI BỘ"), std::string::npos) << report.text();
+}
+
 }  // namespace
 }  // namespace chibo

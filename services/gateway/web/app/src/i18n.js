@@ -49,6 +49,7 @@ const STRINGS = {
     actions: 'Việc cần làm', membersNav: 'Đảng viên', unitName: 'Tổ chức', parentUnit: 'Trực thuộc', asOf: 'Tính đến',
     noMeetingThisMonth: 'Chi bộ chưa sinh hoạt định kỳ tháng', notRecordedAfter: 'Buổi đã qua chưa ghi biên bản sau', days: 'ngày',
     notVisitedThisYear: 'Chi bộ chưa được cấp trên dự năm nay', overdueRecommendations: 'Kiến nghị quá hạn chưa thực hiện',
+    reminders: 'Nhắc việc', visitPlans: 'Kế hoạch dự sinh hoạt',
   },
   en: {
     appTitle: 'Party cell meetings', signIn: 'Sign in', signOut: 'Sign out', username: 'User name',
@@ -96,6 +97,7 @@ const STRINGS = {
     actions: 'To do', membersNav: 'Members', unitName: 'Unit', parentUnit: 'Under', asOf: 'As of',
     noMeetingThisMonth: 'Cells with no regular meeting held in', notRecordedAfter: 'Past meetings not recorded after', days: 'days',
     notVisitedThisYear: 'Cells not visited this year', overdueRecommendations: 'Recommendations past due',
+    reminders: 'Reminders', visitPlans: 'Visit plans',
   },
 };
 

@@ -14,6 +14,7 @@ import { MemberPage, RollPage } from './roll.jsx';
 import { AccountsPage } from './accounts.jsx';
 import { ActionsPage } from './actions.jsx';
 import { PlanPage } from './plan.jsx';
+import { RemindersPage, TeamReportPage, VisitPlanPage, VisitPlansPage } from './supervision.jsx';
 import './app.css';
 
 function Outbox() {
@@ -152,6 +153,10 @@ function App() {
   else if (p === '/app/accounts') page = <AccountsPage />;
   else if ((m = p.match(/^\/app\/units\/([^/]+)\/plan\/(\d{4})$/))) page = <PlanPage cellId={dec(m[1])} year={Number(m[2])} />;
   else if ((m = p.match(/^\/app\/units\/([^/]+)\/actions$/))) page = <ActionsPage unitId={dec(m[1])} />;
+  else if ((m = p.match(/^\/app\/units\/([^/]+)\/visit-plans$/))) page = <VisitPlansPage unitId={dec(m[1])} />;
+  else if ((m = p.match(/^\/app\/units\/([^/]+)\/reminders$/))) page = <RemindersPage unitId={dec(m[1])} />;
+  else if ((m = p.match(/^\/app\/visit-plans\/([^/]+)$/))) page = <VisitPlanPage id={dec(m[1])} />;
+  else if ((m = p.match(/^\/app\/teams\/([^/]+)\/reports\/([^/]+)$/))) page = <TeamReportPage teamId={dec(m[1])} period={dec(m[2])} />;
   else if ((m = p.match(/^\/app\/units\/([^/]+)$/))) page = <UnitPage id={dec(m[1])} />;
   else page = <Home />;
   return (

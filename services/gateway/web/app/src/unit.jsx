@@ -156,6 +156,8 @@ export function UnitPage({ id, home }) {
         {!home && <a href="/app/">{t('myUnit')}</a>}
         <a href={`/app/units/${encodeURIComponent(unit.id)}/members`}>{t('roll')}</a>
         <a href={`/app/units/${encodeURIComponent(unit.id)}/actions`}>{t('actions')}</a>
+        <a href={`/app/units/${encodeURIComponent(unit.id)}/reminders`}>{t('reminders')}</a>
+        {!cell && <a href={`/app/units/${encodeURIComponent(unit.id)}/visit-plans`}>{t('visitPlans')}</a>}
       </p>
       {home && ((me.get() && me.get().roles) || []).includes('supervisor') && <SupervisorPanel scope={unit.id} />}
       <Figures unitId={unit.id} />
