@@ -9,6 +9,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "common/db/autocommit_session.h"
 #include "common/errors/errors.h"
@@ -347,6 +348,32 @@ absl::Status Supervision::LoadPlanInputs(const auth::Claims& caller, const std::
     if (u != OrgTree::kNone) open_recommendations.insert(u);
   }
 
+  // Weak compliance last period (chấp hành sinh hoạt): a cell that held fewer
+  // regular meetings in the period just before (as long as this one) than
+  // the rulebook asked of it for the months it stood under the owner.
+  std::map<int, std::pair<int, int>> regular_prev;  // cell → (held, expected)
+  {
+    const absl::CivilMonth prev_first = period.first - period.months;
+    const clients::PeriodAttribution prev(t, root, prev_first, period.months);
+    for (int u : prev.units()) {
+      if (!clients::IsCell(t.unit(u).kind()) || !counted_cells.count(u)) continue;
+      for (int i = 0; i < prev.months(); ++i) {
+        if (prev.ChildOf(u, i) == OrgTree::kNone) continue;
+        const int per_month = t.RulesOn(prev.ReferenceDayOf(u, i)).regular_meetings_per_month();
+        regular_prev[u].second += per_month > 0 ? per_month : 1;
+      }
+    }
+    auto held = scheduling_->MeetingFactsIn(caller, owner, time::FormatDate(absl::CivilDay(prev_first)),
+                                            time::FormatDate(first_day - 1));
+    if (!held.ok()) return held.status();
+    for (const sv1::MeetingFact& m : *held) {
+      if (m.status() != sv1::HELD && m.status() != sv1::MINUTES_APPROVED) continue;
+      if (m.kind() != sv1::REGULAR && m.kind() != sv1::REGULAR_AND_THEMATIC) continue;
+      auto it = regular_prev.find(t.Find(m.cell_id()));
+      if (it != regular_prev.end()) ++it->second.first;
+    }
+  }
+
   // The meetings the teams may attend: planned cell meetings from `from`,
   // of cells this level has not visited in the period, in a month no other
   // level visits or plans that cell.
@@ -365,6 +392,11 @@ absl::Status Supervision::LoadPlanInputs(const auth::Claims& caller, const std::
       if (t.unit(u).remote()) priority += 20, why.push_back("vùng sâu, vùng xa / remote");
       if (!visited_recently.count(u)) priority += 10, why.push_back("chưa được cấp này dự trong 12 tháng / not visited by this level in 12 months");
       if (open_recommendations.count(u)) priority += 10, why.push_back("còn kiến nghị chưa thực hiện / a recommendation still open");
+      if (auto r = regular_prev.find(u); r != regular_prev.end() && r->second.first < r->second.second) {
+        priority += 10;
+        why.push_back(absl::StrFormat("kỳ trước sinh hoạt định kỳ %d/%d buổi / held %d of %d regular meetings last period",
+                                      r->second.first, r->second.second, r->second.first, r->second.second));
+      }
       if (auto g = last_grade.find(u); g != last_grade.end() && (g->second.second == v1::AVERAGE || g->second.second == v1::POOR)) {
         priority += 10, why.push_back("lần dự trước xếp loại trung bình, kém / graded average or poor last time");
       }

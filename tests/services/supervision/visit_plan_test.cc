@@ -350,6 +350,45 @@ TEST_P(VisitPlanTest, BadRequestsNameTheirFields) {
   EXPECT_EQ(h_->stub().GetVisitPlan(Ctx(admin_).get(), get, &out).error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
+// Weak compliance in the period before is a priority: cb-1 held its three
+// regular meetings of 2026-Q4, cb-2 one of three; every other cell none.
+TEST_P(VisitPlanTest, WeakComplianceLastPeriodRaisesACellsPriority) {
+  for (const auto& [cell, first, present, held] :
+       {std::tuple{"cb-1", "2026-10-06T08:00", std::vector<std::string>{"m1", "m2", "m3", "m4"}, 3},
+        {"cb-2", "2026-10-06T14:00", std::vector<std::string>{"m5"}, 1}}) {
+    sv1::CreateSeriesRequest r;
+    r.mutable_series()->set_cell_id(cell);
+    r.mutable_series()->set_kind(sv1::REGULAR);
+    r.mutable_series()->set_rrule("FREQ=MONTHLY;BYDAY=1TU");
+    r.mutable_series()->set_first_start(first);
+    r.mutable_series()->set_duration_minutes(120);
+    r.set_materialize_until("2026-12-31");
+    sv1::MeetingSeries out;
+    grpc::Status s = h_->scheduling().stub().CreateSeries(Ctx(admin_).get(), r, &out);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    auto meetings = scheduling::testing::MeetingsOf(h_->scheduling(), admin_, cell, false, "2026-10-01", "2026-12-31");
+    ASSERT_EQ(meetings.size(), 3u);
+    for (int i = 0; i < held; ++i) {
+      sv1::RecordMeetingRequest rec;
+      rec.set_id(meetings[i].id());
+      rec.set_actual_start(meetings[i].starts_at());
+      rec.set_actual_end(meetings[i].ends_at());
+      for (const auto& m : present) *rec.add_attendance() = scheduling::testing::Mark(m, sv1::PRESENT);
+      sv1::Meeting recorded;
+      s = h_->scheduling().stub().RecordMeeting(Ctx(admin_).get(), rec, &recorded);
+      ASSERT_TRUE(s.ok()) << s.error_message();
+    }
+  }
+  const v1::VisitPlan plan = Propose(v1::MIN_COST_FLOW, 0);
+  std::map<std::string, std::pair<int, std::string>> by_cell;
+  for (const auto& v : plan.visits()) by_cell[v.cell_id()] = {v.priority(), v.why()};
+  ASSERT_TRUE(by_cell.count("cb-1") && by_cell.count("cb-2") && by_cell.count("cb-3")) << plan.DebugString();
+  EXPECT_FALSE(absl::StrContains(by_cell["cb-1"].second, "kỳ trước")) << by_cell["cb-1"].second;
+  EXPECT_TRUE(absl::StrContains(by_cell["cb-2"].second, "kỳ trước sinh hoạt định kỳ 1/3 buổi")) << by_cell["cb-2"].second;
+  EXPECT_TRUE(absl::StrContains(by_cell["cb-3"].second, "kỳ trước sinh hoạt định kỳ 0/3 buổi")) << by_cell["cb-3"].second;
+  EXPECT_EQ(by_cell["cb-2"].first, by_cell["cb-1"].first + 10);  // neither remote; the same otherwise
+}
+
 // The team's quarterly report (seed 003) on a past quarter: the approved
 // plan's visits for the team, those it recorded and one outside the plan,
 // the grades by the rulebook, the recommendation overdue until followed up,
