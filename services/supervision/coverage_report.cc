@@ -1,9 +1,10 @@
 // The coverage report (độ bao phủ dự sinh hoạt): of the cells below a unit in
 // a period, on the tree as it was, how many each supervising level attended
 // (and of the remote ones), which no level attended, and where two levels
-// went to one cell in one month (trùng lắp, chồng chéo: seed 002). Read fresh
-// on every call: the period's visits (one indexed range read) and the local
-// tree.
+// went to one cell in one month (trùng lắp, chồng chéo: seed 002), and each
+// team's approved-plan visits against those it recorded. Read fresh on every
+// call: the period's visits and planned visits (indexed range reads) and the
+// local tree.
 #include <algorithm>
 #include <map>
 #include <set>
@@ -14,6 +15,7 @@
 #include "common/time/dates.h"
 #include "services/supervision/activity_narrative.h"
 #include "services/supervision/supervision.h"
+#include "services/supervision/supervision_sql.h"
 
 namespace chibo::supervision {
 namespace {
@@ -72,6 +74,49 @@ absl::Status Supervision::GetCoverageReport(const auth::Claims& caller, const v1
   auto visits = VisitsInPeriod(scope->period.from(), scope->period.to());
   if (!visits.ok()) return visits.status();
   CoverageOf(*scope->tree, scope->root, scope->period, *visits, response);
+
+  // Approved plans as the expected visits: planned against done per team,
+  // each visit where its cell stood in its month.
+  const OrgTree& t = *scope->tree;
+  const clients::PeriodAttribution attr(t, scope->root, scope->period.first, scope->period.months);
+  auto below = [&](const std::string& unit_id, const std::string& date) {
+    const int u = t.Find(unit_id);
+    auto day = time::ParseDate(date);
+    if (u == OrgTree::kNone || !day.ok()) return false;
+    const int i = attr.MonthIndexOf(*day);
+    return i >= 0 && attr.ChildOf(u, i) != OrgTree::kNone;
+  };
+  auto planned = db_->Query(sql::kSelectApprovedPlanVisits, {scope->period.from(), scope->period.to()});
+  if (!planned.ok()) return planned.status();
+  auto teams = Teams();
+  if (!teams.ok()) return teams.status();
+  std::map<std::string, v1::TeamPlanRow> rows;
+  std::map<std::string, std::set<std::string>> planned_meetings;  // team → meetings
+  for (const db::Row& r : planned->rows) {
+    if (!below(r.Text(2), r.Text(3))) continue;
+    planned_meetings[r.Text(4)].insert(r.Text(1));
+    rows[r.Text(4)].set_level(static_cast<v1::SupervisionLevel>(r.Int(5)));
+  }
+  for (const VisitFact& f : *visits) {
+    if (f.team_id.empty() || !below(f.unit_id, f.date)) continue;
+    v1::TeamPlanRow& row = rows[f.team_id];
+    row.set_level(f.level);
+    row.set_done(row.done() + 1);
+    if (planned_meetings[f.team_id].count(f.meeting_id)) row.set_planned_done(row.planned_done() + 1);
+  }
+  for (auto& [id, row] : rows) {
+    row.set_team_id(id);
+    row.set_planned(static_cast<int32_t>(planned_meetings[id].size()));
+    auto name = teams->team_names.find(id);
+    row.set_team_name(name == teams->team_names.end() ? id : name->second);
+    row.set_owner_org_id(teams->team_owners[id]);
+    *response->add_teams() = row;
+  }
+  std::sort(response->mutable_teams()->begin(), response->mutable_teams()->end(),
+            [](const v1::TeamPlanRow& a, const v1::TeamPlanRow& b) {
+              if (a.level() != b.level()) return a.level() < b.level();
+              return a.team_name() != b.team_name() ? NameBefore(a.team_name(), b.team_name()) : a.team_id() < b.team_id();
+            });
   return absl::OkStatus();
 }
 

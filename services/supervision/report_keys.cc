@@ -41,6 +41,7 @@ absl::StatusOr<TeamDirectory> Supervision::Teams() {
   for (const db::Row& r : rows->rows) {
     d.team_names[r.Text(0)] = r.Text(1);
     d.owner_names[r.Text(2)] = r.Text(3);
+    d.team_owners[r.Text(0)] = r.Text(2);
   }
   return d;
 }

@@ -67,6 +67,7 @@ struct ReportScope {
 // Names of teams and of their owning committees (for "the most by one" lines).
 struct TeamDirectory {
   std::map<std::string, std::string> team_names, owner_names;
+  std::map<std::string, std::string> team_owners;  // team id → owning committee's id
 };
 
 struct PlanInputs;  // visit_plans.cc

@@ -4,7 +4,8 @@
 //      lists them, with one card's delivery history opened;
 //   2. a visit plan proposed on the page for the current quarter, one visit
 //      removed with a reason, the plan approved;
-//   3. a team's report for the quarter from the plan's load table, the
+//   3. the dashboard's coverage for the quarter, planned against done per
+//      team; a team's report for the quarter from the plan's load table, the
 //      leader's proposals saved on the page, and its printable text.
 // Prints what it saw as JSON; dashboard_test.cc checks it against the RPCs.
 //   node app_supervision.mjs URL ADMIN_TOKEN ADMIN_PASSWORD SHOT_DIR
@@ -100,6 +101,14 @@ try {
     throw new Error(`${e.message}\n${await page.textContent('main')}`);
   });
   out.approvedRemoveButtons = await page.locator('button[data-remove]').count();
+
+  // The dashboard's coverage for the quarter: planned against done per team.
+  await page.goto(`${base}/?org=tinh&year=${quarter.slice(0, 4)}&kind=quarter&part=${quarter.slice(6)}`);
+  await page.waitForSelector(`body[data-loaded="tinh|${quarter}"]`, { timeout: 30000 });
+  out.coverageTeams = await page.$$eval('[data-figure^="coverage.team."]',
+    (els) => Object.fromEntries(els.map((e) => [e.dataset.figure, e.textContent.trim()])));
+  await page.goto(`${base}/app/visit-plans/${encodeURIComponent(out.planId)}`);
+  await page.waitForSelector('main[data-status=APPROVED]', { timeout: 30000 });
 
   // 3. The first team's report for the quarter, with its proposals.
   const teamLink = page.locator('table[data-loads] a').first();

@@ -618,6 +618,24 @@ TEST_F(DashboardTest, ACommitteePlansItsVisitsReadsItsTeamsReportAndItsReminders
   EXPECT_EQ(plan.figures().overlaps(), 0);
   EXPECT_EQ(number("approvedRemoveButtons"), 0) << "an approved plan is read-only";
 
+  // The dashboard's coverage: the approved plan per team, as GetCoverageReport has it.
+  pv1::ReportRequest cov;
+  cov.set_org_unit_id("tinh");
+  cov.set_period(text("quarter"));
+  pv1::CoverageReport coverage;
+  ASSERT_TRUE(stub->GetCoverageReport(rpc::MakeClientContext(token, absl::Seconds(30)).get(), cov, &coverage).ok());
+  const auto& shown_teams = f.at("coverageTeams").struct_value().fields();
+  int planned_in_all = 0;
+  for (const auto& row : coverage.teams()) {
+    const std::string p = absl::StrCat("coverage.team.", row.team_id(), ".");
+    planned_in_all += row.planned();
+    ASSERT_TRUE(shown_teams.count(p + "planned")) << p << " " << browser->output;
+    EXPECT_EQ(shown_teams.at(p + "planned").string_value(), Vn(row.planned()));
+    EXPECT_EQ(shown_teams.at(p + "plannedDone").string_value(), Vn(row.planned_done()));
+    EXPECT_EQ(shown_teams.at(p + "done").string_value(), Vn(row.done()));
+  }
+  EXPECT_EQ(planned_in_all, plan.visits_size()) << "every approved visit is expected of its team";
+
   // 3. The team's report, with the proposals saved on the page.
   const std::string href = text("teamHref");  // /app/teams/<id>/reports/<quarter>
   const std::string prefix = "/app/teams/";

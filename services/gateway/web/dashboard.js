@@ -29,6 +29,8 @@ const I18N = {
     duplicates: 'Two levels in one month', neverAttendedList: 'Cells not attended in the period',
     covCells: 'Cells', covRemote: 'Remote cells', covAttended: 'Cells attended (any level)', covNever: 'Cells never attended',
     covDuplicates: 'Cell-months visited by two levels',
+    planVsDone: 'Approved plans and visits done, per team', teamCol: 'Team', plannedCol: 'Planned',
+    plannedDoneCol: 'Planned and done', doneCol: 'Done (planned or not)',
     rollTitle: 'The roll', members: 'Members', official: 'Official', probationary: 'Probationary',
     joined: 'Joined', left: 'Left', asOf: 'as of', rollExempted: 'Exempted', rollAway: 'Temporarily away',
     rollSuspended: 'Suspended', rollMale: 'Men', rollFemale: 'Women', rollAdmitted: 'Admitted in the period',
@@ -53,6 +55,8 @@ const I18N = {
     printed: 'In ngày',
     covCells: 'Số chi bộ', covRemote: 'Chi bộ vùng sâu, vùng xa', covAttended: 'Chi bộ được dự (mọi cấp)',
     covNever: 'Chi bộ chưa được dự', covDuplicates: 'Chi bộ bị hai cấp cùng dự trong tháng',
+    planVsDone: 'Kế hoạch được duyệt và thực hiện, theo tổ', teamCol: 'Tổ', plannedCol: 'Theo kế hoạch',
+    plannedDoneCol: 'Đã dự theo kế hoạch', doneCol: 'Đã dự (cả ngoài kế hoạch)',
     asOf: 'tính đến ngày', rollExempted: 'Miễn sinh hoạt', rollAway: 'Chuyển sinh hoạt tạm thời',
     rollSuspended: 'Đình chỉ sinh hoạt', rollMale: 'Nam', rollFemale: 'Nữ', rollAdmitted: 'Kết nạp trong kỳ',
     ageBands: 'Đảng viên theo độ tuổi', members: 'Đảng viên', official: 'Chính thức', probationary: 'Dự bị',
@@ -315,6 +319,9 @@ function renderCoverage(c) {
       `${cell(g.duplicateCellMonths || 0)}</tr>`;
   }).join('');
   bindDrill($('coverage-children'));
+  $('coverage-teams').innerHTML = (c.teams || []).map((x) => `<tr>${cell(esc(x.teamName))}${cell(t(x.level))}` +
+    `${cell(x.planned || 0, `coverage.team.${x.teamId}.planned`)}${cell(x.plannedDone || 0, `coverage.team.${x.teamId}.plannedDone`)}` +
+    `${cell(x.done || 0, `coverage.team.${x.teamId}.done`)}</tr>`).join('');
   $('coverage-never').innerHTML = (c.neverAttended || []).map((x) =>
     `<li data-cell="${esc(x.id)}">${esc(x.name)}${x.parentName ? ` — ${esc(x.parentName)}` : ''}</li>`).join('');
 }

@@ -490,6 +490,27 @@ TEST_P(VisitPlanTest, TheTeamsReportShowsPlannedAgainstDoneGradesRecommendations
   EXPECT_TRUE(absl::StrContains(r.text(), "(chưa có)")) << r.text();
   EXPECT_EQ(report("2026-Q2").visits_done(), 0);
 
+  // The coverage report shows the same per team: the approved plan as the
+  // expected visits, against those done.
+  v1::ReportRequest cov;
+  cov.set_org_unit_id("tinh");
+  cov.set_period("2026-Q3");
+  v1::CoverageReport coverage;
+  ASSERT_TRUE(h_->stub().GetCoverageReport(Ctx(admin_).get(), cov, &coverage).ok());
+  std::map<std::string, std::vector<int>> rows;
+  for (const auto& row : coverage.teams()) rows[row.team_id()] = {row.planned(), row.planned_done(), row.done()};
+  int planned_to_2 = 0;
+  for (const auto& v : approved.visits()) planned_to_2 += v.team_id() == "to-2" ? 1 : 0;
+  EXPECT_EQ(rows["to-1"], (std::vector<int>{2, 2, 3}));
+  EXPECT_EQ(rows["to-2"], (std::vector<int>{planned_to_2, 0, 0}));
+  cov.set_org_unit_id("huyen-b");  // only what lies below huyen-b
+  ASSERT_TRUE(h_->stub().GetCoverageReport(Ctx(admin_).get(), cov, &coverage).ok());
+  int to_1_below = 0;
+  for (const auto& v : mine) to_1_below += v.cell_id() == "cb-b1" ? 1 : 0;
+  for (const auto& row : coverage.teams()) {
+    if (row.team_id() == "to-1") EXPECT_EQ(row.planned(), to_1_below);
+  }
+
   // The leader's proposals: the first without an etag, then only with the current one.
   v1::PutTeamReportProposalsRequest put;
   put.set_team_id("to-1");
