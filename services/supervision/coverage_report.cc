@@ -10,6 +10,8 @@
 #include <set>
 #include <tuple>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/errors/errors.h"
 #include "common/time/dates.h"
@@ -97,19 +99,35 @@ absl::Status Supervision::GetCoverageReport(const auth::Claims& caller, const v1
     planned_meetings[r.Text(4)].insert(r.Text(1));
     rows[r.Text(4)].set_level(static_cast<v1::SupervisionLevel>(r.Int(5)));
   }
+  // A committee member who went alone counts as the visitor "member:<id>",
+  // as the planner plans them.
+  std::map<std::string, std::pair<std::string, std::string>> lone;  // visitor → (name, owner)
   for (const VisitFact& f : *visits) {
-    if (f.team_id.empty() || !below(f.unit_id, f.date)) continue;
-    v1::TeamPlanRow& row = rows[f.team_id];
+    const std::string visitor = !f.team_id.empty()                 ? f.team_id
+                                : f.supervisor_member_id.empty() ? ""
+                                                                 : absl::StrCat("member:", f.supervisor_member_id);
+    if (visitor.empty() || !below(f.unit_id, f.date)) continue;
+    if (f.team_id.empty()) lone[visitor] = {f.supervisor_name, f.owner_org_id};
+    v1::TeamPlanRow& row = rows[visitor];
     row.set_level(f.level);
     row.set_done(row.done() + 1);
-    if (planned_meetings[f.team_id].count(f.meeting_id)) row.set_planned_done(row.planned_done() + 1);
+    if (planned_meetings[visitor].count(f.meeting_id)) row.set_planned_done(row.planned_done() + 1);
   }
   for (auto& [id, row] : rows) {
     row.set_team_id(id);
     row.set_planned(static_cast<int32_t>(planned_meetings[id].size()));
-    auto name = teams->team_names.find(id);
-    row.set_team_name(name == teams->team_names.end() ? id : name->second);
-    row.set_owner_org_id(teams->team_owners[id]);
+    if (auto name = teams->team_names.find(id); name != teams->team_names.end()) {
+      row.set_team_name(name->second);
+      row.set_owner_org_id(teams->team_owners[id]);
+    } else if (auto l = lone.find(id); l != lone.end()) {
+      row.set_team_name(l->second.first);
+      row.set_owner_org_id(l->second.second);
+    } else if (absl::StartsWith(id, "member:")) {  // planned, not gone yet
+      auto member = registry_->GetMember(caller, id.substr(7));
+      row.set_team_name(member.ok() ? member->full_name() : id);
+    } else {
+      row.set_team_name(id);
+    }
     *response->add_teams() = row;
   }
   std::sort(response->mutable_teams()->begin(), response->mutable_teams()->end(),

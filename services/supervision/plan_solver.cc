@@ -133,7 +133,7 @@ PlanAssignments SolveGreedily(const PlanProblem& p) {
 bool Eligible(const PlanProblem& p, int visitor, int meeting) {
   const PlanVisitor& v = p.visitors[visitor];
   const PlanMeeting& m = p.meetings[meeting];
-  return !v.own_cells.count(m.cell) && !v.busy_days.count(m.day);
+  return !v.own_cells.count(m.cell) && !v.busy_days.count(m.day) && (!v.restricted || v.only_cells.count(m.cell));
 }
 
 int InvalidPinned(const PlanProblem& p) {

@@ -9,7 +9,8 @@
 //     and none on a day it is busy (a recorded visit, another approved plan);
 //   - a cell is planned at most once (one level does not visit a cell twice
 //     in the period before every cell has been visited);
-//   - never at a cell where a member of the team belongs (`own_cells`);
+//   - never at a cell where a member of the team belongs (`own_cells`), and
+//     a committee member going alone only to the cells they follow;
 //   - at most `capacity` visits per team; pinned visits are kept as given.
 // What the flow optimizes, in order: every team's quota met where the
 // meetings allow it; then the sum of the covered cells' priorities (remote,
@@ -34,6 +35,9 @@ struct PlanVisitor {
   int capacity = 0;  // at most this many
   std::set<int> own_cells;  // cell indices it may not visit
   std::set<int> busy_days;  // days it is already somewhere
+  // A committee member following cells goes only to those (theo dõi chi bộ).
+  bool restricted = false;
+  std::set<int> only_cells;  // when restricted: the cells it may visit
 };
 
 struct PlanProblem {
@@ -48,7 +52,8 @@ using PlanAssignments = std::vector<std::pair<int, int>>;
 
 enum class PlanSolverKind { kMinCostFlow, kGreedy };
 
-// Whether `visitor` may take `meeting` at all (own cell, busy day).
+// Whether `visitor` may take `meeting` at all (own cell, busy day, a cell
+// it does not follow).
 bool Eligible(const PlanProblem& problem, int visitor, int meeting);
 
 // Pinned pairs must be eligible and distinct in cell and (visitor, day);

@@ -111,6 +111,9 @@ inline constexpr char kSelectApprovedPlanVisits[] =
 // Units with a recommendation still open (status 1).
 inline constexpr char kSelectUnitsWithOpenRecommendations[] =
     "SELECT DISTINCT v.unit_id FROM recommendations r JOIN visits v ON v.id = r.visit_id WHERE r.status = 1";
+inline constexpr char kSelectMemberVisitMeetings[] =
+    "SELECT meeting_id FROM visits WHERE team_id = '' AND supervisor_member_id = ?1"
+    " AND visit_date >= ?2 AND visit_date <= ?3";
 inline constexpr char kSelectTeamVisitMeetings[] =
     "SELECT meeting_id FROM visits WHERE team_id = ?1 AND visit_date >= ?2 AND visit_date <= ?3";
 

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -33,6 +34,8 @@ namespace sv1 = ::chibo::scheduling::v1;
 // visited by this level in the 12 months before the period +10; a
 // recommendation still open +10; its last graded visit trung bình or kém +10.
 constexpr int kBasePriority = 10;
+// A plan's visitor that is one committee member following cells, not a team.
+constexpr absl::string_view kFollowerPrefix = "member:";
 
 struct PlanInputs {
   PlanProblem problem;
@@ -277,14 +280,6 @@ absl::Status Supervision::LoadPlanInputs(const auth::Claims& caller, const std::
     members.insert(team.member_ids().begin(), team.member_ids().end());
     if (team.owner_org_id() == owner) in->teams.push_back(team);
   }
-  if (in->teams.empty()) {
-    return errors::InvalidArgument("owner_org_id", "cấp ủy chưa có tổ dự sinh hoạt / the committee has no team");
-  }
-  std::sort(in->teams.begin(), in->teams.end(), [](const v1::Team& a, const v1::Team& b) {
-    return a.name() != b.name() ? NameBefore(a.name(), b.name()) : a.id() < b.id();
-  });
-  for (size_t v = 0; v < in->teams.size(); ++v) in->team_index[in->teams[v].id()] = static_cast<int>(v);
-
   // The cells counted under the owner in some month of the period.
   const clients::PeriodAttribution attr(t, root, period.first, period.months);
   std::map<int, int> cell_of_unit;
@@ -300,12 +295,58 @@ absl::Status Supervision::LoadPlanInputs(const auth::Claims& caller, const std::
     if (t.unit(u).category() == rv1::RESIDENTIAL) ++in->residential_cells;
   }
 
+  // Committee members following cells (theo dõi chi bộ, seed 000) go alone to
+  // the cells they follow, each one visitor "member:<id>": those with a
+  // follow assignment during the period for a cell counted here, on the
+  // owner committee on the first day planned, and on none of its teams (a
+  // team's member goes with the team).
+  std::set<std::string> on_teams;
+  for (const v1::Team& team : in->teams) on_teams.insert(members_of[team.id()].begin(), members_of[team.id()].end());
+  std::map<std::string, std::set<int>> followed;  // member → units
+  auto assignments = db_->Query(sql::kSelectAllAssignments);
+  if (!assignments.ok()) return assignments.status();
+  for (const db::Row& r : assignments->rows) {
+    const std::string& to = r.Text(4);
+    if (r.Text(3) > in->to || (!to.empty() && to <= in->from) || on_teams.count(r.Text(1))) continue;
+    const int u = t.Find(r.Text(2));
+    if (u != OrgTree::kNone && counted_cells.count(u)) followed[r.Text(1)].insert(u);
+  }
+  std::map<std::string, std::set<int>> follower_units;  // visitor id → units
+  for (const auto& [member_id, units] : followed) {
+    auto member = registry_->GetMember(caller, member_id, in->from);
+    if (!member.ok()) {
+      if (absl::IsNotFound(member.status())) continue;
+      return member.status();
+    }
+    bool seated = false;
+    for (const auto& held : member->positions()) seated = seated || held.org_unit_id() == owner;
+    if (!seated) continue;
+    v1::Team follower;
+    follower.set_id(absl::StrCat(kFollowerPrefix, member_id));
+    follower.set_name(member->full_name());
+    follower.set_owner_org_id(owner);
+    follower.set_level(in->level);
+    follower.set_leader_member_id(member_id);
+    members_of[follower.id()] = {member_id};
+    follower_units[follower.id()] = units;
+    in->teams.push_back(std::move(follower));
+  }
+  if (in->teams.empty()) {
+    return errors::InvalidArgument("owner_org_id", "cấp ủy chưa có tổ dự sinh hoạt / the committee has no team");
+  }
+  std::sort(in->teams.begin(), in->teams.end(), [](const v1::Team& a, const v1::Team& b) {
+    return a.name() != b.name() ? NameBefore(a.name(), b.name()) : a.id() < b.id();
+  });
+  for (size_t v = 0; v < in->teams.size(); ++v) in->team_index[in->teams[v].id()] = static_cast<int>(v);
+
   // What is taken: visits recorded and other approved plans in the period.
   std::map<std::string, std::set<int>> busy_members;  // member → days
   auto take = [&](const std::string& team_id, const std::string& unit_id, const std::string& date,
                   v1::SupervisionLevel level, const std::string& member_id) {
     const int day = DayNumber(date);
-    if (!team_id.empty()) {
+    if (absl::StartsWith(team_id, kFollowerPrefix)) {
+      busy_members[team_id.substr(kFollowerPrefix.size())].insert(day);
+    } else if (!team_id.empty()) {
       for (const std::string& m : members_of[team_id]) busy_members[m].insert(day);
     }
     if (!member_id.empty()) busy_members[member_id].insert(day);
@@ -419,6 +460,12 @@ absl::Status Supervision::LoadPlanInputs(const auth::Claims& caller, const std::
     PlanVisitor visitor;
     visitor.quota = quota;
     visitor.capacity = capacity;
+    if (auto f = follower_units.find(team.id()); f != follower_units.end()) {
+      visitor.restricted = true;
+      for (int u : f->second) {
+        if (auto c = cell_of_unit.find(u); c != cell_of_unit.end()) visitor.only_cells.insert(c->second);
+      }
+    }
     for (const std::string& member_id : members_of[team.id()]) {
       if (member_id.empty()) continue;
       auto member = registry_->GetMember(caller, member_id);
@@ -531,7 +578,10 @@ absl::Status Supervision::GetVisitPlan(const auth::Claims& caller, const v1::Get
   // Planned against done: the visits each team has recorded in the period.
   std::map<std::string, std::set<std::string>> done_by_team;
   for (const v1::TeamLoad& load : plan->loads()) {
-    auto rows = db_->Query(sql::kSelectTeamVisitMeetings, {load.team_id(), plan->from(), plan->to()});
+    const bool follower = absl::StartsWith(load.team_id(), kFollowerPrefix);
+    auto rows = follower ? db_->Query(sql::kSelectMemberVisitMeetings,
+                                      {load.team_id().substr(kFollowerPrefix.size()), plan->from(), plan->to()})
+                         : db_->Query(sql::kSelectTeamVisitMeetings, {load.team_id(), plan->from(), plan->to()});
     if (!rows.ok()) return rows.status();
     for (const db::Row& r : rows->rows) done_by_team[load.team_id()].insert(r.Text(0));
   }

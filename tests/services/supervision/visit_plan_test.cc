@@ -350,6 +350,51 @@ TEST_P(VisitPlanTest, BadRequestsNameTheirFields) {
   EXPECT_EQ(h_->stub().GetVisitPlan(Ctx(admin_).get(), get, &out).error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
+// A committee member following a cell (seed 000) is planned alone, only at
+// the cells they follow; a follower not on the committee is not planned.
+TEST_P(VisitPlanTest, ACommitteeMemberFollowingCellsIsPlannedAloneAtThem) {
+  auto follow = [&](const std::string& member, const std::string& cell) {
+    v1::AssignFollowerRequest a;
+    a.mutable_assignment()->set_member_id(member);
+    a.mutable_assignment()->set_cell_id(cell);
+    a.mutable_assignment()->set_from_date("2026-12-01");
+    v1::FollowAssignment out;
+    grpc::Status s = h_->stub().AssignFollower(Ctx(admin_).get(), a, &out);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  };
+  rv1::AssignPositionRequest seat;
+  seat.set_member_id("m3");
+  seat.set_org_unit_id("tinh");
+  seat.set_position(rv1::COMMITTEE_MEMBER);
+  seat.set_effective_on("2026-01-01");
+  rv1::Member seated;
+  grpc::Status s = h_->registry().stub().AssignPosition(Ctx(admin_).get(), seat, &seated);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  follow("m3", "cb-4");
+  follow("m3", "cb-b2");
+  follow("m4", "cb-3");  // m4 sits on no committee
+
+  const v1::VisitPlan plan = Propose(v1::MIN_COST_FLOW, 3);
+  ExpectRulesKept(plan);
+  const v1::TeamLoad* load = nullptr;
+  for (const auto& l : plan.loads()) {
+    if (l.team_id() == "member:m3") load = &l;
+    EXPECT_NE(l.team_id(), "member:m4");
+  }
+  ASSERT_NE(load, nullptr) << plan.DebugString();
+  EXPECT_EQ(load->quota(), 1);  // the provincial member's 2 a year, prorated
+  EXPECT_TRUE(load->quota_met());
+  EXPECT_EQ(plan.figures().teams(), 3);
+  int alone = 0;
+  for (const auto& v : plan.visits()) {
+    if (v.team_id() != "member:m3") continue;
+    ++alone;
+    EXPECT_TRUE(v.cell_id() == "cb-4" || v.cell_id() == "cb-b2") << v.cell_id();
+    EXPECT_FALSE(v.team_name().empty());
+  }
+  EXPECT_GE(alone, 1);
+}
+
 // Weak compliance in the period before is a priority: cb-1 held its three
 // regular meetings of 2026-Q4, cb-2 one of three; every other cell none.
 TEST_P(VisitPlanTest, WeakComplianceLastPeriodRaisesACellsPriority) {

@@ -204,7 +204,7 @@ export function VisitPlanPage({ id }) {
           <thead><tr><th>{t('team')}</th><th>{s('quota')}</th><th>{s('plannedN')}</th><th>{s('doneN')}</th><th /></tr></thead>
           <tbody>{(plan.loads || []).map((l) => (
             <tr key={l.teamId}><td>{l.teamName}</td><td>{num(l.quota)}{l.quotaMet ? ' ✓' : ''}</td><td>{num(l.planned)}</td><td>{num(l.done)}</td>
-              <td><a href={`/app/teams/${encodeURIComponent(l.teamId)}/reports/${quarter}`}>{s('teamReport')}</a></td></tr>
+              <td>{!l.teamId.startsWith('member:') && <a href={`/app/teams/${encodeURIComponent(l.teamId)}/reports/${quarter}`}>{s('teamReport')}</a>}</td></tr>
           ))}</tbody>
         </table></div>
       </section>
