@@ -11,6 +11,11 @@
 
 namespace chibo::supervision {
 
+std::string VietnameseDate(absl::string_view iso) {
+  if (iso.size() < 10) return std::string(iso);
+  return absl::StrCat(iso.substr(8, 2), "/", iso.substr(5, 2), "/", iso.substr(0, 4));
+}
+
 std::string NarrativeNumber(int64_t n, Language language) {
   const bool vi = language == Language::kVietnamese;
   std::string digits = absl::StrCat(n < 0 ? -n : n);

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "chibo/supervision/v1/supervision.pb.h"
 #include "common/time/period.h"
 
@@ -42,6 +43,9 @@ std::string ActivityNarrative(const v1::ActivityReport& report, const Period& pe
 // nothing to count.
 std::string CoverageSentence(const v1::CoverageFigures& figures, Language language);
 std::string StandardSentence(const v1::ComplianceFigures& figures, Language language);
+
+// A date as officials write it: "2026-11-05" → "05/11/2026".
+std::string VietnameseDate(absl::string_view iso);
 
 // A count as the paragraph writes it: "02", "68", "1.234" (Vietnamese);
 // "2", "68", "1,234" (English). Zero is "0" in both.

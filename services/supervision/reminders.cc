@@ -21,6 +21,7 @@
 #include "common/errors/errors.h"
 #include "common/paging/page_token.h"
 #include "common/time/dates.h"
+#include "services/supervision/activity_narrative.h"
 #include "services/supervision/supervision.h"
 #include "services/supervision/supervision_sql.h"
 
@@ -34,11 +35,6 @@ constexpr int kDefaultRecordDays = 3;    // Rules.minutes_record_days
 constexpr int kDefaultEscalateDays = 7;  // Rules.reminder_escalate_days
 // A meeting unrecorded for longer than this is no longer chased.
 constexpr int kLookBackDays = 366;
-
-std::string ViDate(absl::string_view iso) {  // 2026-11-05 → 05/11/2026
-  if (iso.size() < 10) return std::string(iso);
-  return absl::StrCat(iso.substr(8, 2), "/", iso.substr(5, 2), "/", iso.substr(0, 4));
-}
 
 std::string Shorten(const std::string& text, size_t max_chars) {
   // Cut at a character boundary (UTF-8), never inside one.
@@ -66,12 +62,12 @@ std::string ReminderText(const LateItem& item, const std::string& cell_name, int
     return absl::StrFormat(
         "Nhắc việc%s: cuộc sinh hoạt ngày %s của %s chưa được ghi biên bản, quá hạn %d ngày "
         "(hạn %s). %s cập nhật biên bản.",
-        where, ViDate(item.item_date), cell_name, item.days_late, ViDate(item.due_on), who);
+        where, VietnameseDate(item.item_date), cell_name, item.days_late, VietnameseDate(item.due_on), who);
   }
   return absl::StrFormat(
       "Nhắc việc%s: kiến nghị «%s» của đoàn dự sinh hoạt đối với %s chưa được thực hiện, quá hạn "
       "%d ngày (hạn %s). %s báo cáo kết quả thực hiện.",
-      where, Shorten(item.text, 120), cell_name, item.days_late, ViDate(item.due_on), who);
+      where, Shorten(item.text, 120), cell_name, item.days_late, VietnameseDate(item.due_on), who);
 }
 
 std::string ReminderId(v1::ReminderSubject subject, absl::string_view item, int step) {

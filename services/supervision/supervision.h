@@ -192,6 +192,9 @@ class Supervision {
 // (coverage_report.cc; the activity report's paragraph uses it too).
 void CoverageOf(const clients::OrgTree& t, int root, const Period& period, const std::vector<VisitFact>& visits,
                 v1::CoverageReport* out);
+// A team from its row (id, name, owner_org_id, level, leader_member_id,
+// member_ids_json, version: sql::kSelectTeam, kSelectAllTeams).
+v1::Team TeamFromRow(const db::Row& row);
 // The grade of a score by the rulebook's cut-offs.
 v1::Grade GradeOf(int score, const registry::v1::Rules& rules);
 // The supervising level of a committee of this kind.

@@ -27,17 +27,12 @@ using errors::FieldViolations;
 
 std::string N(int64_t n) { return NarrativeNumber(n, Language::kVietnamese); }
 
-std::string ViDate(absl::string_view iso) {  // 2026-07-01 → 01/07/2026
-  if (iso.size() < 10) return std::string(iso);
-  return absl::StrCat(iso.substr(8, 2), "/", iso.substr(5, 2), "/", iso.substr(0, 4));
-}
-
 // The report in words, as a team leader would write it.
 std::string TeamReportText(const v1::TeamReport& r, const Period& period) {
   std::string out = absl::StrCat("BÁO CÁO KẾT QUẢ DỰ SINH HOẠT CHI BỘ\n", r.team_name(),
                                  r.owner_name().empty() ? "" : absl::StrCat(" — ", r.owner_name()), "\n",
-                                 absl::StrFormat("%s (từ %s đến %s)\n\n", period.Vietnamese(), ViDate(r.from()),
-                                                 ViDate(r.to())));
+                                 absl::StrFormat("%s (từ %s đến %s)\n\n", period.Vietnamese(), VietnameseDate(r.from()),
+                                                 VietnameseDate(r.to())));
   absl::StrAppend(&out, "1. Kết quả dự sinh hoạt: ");
   if (r.visits_planned() > 0) {
     absl::StrAppend(&out, "theo kế hoạch được duyệt, tổ dự ", N(r.visits_planned()), " cuộc sinh hoạt; đã dự ",
@@ -74,8 +69,8 @@ std::string TeamReportText(const v1::TeamReport& r, const Period& period) {
     absl::StrAppend(&out, ".\n");
   }
   for (const v1::TeamReportRecommendation& rec : r.recommendations()) {
-    absl::StrAppend(&out, "   - ", rec.cell_name(), ", ", ViDate(rec.made_on()), ": ", rec.text(),
-                    rec.due_on().empty() ? "" : absl::StrCat(" (hạn ", ViDate(rec.due_on()), ")"), " — ",
+    absl::StrAppend(&out, "   - ", rec.cell_name(), ", ", VietnameseDate(rec.made_on()), ": ", rec.text(),
+                    rec.due_on().empty() ? "" : absl::StrCat(" (hạn ", VietnameseDate(rec.due_on()), ")"), " — ",
                     rec.status() == v1::DONE ? "đã thực hiện" : rec.overdue() ? "quá hạn, chưa thực hiện"
                                                                                : "đang thực hiện",
                     "\n");

@@ -25,18 +25,6 @@ std::string MemberIdsJson(const v1::Team& team) {
   return journal::ToJson(ids);
 }
 
-v1::Team TeamFromRow(const db::Row& r) {
-  v1::Team t;
-  (void)google::protobuf::util::JsonStringToMessage(r.Text(5), &t);
-  t.set_id(r.Text(0));
-  t.set_name(r.Text(1));
-  t.set_owner_org_id(r.Text(2));
-  t.set_level(static_cast<v1::SupervisionLevel>(r.Int(3)));
-  t.set_leader_member_id(r.Text(4));
-  t.set_etag(resource::EtagOf(r.Int(6)));
-  return t;
-}
-
 absl::Status NotFoundTeam(absl::string_view id) {
   return absl::NotFoundError(absl::StrCat("không có tổ dự sinh hoạt / no team \"", id, "\""));
 }
@@ -63,6 +51,18 @@ absl::Status CheckMembers(clients::RegistryClient& registry, const auth::Claims&
 }
 
 }  // namespace
+
+v1::Team TeamFromRow(const db::Row& r) {
+  v1::Team t;
+  (void)google::protobuf::util::JsonStringToMessage(r.Text(5), &t);
+  t.set_id(r.Text(0));
+  t.set_name(r.Text(1));
+  t.set_owner_org_id(r.Text(2));
+  t.set_level(static_cast<v1::SupervisionLevel>(r.Int(3)));
+  t.set_leader_member_id(r.Text(4));
+  t.set_etag(resource::EtagOf(r.Int(6)));
+  return t;
+}
 
 v1::SupervisionLevel LevelOfOwner(rv1::OrgUnitKind kind) {
   switch (kind) {

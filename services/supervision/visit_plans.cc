@@ -268,13 +268,7 @@ absl::Status Supervision::LoadPlanInputs(const auth::Claims& caller, const std::
   if (!team_rows.ok()) return team_rows.status();
   std::map<std::string, std::set<std::string>> members_of;  // every team
   for (const db::Row& r : team_rows->rows) {
-    v1::Team team;
-    (void)google::protobuf::util::JsonStringToMessage(r.Text(5), &team);
-    team.set_id(r.Text(0));
-    team.set_name(r.Text(1));
-    team.set_owner_org_id(r.Text(2));
-    team.set_level(static_cast<v1::SupervisionLevel>(r.Int(3)));
-    team.set_leader_member_id(r.Text(4));
+    v1::Team team = TeamFromRow(r);
     std::set<std::string>& members = members_of[team.id()];
     members.insert(team.leader_member_id());
     members.insert(team.member_ids().begin(), team.member_ids().end());
