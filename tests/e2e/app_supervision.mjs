@@ -64,6 +64,9 @@ try {
     if (listed.outstanding > 0) break;
     await sleep(2000);
   }
+  await page.goto(`${base}/app/units/tinh`);
+  await page.waitForSelector('a[data-reminders-link]:not([data-reminders-link=loading])', { timeout: 20000 });
+  out.homeRemindersLink = await page.getAttribute('a[data-reminders-link]', 'data-reminders-link');
   await page.goto(`${base}/app/units/tinh/reminders`);
   await page.waitForSelector('[data-outstanding]', { timeout: 20000 });
   out.remindersOutstandingShown = await page.getAttribute('[data-outstanding]', 'data-outstanding');

@@ -597,6 +597,10 @@ TEST_F(DashboardTest, ACommitteePlansItsVisitsReadsItsTeamsReportAndItsReminders
   std::vector<std::string> ids;
   for (const auto& r : reminders.reminders()) ids.push_back(r.id());
   EXPECT_EQ(Strings(f.at("reminderIds")), ids);
+  list.set_below(false);  // addressed to the province itself: the count on its page's link
+  pv1::ListRemindersResponse own;
+  ASSERT_TRUE(stub->ListReminders(rpc::MakeClientContext(token, absl::Seconds(30)).get(), list, &own).ok());
+  EXPECT_EQ(text("homeRemindersLink"), absl::StrCat(own.outstanding()));
   EXPECT_NE(text("firstReminderHistory").find("Chờ gửi"), std::string::npos)
       << "no webhook on the run command: the outbox waits — " << text("firstReminderHistory");
 

@@ -143,6 +143,17 @@ function SupervisorPanel({ scope }) {
   );
 }
 
+// The unit's reminders (nhắc việc) addressed to it, with how many are outstanding.
+function RemindersLink({ unitId }) {
+  const r = useApi(`/api/v1/org-units/${encodeURIComponent(unitId)}/reminders?page_size=1`);
+  const n = r.data ? r.data.outstanding || 0 : 0;
+  return (
+    <a href={`/app/units/${encodeURIComponent(unitId)}/reminders`} data-reminders-link={r.data ? String(n) : 'loading'}>
+      {t('reminders')}{n > 0 ? ` (${num(n)})` : ''}
+    </a>
+  );
+}
+
 export function UnitPage({ id, home }) {
   const r = useApi(`/api/v1/org-units/${encodeURIComponent(id)}`);
   if (r.error) return <main><Problem error={r.error} /></main>;
@@ -156,7 +167,7 @@ export function UnitPage({ id, home }) {
         {!home && <a href="/app/">{t('myUnit')}</a>}
         <a href={`/app/units/${encodeURIComponent(unit.id)}/members`}>{t('roll')}</a>
         <a href={`/app/units/${encodeURIComponent(unit.id)}/actions`}>{t('actions')}</a>
-        <a href={`/app/units/${encodeURIComponent(unit.id)}/reminders`}>{t('reminders')}</a>
+        <RemindersLink unitId={unit.id} />
         {!cell && <a href={`/app/units/${encodeURIComponent(unit.id)}/visit-plans`}>{t('visitPlans')}</a>}
       </p>
       {home && ((me.get() && me.get().roles) || []).includes('supervisor') && <SupervisorPanel scope={unit.id} />}
