@@ -220,7 +220,10 @@ absl::Status Supervision::ListReminders(const auth::Claims& caller, const v1::Li
   }
   const int root = t.Find(request.org_unit_id());
   const OrgTree::Day today = OrgTree::DayOf(time::Today());
-  auto rows = db_->Query(sql::kSelectProvinceReminders, {t.province_id(), request.include_resolved()});
+  // Addressed to the unit alone: its own rows (indexed); with those below: the province's, filtered.
+  auto rows = request.below()
+                  ? db_->Query(sql::kSelectProvinceReminders, {t.province_id(), request.include_resolved()})
+                  : db_->Query(sql::kSelectRecipientReminders, {request.org_unit_id(), request.include_resolved()});
   if (!rows.ok()) return rows.status();
   const int size = paging::EffectivePageSize(request.page_size());
   int matched = 0, outstanding = 0;

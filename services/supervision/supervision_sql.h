@@ -142,6 +142,10 @@ inline constexpr char kSelectProvinceReminders[] =
     "SELECT " CHIBO_REMINDER_COLUMNS " FROM reminders r LEFT JOIN reminder_outbox o ON o.reminder_id = r.id"
     " WHERE r.province_id = ?1 AND (CAST(?2 AS INTEGER) = 1 OR r.resolved_at IS NULL)"
     " ORDER BY r.raised_on DESC, r.step DESC, r.id";
+inline constexpr char kSelectRecipientReminders[] =
+    "SELECT " CHIBO_REMINDER_COLUMNS " FROM reminders r LEFT JOIN reminder_outbox o ON o.reminder_id = r.id"
+    " WHERE r.recipient_org_id = ?1 AND (CAST(?2 AS INTEGER) = 1 OR r.resolved_at IS NULL)"
+    " ORDER BY r.raised_on DESC, r.step DESC, r.id";
 inline constexpr char kSelectReminder[] =
     "SELECT " CHIBO_REMINDER_COLUMNS " FROM reminders r LEFT JOIN reminder_outbox o ON o.reminder_id = r.id"
     " WHERE r.id = ?1";
