@@ -158,6 +158,24 @@ absl::StatusOr<rv1::Member> RegistryClient::GetMember(const auth::Claims& caller
   return member;
 }
 
+absl::StatusOr<std::vector<rv1::Member>> RegistryClient::MembersOf(const auth::Claims& caller,
+                                                                  absl::string_view cell_id,
+                                                                  absl::string_view date) {
+  rv1::ListMembersRequest request;
+  request.set_org_unit_id(std::string(cell_id));
+  request.set_as_of(std::string(date));
+  request.set_page_size(1000);
+  std::vector<rv1::Member> out;
+  do {
+    rv1::ListMembersResponse page;
+    grpc::Status s = stub_->ListMembers(Ctx(caller).get(), request, &page);
+    if (!s.ok()) return rpc::FromGrpcStatus(s);
+    for (rv1::Member& m : *page.mutable_members()) out.push_back(std::move(m));
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty());
+  return out;
+}
+
 absl::StatusOr<rv1::Roster> RegistryClient::GetRoster(const auth::Claims& caller,
                                                       absl::string_view cell_id,
                                                       absl::string_view date) {

@@ -60,6 +60,11 @@ class RegistryClient {
                                                  absl::string_view member_id,
                                                  absl::string_view date = "");
 
+  // Every member of a cell's roll on `date` (all pages), positions included.
+  absl::StatusOr<std::vector<registry::v1::Member>> MembersOf(const auth::Claims& caller,
+                                                              absl::string_view cell_id,
+                                                              absl::string_view date);
+
   absl::StatusOr<registry::v1::Roster> GetRoster(const auth::Claims& caller,
                                                  absl::string_view cell_id,
                                                  absl::string_view date);

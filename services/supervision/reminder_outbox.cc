@@ -83,6 +83,9 @@ absl::StatusOr<DeliveryRound> ReminderOutbox::DeliverDue(absl::Time now, int lim
         {"recipient_org_id", r.Text(7)},
         {"recipient_name", r.Text(8)},
         {"recipient_role", step == 0 ? "SECRETARY" : "COMMITTEE"},
+        {"recipient_member_id", r.Text(17)},  // the unit's secretary, when one is recorded
+        {"recipient_member_name", r.Text(18)},
+        {"recipient_phone", r.Text(19)},
         {"item_date", r.Text(9)},
         {"due_on", r.Text(10)},
         {"days_late", r.Int(11)},

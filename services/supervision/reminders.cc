@@ -95,6 +95,8 @@ v1::Reminder ReminderFromRow(const db::Row& r) {
   out.set_attempts(static_cast<int32_t>(r.Int(16)));
   out.set_delivered_at(r.Text(17));
   out.set_last_error(r.Text(18));
+  out.set_recipient_member_id(r.Text(19));
+  out.set_recipient_member_name(r.Text(20));
   return out;
 }
 
@@ -155,6 +157,53 @@ absl::StatusOr<Supervision::ReminderScan> Supervision::ScanReminders(const auth:
     late.push_back(std::move(item));
   }
 
+  // Whom each recipient's reminders reach, looked up once per scan: a
+  // cell's secretary (bí thư chi bộ) among its roll; for a committee, of
+  // those sitting on it, a member of its standing committee (ban thường
+  // vụ), else a committee member. None recorded, or the registry failing:
+  // the reminder goes to the unit alone.
+  struct Contact {
+    std::string member_id, name, phone;
+  };
+  std::map<int, Contact> contacts;
+  auto secretary_of = [&](int unit) -> const Contact& {
+    auto [it, fresh] = contacts.try_emplace(unit);
+    if (!fresh) return it->second;
+    const std::string& id = t.unit(unit).id();
+    auto seated = [&](const registry::v1::Member& m, registry::v1::Position position) {
+      for (const auto& held : m.positions()) {
+        if (held.org_unit_id() == id && held.position() == position &&
+            (held.valid_to().empty() || held.valid_to() > today_text)) {
+          return true;
+        }
+      }
+      return false;
+    };
+    if (clients::IsCell(t.unit(unit).kind())) {
+      auto members = registry_->MembersOf(service_caller, id, today_text);
+      if (members.ok()) {
+        for (const auto& m : *members) {
+          if (seated(m, registry::v1::SECRETARY)) it->second = {m.id(), m.full_name(), m.phone()};
+        }
+      }
+    } else if (auto roster = registry_->GetRoster(service_caller, id, today_text); roster.ok()) {
+      Contact member;
+      for (const auto& e : roster->entries()) {
+        auto m = registry_->GetMember(service_caller, e.member_id(), today_text);
+        if (!m.ok()) continue;
+        if (seated(*m, registry::v1::STANDING_COMMITTEE_MEMBER)) {
+          it->second = {m->id(), m->full_name(), m->phone()};
+          break;
+        }
+        if (member.member_id.empty() && seated(*m, registry::v1::COMMITTEE_MEMBER)) {
+          member = {m->id(), m->full_name(), m->phone()};
+        }
+      }
+      if (it->second.member_id.empty()) it->second = member;
+    }
+    return it->second;
+  };
+
   ReminderScan scan;
   scan.outstanding = static_cast<int>(late.size());
   std::set<std::pair<int, std::string>> still_late;
@@ -173,6 +222,11 @@ absl::StatusOr<Supervision::ReminderScan> Supervision::ScanReminders(const auth:
       const std::string& cell_name = t.unit(u).name();
       const std::string& recipient_name = t.unit(recipient).name();
       const std::string id = ReminderId(item.subject, item.subject_id, step);
+      // Only for a reminder not raised yet: the lookup costs registry calls.
+      auto known = db_->QueryOptionalRow(sql::kSelectReminderExists, {id});
+      if (!known.ok()) return known.status();
+      if (known->has_value()) continue;
+      const Contact& contact = secretary_of(recipient);
       bool raised = false;
       absl::Status s = db_->InTransaction([&](db::Session& tx) -> absl::Status {
         raised = false;
@@ -180,11 +234,12 @@ absl::StatusOr<Supervision::ReminderScan> Supervision::ScanReminders(const auth:
             sql::kInsertReminder,
             {id, t.province_id(), static_cast<int64_t>(item.subject), item.subject_id, item.visit_id,
              item.cell_id, cell_name, step, t.unit(recipient).id(), recipient_name, item.item_date,
-             item.due_on, item.days_late, today_text, ReminderText(item, cell_name, step, recipient_name), now});
+             item.due_on, item.days_late, today_text, ReminderText(item, cell_name, step, recipient_name), now,
+             contact.member_id, contact.name});
         if (!inserted.ok()) return inserted.status();
         if (*inserted == 0) return absl::OkStatus();  // raised before
         raised = true;
-        return tx.Execute(sql::kInsertReminderOutbox, {id, absl::ToUnixSeconds(absl::Now())}).status();
+        return tx.Execute(sql::kInsertReminderOutbox, {id, absl::ToUnixSeconds(absl::Now()), contact.phone}).status();
       });
       if (!s.ok()) return s;
       scan.raised += raised ? 1 : 0;

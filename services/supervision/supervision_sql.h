@@ -125,11 +125,13 @@ inline constexpr char kSelectOverdueRecommendations[] =
 inline constexpr char kInsertReminder[] =
     "INSERT INTO reminders (id, province_id, subject, subject_id, visit_id, cell_id, cell_name, step,"
     " recipient_org_id, recipient_name, item_date, due_on, days_late, raised_on, text, resolved_at,"
-    " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, NULL, ?16)"
+    " created_at, recipient_member_id, recipient_member_name)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, NULL, ?16, ?17, ?18)"
     " ON CONFLICT (subject, subject_id, step) DO NOTHING";
 inline constexpr char kInsertReminderOutbox[] =
     "INSERT INTO reminder_outbox (reminder_id, state, attempts, next_attempt_at, lease_owner,"
-    " lease_until, delivered_at, last_error) VALUES (?1, 1, 0, ?2, '', 0, NULL, '')";
+    " lease_until, delivered_at, last_error, recipient_phone) VALUES (?1, 1, 0, ?2, '', 0, NULL, '', ?3)";
+inline constexpr char kSelectReminderExists[] = "SELECT 1 FROM reminders WHERE id = ?1";
 inline constexpr char kSelectUnresolvedReminders[] =
     "SELECT id, subject, subject_id FROM reminders WHERE province_id = ?1 AND resolved_at IS NULL";
 inline constexpr char kResolveReminder[] =
@@ -137,7 +139,7 @@ inline constexpr char kResolveReminder[] =
 #define CHIBO_REMINDER_COLUMNS                                                                     \
   "r.id, r.subject, r.subject_id, r.visit_id, r.cell_id, r.cell_name, r.step, r.recipient_org_id," \
   " r.recipient_name, r.item_date, r.due_on, r.days_late, r.raised_on, r.text, r.resolved_at,"      \
-  " o.state, o.attempts, o.delivered_at, o.last_error"
+  " o.state, o.attempts, o.delivered_at, o.last_error, r.recipient_member_id, r.recipient_member_name"
 inline constexpr char kSelectProvinceReminders[] =
     "SELECT " CHIBO_REMINDER_COLUMNS " FROM reminders r LEFT JOIN reminder_outbox o ON o.reminder_id = r.id"
     " WHERE r.province_id = ?1 AND (CAST(?2 AS INTEGER) = 1 OR r.resolved_at IS NULL)"
@@ -162,7 +164,8 @@ inline constexpr char kClaimOutbox[] =
 inline constexpr char kSelectOutboxReminder[] =
     "SELECT r.id, r.subject, r.subject_id, r.visit_id, r.cell_id, r.cell_name, r.step, r.recipient_org_id,"
     " r.recipient_name, r.item_date, r.due_on, r.days_late, r.raised_on, r.text, r.resolved_at, o.attempts,"
-    " r.province_id FROM reminders r JOIN reminder_outbox o ON o.reminder_id = r.id"
+    " r.province_id, r.recipient_member_id, r.recipient_member_name, o.recipient_phone"
+    " FROM reminders r JOIN reminder_outbox o ON o.reminder_id = r.id"
     " WHERE r.id = ?1 AND o.lease_owner = ?2";
 inline constexpr char kInsertDelivery[] =
     "INSERT INTO reminder_deliveries (reminder_id, attempt, at, http_status, error) VALUES (?1, ?2, ?3, ?4, ?5)";

@@ -94,6 +94,27 @@ class RemindersTest : public ReportTestBase {
       r->set_reminder_escalate_days(7);
     });
     service_ = h_->registry().Token(auth::Role::kService, "tinh", "chibo-supervision");
+    // m1 is cb-1's secretary (with a phone); of xa-a1 above it, m3 sits on
+    // the committee and m2 on its standing committee.
+    for (const auto& [member, unit, position] :
+         {std::tuple{"m1", "cb-1", registry::v1::SECRETARY}, {"m3", "xa-a1", registry::v1::COMMITTEE_MEMBER},
+          {"m2", "xa-a1", registry::v1::STANDING_COMMITTEE_MEMBER}}) {
+      registry::v1::AssignPositionRequest seat;
+      seat.set_member_id(member);
+      seat.set_org_unit_id(unit);
+      seat.set_position(position);
+      seat.set_effective_on("2026-01-01");
+      registry::v1::Member seated;
+      grpc::Status s = h_->registry().stub().AssignPosition(Ctx(admin_).get(), seat, &seated);
+      ASSERT_TRUE(s.ok()) << s.error_message();
+    }
+    registry::v1::UpdateMemberRequest phone;
+    phone.mutable_member()->set_id("m1");
+    phone.mutable_member()->set_phone("0912000111");
+    phone.mutable_update_mask()->add_paths("phone");
+    registry::v1::Member updated;
+    grpc::Status ps = h_->registry().stub().UpdateMember(Ctx(admin_).get(), phone, &updated);
+    ASSERT_TRUE(ps.ok()) << ps.error_message();
     meeting_a_ = OneOff("cb-1", "2026-06-10T19:30");
     meeting_b_ = OneOff("cb-2", "2026-06-28T19:30");
     const std::string c = OneOff("cb-b", "2026-06-20T08:00");
@@ -201,9 +222,15 @@ TEST_P(RemindersTest, RaisesToTheSecretaryThenUpTheTreeOnceEach) {
   EXPECT_EQ(r.delivery(), v1::DELIVERY_PENDING);
   EXPECT_TRUE(absl::StrContains(r.text(), "10/06/2026")) << r.text();
   EXPECT_TRUE(absl::StrContains(r.text(), "bí thư")) << r.text();
+  EXPECT_EQ(r.recipient_member_id(), "m1");  // the cell's secretary
+  EXPECT_FALSE(r.recipient_member_name().empty());
+  const v1::ListRemindersResponse commune = List("xa-a1");
+  ASSERT_EQ(commune.reminders_size(), 1);
+  EXPECT_EQ(commune.reminders(0).recipient_member_id(), "m2");  // its standing committee's member
   const v1::Reminder up = List("huyen-a").reminders(0);
   EXPECT_TRUE(absl::StrContains(up.text(), "chuyển lên")) << up.text();
   EXPECT_TRUE(absl::StrContains(up.text(), "cấp ủy")) << up.text();
+  EXPECT_EQ(up.recipient_member_id(), "");  // huyen-a has no secretary recorded
 
   const v1::ListRemindersResponse rec = List("cb-b");
   ASSERT_EQ(rec.reminders_size(), 1);
@@ -301,6 +328,9 @@ TEST_P(RemindersTest, TheWebhookIsRetriedSignedAuditedAndSentOnce) {
     EXPECT_EQ(c.signature, Hmac("khóa-bí-mật", c.body));
     const auto body = nlohmann::json::parse(c.body);
     EXPECT_EQ(body["id"], c.key);
+    // The SMS bridge gets the secretary's phone: cb-1's is recorded.
+    if (body["recipient_org_id"] == "cb-1") EXPECT_EQ(body["recipient_phone"], "0912000111") << c.body;
+    if (body["recipient_org_id"] == "cb-1") EXPECT_EQ(body["recipient_member_id"], "m1") << c.body;
     EXPECT_FALSE(body["text"].get<std::string>().empty());
   }
   ASSERT_EQ(attempts.size(), 4u);
