@@ -168,19 +168,35 @@ long long PriorityBound(const PlanProblem& p) {
     if (coverable[c]) priorities.push_back(p.cell_priority[c]);
   }
   std::sort(priorities.rbegin(), priorities.rend());
-  // A team goes to one meeting a day: at most as many visits as it has
-  // days with a meeting it may attend.
-  long long capacity = 0;
+  auto top = [](const std::vector<int>& sorted, long long n) {
+    long long sum = 0;
+    for (size_t i = 0; i < sorted.size() && static_cast<long long>(i) < n; ++i) sum += sorted[i];
+    return sum;
+  };
+  // A visitor goes to one meeting a day: at most as many visits as it has
+  // days with a meeting it may attend. A member going alone covers only
+  // the cells they follow: at most the best of those, as many as they can.
+  long long capacity = 0, free_capacity = 0, restricted_best = 0;
   for (int v = 0; v < static_cast<int>(p.visitors.size()); ++v) {
-    std::set<int> days;
+    std::set<int> days, cells;
     for (int m = 0; m < static_cast<int>(p.meetings.size()); ++m) {
-      if (Eligible(p, v, m)) days.insert(p.meetings[m].day);
+      if (Eligible(p, v, m)) days.insert(p.meetings[m].day), cells.insert(p.meetings[m].cell);
     }
-    capacity += std::min<long long>(p.visitors[v].capacity, static_cast<long long>(days.size()));
+    long long can = std::min<long long>(p.visitors[v].capacity, static_cast<long long>(days.size()));
+    if (p.visitors[v].restricted) {
+      can = std::min<long long>(can, static_cast<long long>(cells.size()));
+      std::vector<int> own;
+      for (int c : cells) own.push_back(p.cell_priority[c]);
+      std::sort(own.rbegin(), own.rend());
+      restricted_best += top(own, can);
+    } else {
+      free_capacity += can;
+    }
+    capacity += can;
   }
-  long long bound = 0;
-  for (size_t i = 0; i < priorities.size() && static_cast<long long>(i) < capacity; ++i) bound += priorities[i];
-  return bound;
+  // Both are bounds: the best `capacity` cells of all; the best the teams
+  // can reach plus the best each member alone can.
+  return std::min(top(priorities, capacity), top(priorities, free_capacity) + restricted_best);
 }
 
 }  // namespace chibo::supervision

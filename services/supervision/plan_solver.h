@@ -65,8 +65,10 @@ int InvalidPinned(const PlanProblem& problem);
 
 // An upper bound on the priority a plan can cover: the highest priorities
 // of the coverable cells (those with an eligible meeting), as many as the
-// teams' capacities add up to, each capped by its days with an eligible
-// meeting (one meeting a day). It ignores which cell meets on which day.
+// visitors' capacities add up to, each capped by its days with an eligible
+// meeting (one meeting a day) — and, when lower, the same for the teams
+// plus, for each member going alone, the best of the cells they follow.
+// It ignores which cell meets on which day.
 long long PriorityBound(const PlanProblem& problem);
 
 }  // namespace chibo::supervision
