@@ -409,6 +409,10 @@ absl::Status Supervision::LoadPlanInputs(const auth::Claims& caller, const std::
     }
   }
 
+  // Quarter plans chase the rulebook's residential cells once a quarter.
+  const int residential_quota =
+      period.months == 3 ? t.RulesOn(OrgTree::DayOf(first_day)).residential_cell_visits_per_quarter() : 0;
+
   // The meetings the teams may attend: planned cell meetings from `from`,
   // of cells this level has not visited in the period, in a month no other
   // level visits or plans that cell.
@@ -427,6 +431,11 @@ absl::Status Supervision::LoadPlanInputs(const auth::Claims& caller, const std::
       if (t.unit(u).remote()) priority += 20, why.push_back("vùng sâu, vùng xa / remote");
       if (!visited_recently.count(u)) priority += 10, why.push_back("chưa được cấp này dự trong 12 tháng / not visited by this level in 12 months");
       if (open_recommendations.count(u)) priority += 10, why.push_back("còn kiến nghị chưa thực hiện / a recommendation still open");
+      // Residential cells are attended once a quarter (Sa Pa, seed 003): not
+      // yet by any level this quarter.
+      if (residential_quota > 0 && t.unit(u).category() == rv1::RESIDENTIAL && !in->residential_attended.count(u)) {
+        priority += 10, why.push_back("khu dân cư chưa được dự trong quý / residential, not attended this quarter");
+      }
       if (auto r = regular_prev.find(u); r != regular_prev.end() && r->second.first < r->second.second) {
         priority += 10;
         why.push_back(absl::StrFormat("kỳ trước sinh hoạt định kỳ %d/%d buổi / held %d of %d regular meetings last period",

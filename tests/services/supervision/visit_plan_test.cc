@@ -432,6 +432,13 @@ TEST_P(VisitPlanTest, WeakComplianceLastPeriodRaisesACellsPriority) {
   EXPECT_TRUE(absl::StrContains(by_cell["cb-2"].second, "kỳ trước sinh hoạt định kỳ 1/3 buổi")) << by_cell["cb-2"].second;
   EXPECT_TRUE(absl::StrContains(by_cell["cb-3"].second, "kỳ trước sinh hoạt định kỳ 0/3 buổi")) << by_cell["cb-3"].second;
   EXPECT_EQ(by_cell["cb-2"].first, by_cell["cb-1"].first + 10);  // neither remote; the same otherwise
+  // A residential cell not yet attended this quarter comes first too (Sa
+  // Pa: once a quarter): cb-3 (residential) against cb-b3 (an agency),
+  // both without meetings last quarter.
+  ASSERT_TRUE(by_cell.count("cb-b3")) << plan.DebugString();
+  EXPECT_TRUE(absl::StrContains(by_cell["cb-3"].second, "khu dân cư")) << by_cell["cb-3"].second;
+  EXPECT_FALSE(absl::StrContains(by_cell["cb-b3"].second, "khu dân cư")) << by_cell["cb-b3"].second;
+  EXPECT_EQ(by_cell["cb-3"].first, by_cell["cb-b3"].first + 10);
 }
 
 // The team's quarterly report (seed 003) on a past quarter: the approved
