@@ -58,11 +58,11 @@ absl::StatusOr<sv1::MeetingSummary> SchedulingClient::SummarizeMeetings(
 
 absl::Status SchedulingClient::StreamFacts(const auth::Claims& caller,
                                           const sv1::StreamMeetingFactsRequest& request,
-                                          std::vector<sv1::MeetingFact>* facts) {
+                                          const std::function<void(const sv1::MeetingFact&)>& fn) {
   auto ctx = rpc::MakeCallerContext(caller, kCallTimeout);
   auto reader = stub_->StreamMeetingFacts(ctx.get(), request);
   sv1::MeetingFact fact;
-  while (reader->Read(&fact)) facts->push_back(fact);
+  while (reader->Read(&fact)) fn(fact);
   grpc::Status s = reader->Finish();
   return s.ok() ? absl::OkStatus() : rpc::FromGrpcStatus(s);
 }
@@ -75,8 +75,20 @@ absl::StatusOr<std::vector<sv1::MeetingFact>> SchedulingClient::MeetingFactsIn(
   request.set_from(std::string(from));
   request.set_to(std::string(to));
   std::vector<sv1::MeetingFact> facts;
-  if (absl::Status s = StreamFacts(caller, request, &facts); !s.ok()) return s;
+  if (absl::Status s = StreamFacts(caller, request, [&](const sv1::MeetingFact& f) { facts.push_back(f); }); !s.ok()) {
+    return s;
+  }
   return facts;
+}
+
+absl::Status SchedulingClient::ForEachFactIn(const auth::Claims& caller, absl::string_view org_id,
+                                             absl::string_view from, absl::string_view to,
+                                             const std::function<void(const sv1::MeetingFact&)>& fn) {
+  sv1::StreamMeetingFactsRequest request;
+  request.set_org_unit_id(std::string(org_id));
+  request.set_from(std::string(from));
+  request.set_to(std::string(to));
+  return StreamFacts(caller, request, fn);
 }
 
 absl::StatusOr<std::vector<sv1::MeetingFact>> SchedulingClient::MeetingFactsOf(
@@ -92,7 +104,10 @@ absl::StatusOr<std::vector<sv1::MeetingFact>> SchedulingClient::MeetingFactsOf(
     for (size_t k = at; k < std::min(meeting_ids.size(), at + kPerCall); ++k) {
       request.add_meeting_ids(meeting_ids[k]);
     }
-    if (absl::Status s = StreamFacts(caller, request, &facts); !s.ok()) return s;
+    if (absl::Status s = StreamFacts(caller, request, [&](const sv1::MeetingFact& f) { facts.push_back(f); });
+        !s.ok()) {
+      return s;
+    }
   }
   return facts;
 }

@@ -4,6 +4,7 @@
 #ifndef CHIBO_COMMON_CLIENTS_SCHEDULING_CLIENT_H_
 #define CHIBO_COMMON_CLIENTS_SCHEDULING_CLIENT_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -33,6 +34,9 @@ class SchedulingClient {
   absl::StatusOr<std::vector<scheduling::v1::MeetingFact>> MeetingFactsIn(
       const auth::Claims& caller, absl::string_view org_id, absl::string_view from,
       absl::string_view to);
+  // The same, each fact handed to `fn` as it arrives (none kept).
+  absl::Status ForEachFactIn(const auth::Claims& caller, absl::string_view org_id, absl::string_view from,
+                             absl::string_view to, const std::function<void(const scheduling::v1::MeetingFact&)>& fn);
   // The same, only of the given meetings (any number, asked in batches).
   absl::StatusOr<std::vector<scheduling::v1::MeetingFact>> MeetingFactsOf(
       const auth::Claims& caller, absl::string_view org_id, absl::string_view from,
@@ -41,7 +45,7 @@ class SchedulingClient {
  private:
   absl::Status StreamFacts(const auth::Claims& caller,
                            const scheduling::v1::StreamMeetingFactsRequest& request,
-                           std::vector<scheduling::v1::MeetingFact>* facts);
+                           const std::function<void(const scheduling::v1::MeetingFact&)>& fn);
   std::unique_ptr<scheduling::v1::SchedulingService::Stub> stub_;
 };
 

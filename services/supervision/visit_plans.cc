@@ -398,15 +398,16 @@ absl::Status Supervision::LoadPlanInputs(const auth::Claims& caller, const std::
         regular_prev[u].second += per_month > 0 ? per_month : 1;
       }
     }
-    auto held = scheduling_->MeetingFactsIn(caller, owner, time::FormatDate(absl::CivilDay(prev_first)),
-                                            time::FormatDate(first_day - 1));
-    if (!held.ok()) return held.status();
-    for (const sv1::MeetingFact& m : *held) {
-      if (m.status() != sv1::HELD && m.status() != sv1::MINUTES_APPROVED) continue;
-      if (m.kind() != sv1::REGULAR && m.kind() != sv1::REGULAR_AND_THEMATIC) continue;
-      auto it = regular_prev.find(t.Find(m.cell_id()));
-      if (it != regular_prev.end()) ++it->second.first;
-    }
+    // Counted as they stream in: the period's facts are not kept.
+    absl::Status held = scheduling_->ForEachFactIn(
+        caller, owner, time::FormatDate(absl::CivilDay(prev_first)), time::FormatDate(first_day - 1),
+        [&](const sv1::MeetingFact& m) {
+          if (m.status() != sv1::HELD && m.status() != sv1::MINUTES_APPROVED) return;
+          if (m.kind() != sv1::REGULAR && m.kind() != sv1::REGULAR_AND_THEMATIC) return;
+          auto it = regular_prev.find(t.Find(m.cell_id()));
+          if (it != regular_prev.end()) ++it->second.first;
+        });
+    if (!held.ok()) return held;
   }
 
   // Quarter plans chase the rulebook's residential cells once a quarter.
@@ -416,13 +417,12 @@ absl::Status Supervision::LoadPlanInputs(const auth::Claims& caller, const std::
   // The meetings the teams may attend: planned cell meetings from `from`,
   // of cells this level has not visited in the period, in a month no other
   // level visits or plans that cell.
-  auto facts = scheduling_->MeetingFactsIn(caller, owner, in->from, in->to);
-  if (!facts.ok()) return facts.status();
-  for (sv1::MeetingFact& m : *facts) {
-    if (m.status() != sv1::PLANNED || m.kind() == sv1::COMMITTEE) continue;
+  // Kept as they stream in: only the meetings a visitor may take.
+  absl::Status streamed = scheduling_->ForEachFactIn(caller, owner, in->from, in->to, [&](const sv1::MeetingFact& m) {
+    if (m.status() != sv1::PLANNED || m.kind() == sv1::COMMITTEE) return;
     const int u = t.Find(m.cell_id());
-    if (u == OrgTree::kNone || !clients::IsCell(t.unit(u).kind()) || u == root) continue;
-    if (in->covered_before.count(u) || in->other_levels.count({u, MonthOf(m.date())})) continue;
+    if (u == OrgTree::kNone || !clients::IsCell(t.unit(u).kind()) || u == root) return;
+    if (in->covered_before.count(u) || in->other_levels.count({u, MonthOf(m.date())})) return;
     auto [it, fresh] = cell_of_unit.try_emplace(u, static_cast<int>(in->cell_unit.size()));
     if (fresh) {
       in->cell_unit.push_back(u);
@@ -449,8 +449,9 @@ absl::Status Supervision::LoadPlanInputs(const auth::Claims& caller, const std::
     }
     in->meeting_index[m.meeting_id()] = static_cast<int>(in->meetings.size());
     in->problem.meetings.push_back({it->second, DayNumber(m.date())});
-    in->meetings.push_back(std::move(m));
-  }
+    in->meetings.push_back(m);
+  });
+  if (!streamed.ok()) return streamed;
 
   // Each team: its quota, capacity, own cells and busy days.
   const rv1::Rules& rules = t.RulesOn(OrgTree::DayOf(first_day));
