@@ -57,12 +57,16 @@ try {
   await page.click('button[type=submit]');
   await page.waitForURL((u) => !u.pathname.endsWith('/login'), { timeout: 20000 });
 
-  // 1. Reminders: the scan runs on a timer; wait for its first pass over the demo.
-  let listed;
-  for (let i = 0; i < 60; i++) {
-    listed = await admin('/api/v1/org-units/tinh/reminders?below=true&page_size=200');
-    if (listed.outstanding > 0) break;
-    await sleep(2000);
+  // 1. Reminders: the scan runs on a timer (every 5 s here), also while the
+  // demo's history was being loaded — reminders raised then for meetings
+  // recorded later are resolved by the next pass. Wait until two reads a
+  // pass apart agree.
+  let last = -1;
+  for (let i = 0; i < 40; i++) {
+    const n = (await admin('/api/v1/org-units/tinh/reminders?below=true&page_size=1')).outstanding;
+    if (n > 0 && n === last) break;
+    last = n;
+    await sleep(6000);
   }
   await page.goto(`${base}/app/units/tinh`);
   await page.waitForSelector('a[data-reminders-link]:not([data-reminders-link=loading])', { timeout: 20000 });
