@@ -119,13 +119,14 @@ int main(int argc, char** argv) {
   lv.set_org_unit_id(request.org_unit_id());
   lv.set_from(from);
   lv.set_to(to);
-  lv.set_page_size(1);
+  lv.set_page_size(100);
   pv1::ListVisitsResponse visits;
   grpc::Status s = stub->ListVisits(ctx().get(), lv, &visits);
   pv1::GetVisitRequest gv;
   pv1::Visit visit;
-  if (s.ok() && !visits.visits().empty()) {
-    gv.set_id(visits.visits(0).id());
+  // The first of them that made a recommendation.
+  for (int i = 0; s.ok() && i < visits.visits_size() && visit.recommendations().empty(); ++i) {
+    gv.set_id(visits.visits(i).id());
     s = stub->GetVisit(ctx().get(), gv, &visit);
   }
   if (!s.ok() || visit.recommendations().empty()) {
@@ -210,7 +211,9 @@ int main(int argc, char** argv) {
       std::cerr << "report_bench: meeting write failed: " << s.error_message() << "\n";
       return 1;
     }
-    for (int kind = 0; kind < 2; ++kind) {
+    // Compliance first: the activity report's paragraph reads the compliance
+    // report too (its standard sentence), so read after, each is cold for its own work.
+    for (int kind : {1, 0}) {
       for (int i = 0; i <= absl::GetFlag(FLAGS_cached_reads); ++i) {
         const absl::Time start = absl::Now();
         if (kind == 0) {
