@@ -12,6 +12,8 @@ namespace chibo::errors {
 namespace {
 
 // `value` cut to at most `max` bytes on a character boundary, "…" marking a cut.
+}  // namespace
+
 std::string CutText(absl::string_view value, size_t max) {
   if (value.size() <= max) return std::string(value);
   size_t cut = max;
@@ -19,8 +21,6 @@ std::string CutText(absl::string_view value, size_t max) {
   while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;
   return absl::StrCat(value.substr(0, cut), "…");
 }
-
-}  // namespace
 
 std::string Echo(absl::string_view value) { return CutText(value, kMaxEchoBytes); }
 

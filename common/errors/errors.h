@@ -62,6 +62,9 @@ class FieldViolations {
   size_t dropped_ = 0;
 };
 
+// `value` cut to at most `max` bytes at a character boundary, "…" after a cut.
+std::string CutText(absl::string_view value, size_t max);
+
 absl::Status InvalidArgument(std::string field, std::string description);
 
 // Attaches google.rpc.ErrorInfo (reason in UPPER_SNAKE_CASE, domain kDomain).

@@ -36,15 +36,6 @@ constexpr int kDefaultEscalateDays = 7;  // Rules.reminder_escalate_days
 // A meeting unrecorded for longer than this is no longer chased.
 constexpr int kLookBackDays = 366;
 
-std::string Shorten(const std::string& text, size_t max_chars) {
-  // Cut at a character boundary (UTF-8), never inside one.
-  size_t chars = 0, i = 0;
-  for (; i < text.size(); ++i) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80 && chars++ == max_chars) break;
-  }
-  return i < text.size() ? text.substr(0, i) + "…" : text;
-}
-
 // One item late today.
 struct LateItem {
   v1::ReminderSubject subject = v1::REMINDER_SUBJECT_UNSPECIFIED;
@@ -67,7 +58,7 @@ std::string ReminderText(const LateItem& item, const std::string& cell_name, int
   return absl::StrFormat(
       "Nhắc việc%s: kiến nghị «%s» của đoàn dự sinh hoạt đối với %s chưa được thực hiện, quá hạn "
       "%d ngày (hạn %s). %s báo cáo kết quả thực hiện.",
-      where, Shorten(item.text, 120), cell_name, item.days_late, VietnameseDate(item.due_on), who);
+      where, errors::CutText(item.text, 300), cell_name, item.days_late, VietnameseDate(item.due_on), who);
 }
 
 std::string ReminderId(v1::ReminderSubject subject, absl::string_view item, int step) {
@@ -204,6 +195,16 @@ absl::StatusOr<Supervision::ReminderScan> Supervision::ScanReminders(const auth:
     return it->second;
   };
 
+  // What was raised before (resolved or not): one read, not one per reminder.
+  auto existing = db_->Query(sql::kSelectProvinceReminderIds, {t.province_id()});
+  if (!existing.ok()) return existing.status();
+  std::set<std::string> raised_before;
+  std::vector<const db::Row*> unresolved;
+  for (const db::Row& r : existing->rows) {
+    raised_before.insert(r.Text(0));
+    if (r.IsNull(3)) unresolved.push_back(&r);
+  }
+
   ReminderScan scan;
   scan.outstanding = static_cast<int>(late.size());
   std::set<std::pair<int, std::string>> still_late;
@@ -223,9 +224,7 @@ absl::StatusOr<Supervision::ReminderScan> Supervision::ScanReminders(const auth:
       const std::string& recipient_name = t.unit(recipient).name();
       const std::string id = ReminderId(item.subject, item.subject_id, step);
       // Only for a reminder not raised yet: the lookup costs registry calls.
-      auto known = db_->QueryOptionalRow(sql::kSelectReminderExists, {id});
-      if (!known.ok()) return known.status();
-      if (known->has_value()) continue;
+      if (raised_before.count(id)) continue;
       const Contact& contact = secretary_of(recipient);
       bool raised = false;
       absl::Status s = db_->InTransaction([&](db::Session& tx) -> absl::Status {
@@ -246,11 +245,9 @@ absl::StatusOr<Supervision::ReminderScan> Supervision::ScanReminders(const auth:
     }
   }
   // Resolved: no longer late (recorded, followed up, cancelled, or a rule changed).
-  auto open = db_->Query(sql::kSelectUnresolvedReminders, {t.province_id()});
-  if (!open.ok()) return open.status();
-  for (const db::Row& r : open->rows) {
-    if (still_late.count({static_cast<int>(r.Int(1)), r.Text(2)})) continue;
-    auto n = db_->Execute(sql::kResolveReminder, {r.Text(0), now});
+  for (const db::Row* r : unresolved) {
+    if (still_late.count({static_cast<int>(r->Int(1)), r->Text(2)})) continue;
+    auto n = db_->Execute(sql::kResolveReminder, {r->Text(0), now});
     if (!n.ok()) return n.status();
     scan.resolved += static_cast<int>(*n);
   }

@@ -131,9 +131,8 @@ inline constexpr char kInsertReminder[] =
 inline constexpr char kInsertReminderOutbox[] =
     "INSERT INTO reminder_outbox (reminder_id, state, attempts, next_attempt_at, lease_owner,"
     " lease_until, delivered_at, last_error, recipient_phone) VALUES (?1, 1, 0, ?2, '', 0, NULL, '', ?3)";
-inline constexpr char kSelectReminderExists[] = "SELECT 1 FROM reminders WHERE id = ?1";
-inline constexpr char kSelectUnresolvedReminders[] =
-    "SELECT id, subject, subject_id FROM reminders WHERE province_id = ?1 AND resolved_at IS NULL";
+inline constexpr char kSelectProvinceReminderIds[] =
+    "SELECT id, subject, subject_id, resolved_at FROM reminders WHERE province_id = ?1";
 inline constexpr char kResolveReminder[] =
     "UPDATE reminders SET resolved_at = ?2 WHERE id = ?1 AND resolved_at IS NULL";
 #define CHIBO_REMINDER_COLUMNS                                                                     \

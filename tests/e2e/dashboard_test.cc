@@ -64,6 +64,36 @@ class DashboardTest : public ::testing::Test {
     return RunCommand(argv, absl::Minutes(20));
   }
 
+  // Brings the system up, runs tests/e2e/<script> in Chromium with the
+  // admin's token and password, and checks what every such script reports:
+  // no page error, no serious accessibility violation, no sideways scroll at
+  // 360 px. Returns what the script printed; `token` is the admin's.
+  void RunAppScript(const std::string& script, absl::Duration limit, std::string* token,
+                    google::protobuf::Struct* shown) {
+    auto up = Up({});
+    ASSERT_TRUE(up.ok()) << up.status();
+    ASSERT_TRUE(up->ok()) << up->output;
+    std::string password;
+    std::getline(std::ifstream(dir_ + "/admin.token"), *token);
+    std::getline(std::ifstream(dir_ + "/admin.password"), password);
+    ASSERT_FALSE(token->empty());
+    ASSERT_FALSE(password.empty());
+    auto browser = RunCommand({"node", std::string(CHIBO_SOURCE_DIR) + "/tests/e2e/" + script,
+                               absl::StrCat("http://", http_), *token, password, dir_},
+                              limit);
+    ASSERT_TRUE(browser.ok()) << browser.status();
+    ASSERT_TRUE(browser->ok()) << browser->output;
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(browser->output, shown).ok()) << browser->output;
+    const auto& f = shown->fields();
+    EXPECT_TRUE(f.at("errors").list_value().values().empty()) << browser->output;
+    for (const auto& [page, found] : f.at("axe").struct_value().fields()) {
+      EXPECT_TRUE(found.list_value().values().empty()) << page << ": " << browser->output;
+    }
+    for (const auto& [page, width] : f.at("wide").struct_value().fields()) {
+      EXPECT_LE(width.number_value(), 360) << page << " scrolls sideways at 360 px";
+    }
+  }
+
   std::string dir_, http_;
   int supervision_port_ = 0, scheduling_port_ = 0, registry_port_ = 0;
   std::vector<std::string> env_;
@@ -422,30 +452,12 @@ std::vector<std::string> Strings(const google::protobuf::Value& list) {
 // viewer; the action lists equal to what the RPCs say, and emptied when the
 // missing work is done.
 TEST_F(DashboardTest, AnAdminGivesAccessAndTheActionListsFollowTheWorkDone) {
-  auto up = Up({});
-  ASSERT_TRUE(up.ok()) << up.status();
-  ASSERT_TRUE(up->ok()) << up->output;
-  std::string token, password;
-  std::getline(std::ifstream(dir_ + "/admin.token"), token);
-  std::getline(std::ifstream(dir_ + "/admin.password"), password);
-  ASSERT_FALSE(token.empty());
-  ASSERT_FALSE(password.empty());
-  auto browser = RunCommand({"node", std::string(CHIBO_SOURCE_DIR) + "/tests/e2e/app_admin.mjs",
-                             absl::StrCat("http://", http_), token, password, dir_},
-                            absl::Minutes(4));
-  ASSERT_TRUE(browser.ok()) << browser.status();
-  ASSERT_TRUE(browser->ok()) << browser->output;
+  std::string token;
   google::protobuf::Struct shown;
-  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(browser->output, &shown).ok()) << browser->output;
+  RunAppScript("app_admin.mjs", absl::Minutes(4), &token, &shown);
+  if (HasFatalFailure()) return;
   const auto& f = shown.fields();
   auto text = [&](const std::string& key) { return f.count(key) ? f.at(key).string_value() : "<missing " + key + ">"; };
-  EXPECT_TRUE(f.at("errors").list_value().values().empty()) << browser->output;
-  for (const auto& [page, found] : f.at("axe").struct_value().fields()) {
-    EXPECT_TRUE(found.list_value().values().empty()) << page << ": " << browser->output;
-  }
-  for (const auto& [page, width] : f.at("wide").struct_value().fields()) {
-    EXPECT_LE(width.number_value(), 360) << page << " scrolls sideways at 360 px";
-  }
 
   // 1. The account, as the registry holds it, and its reach.
   const auto& account = f.at("account").struct_value().fields();
@@ -558,30 +570,13 @@ TEST_F(DashboardTest, AnAdminGivesAccessAndTheActionListsFollowTheWorkDone) {
 // proposals its leader saved, as GetTeamReport holds it.
 TEST_F(DashboardTest, ACommitteePlansItsVisitsReadsItsTeamsReportAndItsReminders) {
   env_.push_back("CHIBO_REMINDER_SCAN=5s");
-  auto up = Up({});
-  ASSERT_TRUE(up.ok()) << up.status();
-  ASSERT_TRUE(up->ok()) << up->output;
-  std::string token, password;
-  std::getline(std::ifstream(dir_ + "/admin.token"), token);
-  std::getline(std::ifstream(dir_ + "/admin.password"), password);
-  ASSERT_FALSE(token.empty());
-  auto browser = RunCommand({"node", std::string(CHIBO_SOURCE_DIR) + "/tests/e2e/app_supervision.mjs",
-                             absl::StrCat("http://", http_), token, password, dir_},
-                            absl::Minutes(5));
-  ASSERT_TRUE(browser.ok()) << browser.status();
-  ASSERT_TRUE(browser->ok()) << browser->output;
+  std::string token;
   google::protobuf::Struct shown;
-  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(browser->output, &shown).ok()) << browser->output;
+  RunAppScript("app_supervision.mjs", absl::Minutes(5), &token, &shown);
+  if (HasFatalFailure()) return;
   const auto& f = shown.fields();
   auto text = [&](const std::string& key) { return f.count(key) ? f.at(key).string_value() : "<missing " + key + ">"; };
   auto number = [&](const std::string& key) { return f.count(key) ? f.at(key).number_value() : -1; };
-  EXPECT_TRUE(f.at("errors").list_value().values().empty()) << browser->output;
-  for (const auto& [page, found] : f.at("axe").struct_value().fields()) {
-    EXPECT_TRUE(found.list_value().values().empty()) << page << ": " << browser->output;
-  }
-  for (const auto& [page, width] : f.at("wide").struct_value().fields()) {
-    EXPECT_LE(width.number_value(), 360) << page << " scrolls sideways at 360 px";
-  }
   auto stub = pv1::SupervisionService::NewStub(rpc::MakeChannel(
       absl::StrCat("127.0.0.1:", supervision_port_), "chibo.supervision.v1.SupervisionService"));
 
@@ -633,7 +628,7 @@ TEST_F(DashboardTest, ACommitteePlansItsVisitsReadsItsTeamsReportAndItsReminders
   for (const auto& row : coverage.teams()) {
     const std::string p = absl::StrCat("coverage.team.", row.team_id(), ".");
     planned_in_all += row.planned();
-    ASSERT_TRUE(shown_teams.count(p + "planned")) << p << " " << browser->output;
+    ASSERT_TRUE(shown_teams.count(p + "planned")) << p;
     EXPECT_EQ(shown_teams.at(p + "planned").string_value(), Vn(row.planned()));
     EXPECT_EQ(shown_teams.at(p + "plannedDone").string_value(), Vn(row.planned_done()));
     EXPECT_EQ(shown_teams.at(p + "done").string_value(), Vn(row.done()));
