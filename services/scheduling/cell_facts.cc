@@ -60,21 +60,38 @@ std::set<int> YearsOf(std::initializer_list<absl::string_view> local_times) {
 }
 
 absl::Status Scheduling::FoldCellYears(db::Session& s, absl::string_view cell_id,
-                                       const std::set<int>& years) {
-  for (int year : years) {
-    const std::string first = absl::StrCat(year, "-01-01");
-    const std::string next = absl::StrCat(year + 1, "-01-01");
-    auto rows = s.Query(sql::kSelectMeetingsToFold, {cell_id, DayStartUnix(first), DayStartUnix(next)});
-    if (!rows.ok()) return rows.status();
+                                       const std::set<int>& years, const std::set<int>& if_held) {
+  std::set<int> all = years;
+  all.insert(if_held.begin(), if_held.end());
+  if (all.empty()) return absl::OkStatus();
+  const int first_year = *all.begin(), last_year = *all.rbegin();
+  auto year_start = [](int y) { return DayStartUnix(absl::StrCat(y, "-01-01")); };
+  // One read of the span's meetings and one of its roll calls (from the
+  // year before the first on), whatever the number of years folded.
+  auto rows = s.Query(sql::kSelectMeetingsToFold, {cell_id, year_start(first_year), year_start(last_year + 1)});
+  if (!rows.ok()) return rows.status();
+  auto marks = s.Query(sql::kSelectHeldRollCallsOfCell,
+                       {cell_id, year_start(first_year - 1), year_start(last_year + 1), int64_t{1}});
+  if (!marks.ok()) return marks.status();
+  for (int year : all) {
+    const int64_t from = year_start(year), to = year_start(year + 1);
+    std::vector<const db::Row*> of_year;
+    bool held = false;
+    for (const db::Row& r : rows->rows) {
+      if (r.Int(11) < from || r.Int(11) >= to) continue;
+      of_year.push_back(&r);
+      held = held || r.Int(2) == v1::HELD || r.Int(2) == v1::MINUTES_APPROVED;
+    }
+    // A year folded "if held" with none held has no absence runs to change.
+    if (!years.count(year) && !held) continue;
     // Absences running into this year's meetings: the roll calls of the
     // cell's held meetings from the year before on, in order.
     std::map<std::string, int> run_of_meeting;
     {
-      auto marks = s.Query(sql::kSelectHeldRollCallsOfCell,
-                           {cell_id, DayStartUnix(absl::StrCat(year - 1, "-01-01")), DayStartUnix(next), int64_t{1}});
-      if (!marks.ok()) return marks.status();
+      const int64_t runs_from = year_start(year - 1);
       std::map<std::string, int> run;  // member → absences in a row so far
       for (const db::Row& r : marks->rows) {
+        if (r.Int(3) < runs_from || r.Int(3) >= to) continue;
         int& n = run[r.Text(1)];
         n = r.Int(2) == v1::PRESENT ? 0 : n + 1;
         int& most = run_of_meeting[r.Text(0)];
@@ -82,8 +99,9 @@ absl::Status Scheduling::FoldCellYears(db::Session& s, absl::string_view cell_id
       }
     }
     std::string facts;
-    facts.reserve(rows->rows.size() * 32);
-    for (const db::Row& r : rows->rows) {
+    facts.reserve(of_year.size() * 32);
+    for (const db::Row* row : of_year) {
+      const db::Row& r = *row;
       const std::string& starts = r.Text(0);  // "YYYY-MM-DDTHH:MM"
       FoldedMeeting m;
       m.month = std::stoi(starts.substr(5, 2));
@@ -101,7 +119,7 @@ absl::Status Scheduling::FoldCellYears(db::Session& s, absl::string_view cell_id
       AppendFolded(m, &facts);
     }
     auto done = s.Execute(upsert_fold_sql_, {cell_id, static_cast<int64_t>(year),
-                                             static_cast<int64_t>(rows->rows.size()), facts});
+                                             static_cast<int64_t>(of_year.size()), facts});
     if (!done.ok()) return done.status();
   }
   return absl::OkStatus();

@@ -26,7 +26,7 @@ v1::Meeting MeetingFromRow(const db::Row& r) {
   m.set_status_reason(r.Text(10));
   m.set_actual_start(r.Text(11));
   m.set_actual_end(r.Text(12));
-  if (!r.Text(13).empty() && r.Text(13) != "[]") {
+  if (!r.Text(13).empty() && r.Text(13) != "[]" && r.Text(13) != "{}") {  // "{}": no guests
     v1::Meeting guests;  // guests_json holds {"guests":[...]}
     if (google::protobuf::util::JsonStringToMessage(r.Text(13), &guests).ok()) {
       *m.mutable_guests() = guests.guests();

@@ -50,6 +50,10 @@ absl::StatusOr<v1::Meeting> Scheduling::LoadMeeting(db::Session& s, absl::string
   if (!row.ok()) return row.status();
   if (!row->has_value()) return NotFoundMeeting(id);
   v1::Meeting m = MeetingFromRow(**row);
+  // Only RecordMeeting writes a roll call, tasks and reviews, and it makes
+  // the meeting HELD, which never goes back (ChangeStatus and UpdateMeeting
+  // take a planned or postponed meeting only): a meeting not held has none.
+  if (m.status() != v1::HELD && m.status() != v1::MINUTES_APPROVED) return m;
   auto attendance = s.Query(sql::kSelectAttendance, {id});
   if (!attendance.ok()) return attendance.status();
   for (const db::Row& r : attendance->rows) {

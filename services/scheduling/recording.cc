@@ -209,18 +209,23 @@ absl::Status Scheduling::RecordMeeting(const auth::Claims& caller,
         if (before->status() != v1::PLANNED && before->status() != v1::HELD) {
           return NotEditable(*before, "buổi đã hoãn hoặc hủy / the meeting was postponed or cancelled");
         }
-        v1::Meeting guests;
-        *guests.mutable_guests() = request.guests();
-        auto updated = s.Execute(
+        std::string guests_json = "{}";  // no guests: no JSON printer on the hot path
+        if (request.guests_size() > 0) {
+          v1::Meeting guests;
+          *guests.mutable_guests() = request.guests();
+          guests_json = journal::ToJson(guests);
+        }
+        auto updated = s.QueryOptionalRow(
             sql::kUpdateMeetingRecord,
             {request.id(), request.actual_start(), request.actual_end(),
-             MinutesBetween(request.actual_start(), request.actual_end()), journal::ToJson(guests),
+             MinutesBetween(request.actual_start(), request.actual_end()), guests_json,
              static_cast<int64_t>(request.speakers()), static_cast<int64_t>(request.opinions()),
              request.resolution(), static_cast<int64_t>(request.self_score()),
              static_cast<int64_t>(roster->total()), static_cast<int64_t>(roster->expected()),
              static_cast<int64_t>(counts->present), static_cast<int64_t>(counts->absent_excused),
              static_cast<int64_t>(counts->absent_unexcused), NowText()});
         if (!updated.ok()) return updated.status();
+        if (!updated->has_value()) return NotFoundMeeting(request.id());
         // What the meeting held before is known (read under the cell's lock):
         // only what exists is deleted.
         if (before->attendance_size() > 0) {
@@ -270,22 +275,12 @@ absl::Status Scheduling::RecordMeeting(const auth::Claims& caller,
           if (!st.ok()) return st.status();
         }
         // This year's fold, and next year's when it has held meetings already:
-        // absences running on from this meeting are judged there (a year
-        // with none held has no runs to change).
-        std::set<int> years = YearsOf({before->starts_at()});
-        const int next = *years.begin() + 1;
-        auto held_next = s.QueryOptionalRow(
-            sql::kSelectAnyHeldMeetingOfCell,
-            {*cell, DayStartUnix(absl::StrCat(next, "-01-01")), DayStartUnix(absl::StrCat(next + 1, "-01-01"))});
-        if (!held_next.ok()) return held_next.status();
-        if (held_next->has_value()) years.insert(next);
-        if (absl::Status st = FoldCellYears(s, *cell, years); !st.ok()) return st;
-        // The answer: the meeting's row as stored, the roll call just written,
-        // and its tasks and reviews (read back only when there are some).
-        auto row = s.QueryOptionalRow(sql::kSelectMeeting, {request.id()});
-        if (!row.ok()) return row.status();
-        if (!row->has_value()) return NotFoundMeeting(request.id());
-        *response = MeetingFromRow(**row);
+        // absences running on from this meeting are judged there.
+        const std::set<int> year = YearsOf({before->starts_at()});
+        if (absl::Status st = FoldCellYears(s, *cell, year, {*year.begin() + 1}); !st.ok()) return st;
+        // The answer: the meeting's row as the update stored it, the roll call
+        // just written, and its tasks and reviews (read back only when there are some).
+        *response = MeetingFromRow(**updated);
         for (const auto& a : request.attendance()) {
           auto* out = response->add_attendance();
           out->set_member_id(a.member_id());

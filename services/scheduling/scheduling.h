@@ -166,8 +166,10 @@ class Scheduling {
   // cell queue on its own row.
   absl::Status LockCell(db::Session& s, absl::string_view cell_id);
   // cell_facts.cc: rewrites the cell's fold row of each of `years` from its
-  // meetings, inside the write.
-  absl::Status FoldCellYears(db::Session& s, absl::string_view cell_id, const std::set<int>& years);
+  // meetings, inside the write; and of each of `if_held` that has a held
+  // meeting (a later year whose absence runs a roll call may change).
+  absl::Status FoldCellYears(db::Session& s, absl::string_view cell_id, const std::set<int>& years,
+                             const std::set<int>& if_held = {});
   // The same for the years from `from` to `to` in which the cell has
   // meetings (a series' materialized span).
   absl::Status FoldCellYearsWithMeetings(db::Session& s, absl::string_view cell_id, int from, int to);

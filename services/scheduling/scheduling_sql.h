@@ -62,7 +62,8 @@ inline constexpr char kUpdateMeetingRecord[] =
     "UPDATE meetings SET status = 2, actual_start = ?2, actual_end = ?3, actual_minutes = ?4,"
     " guests_json = ?5, speakers = ?6, opinions = ?7, resolution = ?8, self_score = ?9,"
     " roster_total = ?10, expected = ?11, present = ?12, absent_excused = ?13,"
-    " absent_unexcused = ?14, version = version + 1, updated_at = ?15 WHERE id = ?1";
+    " absent_unexcused = ?14, version = version + 1, updated_at = ?15 WHERE id = ?1"
+    " RETURNING " CHIBO_MEETING_COLUMNS;
 // Meetings of cell ?1 starting in [?2, ?3) (unix seconds), by time.
 inline constexpr char kListMeetingsOfCell[] =
     "SELECT " CHIBO_MEETING_COLUMNS " FROM meetings WHERE cell_id = ?1 AND starts_unix >= ?2"
@@ -98,16 +99,12 @@ inline constexpr char kHeldRollCallsOfCellsPrefix[] =
 // A unit's meetings of one local year [?2, ?3), what its fold row keeps.
 inline constexpr char kSelectMeetingsToFold[] =
     "SELECT starts_at, kind, status, actual_minutes, expected, present, absent_unexcused,"
-    " speakers, opinions, id, self_score FROM meetings WHERE cell_id = ?1 AND starts_unix >= ?2"
+    " speakers, opinions, id, self_score, starts_unix FROM meetings WHERE cell_id = ?1 AND starts_unix >= ?2"
     " AND starts_unix < ?3 ORDER BY starts_unix, id";
-// Whether cell ?1 has a held meeting in [?2, ?3).
-inline constexpr char kSelectAnyHeldMeetingOfCell[] =
-    "SELECT id FROM meetings WHERE cell_id = ?1 AND starts_unix >= ?2 AND starts_unix < ?3"
-    " AND status IN (2, 3) LIMIT 1";
 // The roll calls of the held meetings of cell ?1 in [?2, ?3), members
 // expected only (?4 = 1), meeting by meeting in start order.
 inline constexpr char kSelectHeldRollCallsOfCell[] =
-    "SELECT m.id, a.member_id, a.mark FROM meetings m JOIN meeting_attendance a ON a.meeting_id = m.id"
+    "SELECT m.id, a.member_id, a.mark, m.starts_unix FROM meetings m JOIN meeting_attendance a ON a.meeting_id = m.id"
     " WHERE m.cell_id = ?1 AND m.starts_unix >= ?2 AND m.starts_unix < ?3 AND m.status IN (2, 3)"
     " AND a.expected = ?4 ORDER BY m.starts_unix, m.id";
 // The local years [?2, ?3) in which unit ?1 has meetings.
