@@ -28,19 +28,18 @@ absl::StatusOr<sv1::Meeting> SchedulingClient::GetMeeting(const auth::Claims& ca
   return meeting;
 }
 
-absl::StatusOr<std::vector<sv1::Meeting>> SchedulingClient::ListAllMeetings(
-    const auth::Claims& caller, sv1::ListMeetingsRequest request) {
-  std::vector<sv1::Meeting> out;
+absl::Status SchedulingClient::ForEachMeeting(const auth::Claims& caller, sv1::ListMeetingsRequest request,
+                                              const std::function<void(const sv1::Meeting&)>& fn) {
   request.set_page_size(1000);
   do {
     sv1::ListMeetingsResponse page;
     grpc::Status s = stub_->ListMeetings(rpc::MakeCallerContext(caller, kCallTimeout).get(),
                                          request, &page);
     if (!s.ok()) return rpc::FromGrpcStatus(s);
-    for (sv1::Meeting& m : *page.mutable_meetings()) out.push_back(std::move(m));
+    for (const sv1::Meeting& m : page.meetings()) fn(m);
     request.set_page_token(page.next_page_token());
   } while (!request.page_token().empty());
-  return out;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<sv1::MeetingSummary> SchedulingClient::SummarizeMeetings(

@@ -27,9 +27,10 @@ class SchedulingClient {
                                                                    absl::string_view org_id,
                                                                    absl::CivilMonth first,
                                                                    int months);
-  // Every meeting the request matches (all its pages).
-  absl::StatusOr<std::vector<scheduling::v1::Meeting>> ListAllMeetings(
-      const auth::Claims& caller, scheduling::v1::ListMeetingsRequest request);
+  // Calls `fn` with each meeting the request matches, page by page (one
+  // page held at a time).
+  absl::Status ForEachMeeting(const auth::Claims& caller, scheduling::v1::ListMeetingsRequest request,
+                              const std::function<void(const scheduling::v1::Meeting&)>& fn);
   // Facts of the meetings in [from, to] under `org_id` (the tree as it was).
   absl::StatusOr<std::vector<scheduling::v1::MeetingFact>> MeetingFactsIn(
       const auth::Claims& caller, absl::string_view org_id, absl::string_view from,

@@ -15,6 +15,7 @@
 #include <map>
 #include <set>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/db/autocommit_session.h"
@@ -111,12 +112,11 @@ absl::StatusOr<Supervision::ReminderScan> Supervision::ScanReminders(const auth:
   list.set_status(scheduling::v1::PLANNED);
   list.set_from(time::FormatDate(today - kLookBackDays));
   list.set_to(time::FormatDate(today - 1));
-  auto planned = scheduling_->ListAllMeetings(service_caller, list);
-  if (!planned.ok()) return planned.status();
-  for (const scheduling::v1::Meeting& m : *planned) {
+  // Page by page: a big province has tens of thousands of such meetings.
+  absl::Status listed = scheduling_->ForEachMeeting(service_caller, list, [&](const scheduling::v1::Meeting& m) {
     const std::string date = m.starts_at().substr(0, 10);
     auto d = OrgTree::ParseDay(date);
-    if (!d) continue;
+    if (!d) return;
     const registry::v1::Rules& rules = t.RulesOn(*d);
     const int record_days = rules.minutes_record_days() > 0 ? rules.minutes_record_days() : kDefaultRecordDays;
     LateItem item;
@@ -128,7 +128,8 @@ absl::StatusOr<Supervision::ReminderScan> Supervision::ScanReminders(const auth:
     item.days_late = day - (*d + record_days);
     if (rules.reminder_escalate_days() > 0) item.escalate_days = rules.reminder_escalate_days();
     if (item.days_late >= 1) late.push_back(std::move(item));
-  }
+  });
+  if (!listed.ok()) return listed;
   auto recs = db_->Query(sql::kSelectOverdueRecommendations, {today_text});
   if (!recs.ok()) return recs.status();
   for (const db::Row& r : recs->rows) {
@@ -195,15 +196,15 @@ absl::StatusOr<Supervision::ReminderScan> Supervision::ScanReminders(const auth:
     return it->second;
   };
 
-  // What was raised before (resolved or not): one read, not one per reminder.
-  auto existing = db_->Query(sql::kSelectProvinceReminderIds, {t.province_id()});
+  // What is raised and not resolved: one read, not one per reminder. (The
+  // resolved ones, most of a province's reminders in time, are not read: an
+  // item late again after being resolved finds its reminder by the insert's
+  // unique key, at the cost of one contact lookup.)
+  auto existing = db_->Query(sql::kSelectProvinceOutstandingReminders, {t.province_id()});
   if (!existing.ok()) return existing.status();
-  std::set<std::string> raised_before;
-  std::vector<const db::Row*> unresolved;
-  for (const db::Row& r : existing->rows) {
-    raised_before.insert(r.Text(0));
-    if (r.IsNull(3)) unresolved.push_back(&r);
-  }
+  absl::flat_hash_set<std::string> raised_before;
+  raised_before.reserve(existing->rows.size());
+  for (const db::Row& r : existing->rows) raised_before.insert(r.Text(0));
 
   ReminderScan scan;
   scan.outstanding = static_cast<int>(late.size());
@@ -245,9 +246,9 @@ absl::StatusOr<Supervision::ReminderScan> Supervision::ScanReminders(const auth:
     }
   }
   // Resolved: no longer late (recorded, followed up, cancelled, or a rule changed).
-  for (const db::Row* r : unresolved) {
-    if (still_late.count({static_cast<int>(r->Int(1)), r->Text(2)})) continue;
-    auto n = db_->Execute(sql::kResolveReminder, {r->Text(0), now});
+  for (const db::Row& r : existing->rows) {
+    if (still_late.count({static_cast<int>(r.Int(1)), r.Text(2)})) continue;
+    auto n = db_->Execute(sql::kResolveReminder, {r.Text(0), now});
     if (!n.ok()) return n.status();
     scan.resolved += static_cast<int>(*n);
   }

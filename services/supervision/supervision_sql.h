@@ -131,8 +131,9 @@ inline constexpr char kInsertReminder[] =
 inline constexpr char kInsertReminderOutbox[] =
     "INSERT INTO reminder_outbox (reminder_id, state, attempts, next_attempt_at, lease_owner,"
     " lease_until, delivered_at, last_error, recipient_phone) VALUES (?1, 1, 0, ?2, '', 0, NULL, '', ?3)";
-inline constexpr char kSelectProvinceReminderIds[] =
-    "SELECT id, subject, subject_id, resolved_at FROM reminders WHERE province_id = ?1";
+// The province's reminders not resolved (index reminders_outstanding).
+inline constexpr char kSelectProvinceOutstandingReminders[] =
+    "SELECT id, subject, subject_id FROM reminders WHERE province_id = ?1 AND resolved_at IS NULL";
 inline constexpr char kResolveReminder[] =
     "UPDATE reminders SET resolved_at = ?2 WHERE id = ?1 AND resolved_at IS NULL";
 #define CHIBO_REMINDER_COLUMNS                                                                     \

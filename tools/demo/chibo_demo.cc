@@ -108,7 +108,8 @@ int main(int argc, char** argv) {
   options.seed = absl::GetFlag(FLAGS_seed);
   options.as_of = history->as_of;
   options.threads = absl::GetFlag(FLAGS_threads);
-  options.progress = [](const std::string& line) { std::cout << "chibo-demo: " << line << std::endl; };
+  // One write per line: the loader reports from several threads.
+  options.progress = [](const std::string& line) { std::cout << ("chibo-demo: " + line + "\n") << std::flush; };
   auto summary = chibo::demo::LoadProvince(plan, options);
   if (!summary.ok()) {
     std::cerr << "chibo-demo: lỗi / failed: " << summary.status() << "\n";

@@ -84,23 +84,39 @@ class Loader {
   absl::StatusOr<LoadSummary> Run() {
     const absl::Time start = absl::Now();
     using Step = absl::Status (Loader::*)();
-    const std::pair<const char*, Step> steps[] = {
-        {"units", &Loader::Units},
-        {"members", &Loader::Members},
-        {"exemptions", &Loader::Exemptions},
-        {"committees", &Loader::Committees},
-        {"series", &Loader::Series},
-        {"thematic", &Loader::ThematicMeetings},
-        {"list", &Loader::ListAllMeetings},
-        {"record", &Loader::RecordMeetings},
-        {"record-committee", &Loader::RecordCommitteeMeetings},
-        {"teams", &Loader::Teams},
-        {"visits", &Loader::Visits},
-        {"follower-visits", &Loader::FollowerVisits}};
-    for (const auto& [name, step] : steps) {
-      const absl::Time began = absl::Now();
-      if (absl::Status s = (this->*step)(); !s.ok()) return s;
-      options_.progress(absl::StrFormat("  [%s: %.1f s]", name, absl::ToDoubleSeconds(absl::Now() - began)));
+    using Chain = std::vector<std::pair<const char*, Step>>;
+    // Stage by stage; a stage's chains run side by side, each step after the
+    // one before it in its chain. The registry's members and the scheduling
+    // service's calendars need only the units, so they load together (each
+    // service has its own database and writer).
+    const std::vector<std::vector<Chain>> stages = {
+        {{{"units", &Loader::Units}}},
+        {{{"members", &Loader::Members}, {"exemptions", &Loader::Exemptions}, {"committees", &Loader::Committees}},
+         {{"series", &Loader::Series}, {"thematic", &Loader::ThematicMeetings}, {"list", &Loader::ListAllMeetings}}},
+        {{{"record", &Loader::RecordMeetings},
+          {"record-committee", &Loader::RecordCommitteeMeetings},
+          {"teams", &Loader::Teams},
+          {"visits", &Loader::Visits},
+          {"follower-visits", &Loader::FollowerVisits}}}};
+    for (const auto& stage : stages) {
+      std::vector<absl::Status> results(stage.size());
+      auto run_chain = [&](size_t c) {
+        for (const auto& [name, step] : stage[c]) {
+          const absl::Time began = absl::Now();
+          if (absl::Status s = (this->*step)(); !s.ok()) {
+            results[c] = s;
+            return;
+          }
+          options_.progress(absl::StrFormat("  [%s: %.1f s]", name, absl::ToDoubleSeconds(absl::Now() - began)));
+        }
+      };
+      std::vector<std::thread> side;
+      for (size_t c = 1; c < stage.size(); ++c) side.emplace_back(run_chain, c);
+      run_chain(0);
+      for (auto& t : side) t.join();
+      for (const absl::Status& s : results) {
+        if (!s.ok()) return s;
+      }
     }
     summary_.seconds = absl::ToDoubleSeconds(absl::Now() - start);
     return summary_;
