@@ -42,4 +42,21 @@ absl::StatusOr<int64_t> DecodePageToken(absl::string_view token, absl::string_vi
   return offset;
 }
 
+std::string EncodeKeysetToken(absl::string_view last_key, absl::string_view filter_key) {
+  return absl::WebSafeBase64Escape(
+      absl::StrCat("k1:", absl::WebSafeBase64Escape(last_key), ":", FilterHash(filter_key)));
+}
+
+absl::StatusOr<std::string> DecodeKeysetToken(absl::string_view token, absl::string_view filter_key) {
+  if (token.empty()) return std::string();
+  std::string raw, key;
+  if (!absl::WebSafeBase64Unescape(token, &raw)) return absl::InvalidArgumentError("page_token");
+  std::vector<absl::string_view> parts = absl::StrSplit(raw, ':');
+  if (parts.size() != 3 || parts[0] != "k1" || !absl::WebSafeBase64Unescape(parts[1], &key) ||
+      key.empty() || parts[2] != FilterHash(filter_key)) {
+    return absl::InvalidArgumentError("page_token");
+  }
+  return key;
+}
+
 }  // namespace chibo::paging

@@ -27,6 +27,13 @@ std::string EncodePageToken(int64_t offset, absl::string_view filter_key);
 // filters → InvalidArgument.
 absl::StatusOr<int64_t> DecodePageToken(absl::string_view token, absl::string_view filter_key);
 
+// A keyset token: the sort key of the last item returned, so the next page
+// starts right after it (a seek, not a count from the start) — for lists
+// read in key order from a big table. Same rules as the offset tokens;
+// an empty token → an empty key.
+std::string EncodeKeysetToken(absl::string_view last_key, absl::string_view filter_key);
+absl::StatusOr<std::string> DecodeKeysetToken(absl::string_view token, absl::string_view filter_key);
+
 }  // namespace chibo::paging
 
 #endif  // CHIBO_COMMON_PAGING_PAGE_TOKEN_H_

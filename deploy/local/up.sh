@@ -92,7 +92,7 @@ start scheduling 127.0.0.1:$MON_SCHEDULING "$BUILD_DIR/services/scheduling/chibo
 start supervision 127.0.0.1:$MON_SUPERVISION "$BUILD_DIR/services/supervision/chibo-supervision" --listen="$SUPERVISION" \
   --registry_addr="$REGISTRY" --scheduling_addr="$SCHEDULING" --redis_url="$REDIS_URL" \
   --monitor_listen=127.0.0.1:$MON_SUPERVISION --log_level=warn \
-  --reminder_provinces=tinh --reminder_scan_interval="${CHIBO_REMINDER_SCAN:-1m}"
+  --reminder_provinces=${CHIBO_REMINDER_PROVINCES-tinh} --reminder_scan_interval="${CHIBO_REMINDER_SCAN:-1m}"
 start gateway "$HTTP" "$BUILD_DIR/services/gateway/chibo-gateway" --http_listen="$HTTP" \
   --registry_addr="$REGISTRY" --scheduling_addr="$SCHEDULING" --supervision_addr="$SUPERVISION" --log_level=warn
 

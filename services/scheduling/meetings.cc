@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/db/autocommit_session.h"
@@ -212,14 +214,24 @@ absl::Status Scheduling::ListMeetings(const auth::Claims& caller,
   const std::string filter_key =
       absl::StrCat(request.org_unit_id(), "|", request.subtree(), "|", request.from(), "|",
                    request.to(), "|", request.status());
-  auto offset = paging::DecodePageToken(request.page_token(), filter_key);
-  if (!offset.ok()) return errors::InvalidArgument("page_token", std::string(offset.status().message()));
+  // A cell's meetings page by offset; a subtree's, read from the whole
+  // period's meetings in (start, id) order, page by the last one returned
+  // (a seek: page k does not re-read the k pages before it).
+  absl::StatusOr<int64_t> offset = int64_t{0};
+  absl::StatusOr<std::string> after = std::string();
+  if (request.subtree()) {
+    after = paging::DecodeKeysetToken(request.page_token(), filter_key);
+  } else {
+    offset = paging::DecodePageToken(request.page_token(), filter_key);
+  }
+  if (!offset.ok() || !after.ok()) return errors::InvalidArgument("page_token", "không hợp lệ / not valid for this request");
   if (absl::Status s = registry_->CheckScope(caller, request.org_unit_id()); !s.ok()) return s;
   const int size = paging::EffectivePageSize(request.page_size());
   const int64_t from = DayStartUnix(request.from());
   const int64_t to = DayStartUnix(request.to()) + 24 * 3600;
 
   std::vector<v1::Meeting> page;
+  std::vector<int64_t> page_unix;  // subtree: each one's starts_unix, for the next token
   bool more = false;
   if (!request.subtree()) {
     auto rows = db_->Query(sql::kListMeetingsOfCell,
@@ -230,23 +242,32 @@ absl::Status Scheduling::ListMeetings(const auth::Claims& caller,
   } else {
     auto units = UnitsOfSubtree(caller, request.org_unit_id(), request.to());
     if (!units.ok()) return units.status();
-    const std::set<std::string> in_subtree(units->begin(), units->end());
+    const absl::flat_hash_set<std::string> in_subtree(units->begin(), units->end());
+    // Where the last page stopped: "<starts_unix>/<id>".
+    int64_t last_unix = from - 1;
+    std::string last_id;
+    if (!after->empty()) {
+      const size_t slash = after->find('/');
+      if (slash == std::string::npos || !absl::SimpleAtoi(after->substr(0, slash), &last_unix)) {
+        return errors::InvalidArgument("page_token", "không hợp lệ / not valid for this request");
+      }
+      last_id = after->substr(slash + 1);
+    }
     // In batches: the subtree's meetings are found without holding the
     // province's year in memory.
     constexpr int64_t kBatch = 2000;
-    int64_t skipped = 0, last_unix = from - 1;
-    std::string last_id;
     for (bool more_rows = true; more_rows && static_cast<int>(page.size()) <= size;) {
-      auto rows = db_->Query(sql::kListMeetingsInPeriodAfter,
+      auto rows = db_->Query(request.status() == 0 ? sql::kListMeetingsInPeriodAfter
+                                                   : sql::kListMeetingsOfStatusInPeriodAfter,
                              {from, to, static_cast<int64_t>(request.status()), last_unix, last_id, kBatch});
       if (!rows.ok()) return rows.status();
       more_rows = static_cast<int64_t>(rows->rows.size()) == kBatch;
       for (const db::Row& r : rows->rows) {
         last_unix = r.Int(24);
         last_id = r.Text(0);
-        if (!in_subtree.count(r.Text(1))) continue;
-        if (skipped++ < *offset) continue;
+        if (!in_subtree.contains(r.Text(1))) continue;
         page.push_back(MeetingFromRow(r));
+        page_unix.push_back(last_unix);
         if (static_cast<int>(page.size()) > size) break;
       }
     }
@@ -255,8 +276,13 @@ absl::Status Scheduling::ListMeetings(const auth::Claims& caller,
     more = true;
     page.pop_back();
   }
+  if (more) {
+    response->set_next_page_token(
+        request.subtree()
+            ? paging::EncodeKeysetToken(absl::StrCat(page_unix[page.size() - 1], "/", page.back().id()), filter_key)
+            : paging::EncodePageToken(*offset + size, filter_key));
+  }
   for (auto& m : page) *response->add_meetings() = std::move(m);
-  if (more) response->set_next_page_token(paging::EncodePageToken(*offset + size, filter_key));
   return absl::OkStatus();
 }
 

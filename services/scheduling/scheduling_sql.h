@@ -76,6 +76,11 @@ inline constexpr char kListMeetingsInPeriodAfter[] =
     "SELECT " CHIBO_MEETING_COLUMNS ", starts_unix FROM meetings WHERE starts_unix >= ?1"
     " AND starts_unix < ?2 AND (?3 = 0 OR status = ?3)"
     " AND (starts_unix > ?4 OR (starts_unix = ?4 AND id > ?5)) ORDER BY starts_unix, id LIMIT ?6";
+// The same for one status, by meetings_by_status_time (?3 is the status).
+inline constexpr char kListMeetingsOfStatusInPeriodAfter[] =
+    "SELECT " CHIBO_MEETING_COLUMNS ", starts_unix FROM meetings WHERE status = ?3 AND starts_unix >= ?1"
+    " AND starts_unix < ?2"
+    " AND (starts_unix > ?4 OR (starts_unix = ?4 AND id > ?5)) ORDER BY starts_unix, id LIMIT ?6";
 // The same columns for some meetings by id (the IN list is appended: ?1, ?2, …).
 inline constexpr char kMeetingFactsOfIdsPrefix[] =
     "SELECT id, cell_id, kind, status, starts_at, starts_unix, ends_unix, actual_minutes,"

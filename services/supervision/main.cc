@@ -78,14 +78,17 @@ class ReminderLoop {
           }
           claims.token = *token;
           claims.deadline = absl::Now() + absl::Minutes(5);
+          const absl::Time began = absl::Now();
           auto scan = supervision_->ScanReminders(claims, chibo::time::Today());
+          const std::string took = absl::StrCat(absl::ToInt64Milliseconds(absl::Now() - began), " ms");
           if (!scan.ok()) {
             obs::Log(obs::LogLevel::kWarn, "reminders: scan failed",
-                     {{"province", province}, {"error", scan.status().ToString()}});
+                     {{"province", province}, {"error", scan.status().ToString()}, {"took", took}});
           } else {
             obs::Log(obs::LogLevel::kInfo, "reminders: scanned",
                      {{"province", province}, {"late", std::to_string(scan->outstanding)},
-                      {"raised", std::to_string(scan->raised)}, {"resolved", std::to_string(scan->resolved)}});
+                      {"raised", std::to_string(scan->raised)}, {"resolved", std::to_string(scan->resolved)},
+                      {"took", took}});
           }
         }
         next_scan = absl::Now() + absl::GetFlag(FLAGS_reminder_scan_interval);

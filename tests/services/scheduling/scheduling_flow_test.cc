@@ -3,6 +3,7 @@
 // against the roster as it changes, refusals that write nothing, one
 // occurrence moved or cancelled, thematic plans, facts and the iCalendar.
 #include <map>
+#include <set>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -105,6 +106,64 @@ TEST_P(SchedulingFlowTest, SeriesOnTheTuesdayOfTheSecondWeekMaterializesEveryMon
   v1::MeetingSeries none;
   grpc::Status s = h_->stub().CreateSeries(Ctx(secretary_).get(), bad, &none);
   EXPECT_EQ(ViolatedFields(s), std::vector<std::string>{"series.first_start"});
+}
+
+TEST_P(SchedulingFlowTest, ASubtreesMeetingsPageInTimeOrderEachOnceWhateverThePageSize) {
+  // Three cells' monthly series: cb-1 and cb-2 under xa-a1, cb-b elsewhere.
+  MakeSeries(*h_, admin_, "cb-1");
+  MakeSeries(*h_, admin_, "cb-2");
+  MakeSeries(*h_, admin_, "cb-b");
+  const std::vector<v1::Meeting> all = MeetingsOf(*h_, admin_, "xa-a1", true);  // pages of 100
+  ASSERT_EQ(all.size(), 24u);  // 12 each for cb-1 and cb-2, none of cb-b
+  for (const int page_size : {1, 2, 5, 23, 24, 1000}) {
+    v1::ListMeetingsRequest r;
+    r.set_org_unit_id("xa-a1");
+    r.set_subtree(true);
+    r.set_from("2026-01-01");
+    r.set_to("2026-12-31");
+    r.set_page_size(page_size);
+    std::vector<std::string> ids;
+    std::string last_start;
+    int pages = 0;
+    do {
+      v1::ListMeetingsResponse page;
+      grpc::Status st = h_->stub().ListMeetings(Ctx(admin_).get(), r, &page);
+      ASSERT_TRUE(st.ok()) << st.error_message();
+      ASSERT_LE(page.meetings_size(), page_size);
+      for (const auto& m : page.meetings()) {
+        EXPECT_NE(m.cell_id(), "cb-b");
+        EXPECT_GE(m.starts_at(), last_start) << "page size " << page_size;
+        last_start = m.starts_at();
+        ids.push_back(m.id());
+      }
+      ++pages;
+      r.set_page_token(page.next_page_token());
+    } while (!r.page_token().empty());
+    EXPECT_EQ(ids.size(), 24u) << "page size " << page_size;
+    EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), 24u) << "page size " << page_size;
+    EXPECT_EQ(pages, (24 + page_size - 1) / page_size) << "page size " << page_size;
+  }
+  // A token is good for its own query only.
+  v1::ListMeetingsRequest r;
+  r.set_org_unit_id("xa-a1");
+  r.set_subtree(true);
+  r.set_from("2026-01-01");
+  r.set_to("2026-12-31");
+  r.set_page_size(5);
+  v1::ListMeetingsResponse first;
+  ASSERT_TRUE(h_->stub().ListMeetings(Ctx(admin_).get(), r, &first).ok());
+  ASSERT_FALSE(first.next_page_token().empty());
+  for (auto change : {+[](v1::ListMeetingsRequest& q) { q.set_to("2026-06-30"); },
+                      +[](v1::ListMeetingsRequest& q) { q.set_subtree(false); },
+                      +[](v1::ListMeetingsRequest& q) { q.set_page_token("bm90LWEtdG9rZW4"); }}) {
+    v1::ListMeetingsRequest other = r;
+    other.set_page_token(first.next_page_token());
+    change(other);
+    v1::ListMeetingsResponse out;
+    grpc::Status st = h_->stub().ListMeetings(Ctx(admin_).get(), other, &out);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(ViolatedFields(st), std::vector<std::string>{"page_token"});
+  }
 }
 
 TEST_P(SchedulingFlowTest, AttendanceFollowsTheRosterAndAnExemptionLowersTheExpectedCount) {
