@@ -115,4 +115,23 @@ std::string ErrorReasonOf(const absl::Status& status) {
   return info.reason();
 }
 
+absl::Status AboutItem(const absl::Status& status, absl::string_view prefix) {
+  if (status.ok()) return status;
+  absl::Status out;
+  if (status.GetPayload(kBadRequestTypeUrl)) {
+    FieldViolations v;
+    for (const FieldViolation& fv : FieldViolationsOf(status)) {
+      if (fv.field == "…") continue;  // the count of the dropped ones is made again
+      v.Add(fv.field.empty() ? std::string(prefix) : absl::StrCat(prefix, ".", fv.field), fv.description);
+    }
+    out = v.ToStatus();
+  } else {
+    out = absl::Status(status.code(), absl::StrCat(prefix, ": ", status.message()));
+  }
+  status.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
+    if (url != kBadRequestTypeUrl) out.SetPayload(url, payload);
+  });
+  return out;
+}
+
 }  // namespace chibo::errors

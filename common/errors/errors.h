@@ -71,6 +71,12 @@ absl::Status InvalidArgument(std::string field, std::string description);
 absl::Status WithErrorInfo(absl::Status status, absl::string_view reason,
                            const std::map<std::string, std::string>& metadata = {});
 
+// `status` about one item of a list in a bigger request (a batch): its
+// violated fields become "<prefix>.<field>" (a violation of no field names
+// the prefix alone), any other error says "<prefix>: " before its message;
+// the code and the other details stay.
+absl::Status AboutItem(const absl::Status& status, absl::string_view prefix);
+
 // Reads back what the helpers above attached (for tests and clients).
 std::vector<FieldViolation> FieldViolationsOf(const absl::Status& status);
 std::string ErrorReasonOf(const absl::Status& status);

@@ -78,6 +78,16 @@ absl::Status RunJournaledWrite(
     db::Database& db, const WriteContext& context, const google::protobuf::Message& request,
     google::protobuf::Message* response,
     absl::FunctionRef<absl::Status(db::Session&, google::protobuf::Message*, AuditNote&)> body) {
+  return RunJournaledWrites(db, context, request, response,
+                            [&](db::Session& s, google::protobuf::Message* out, std::vector<AuditNote>& notes) {
+                              return body(s, out, notes.emplace_back());
+                            });
+}
+
+absl::Status RunJournaledWrites(
+    db::Database& db, const WriteContext& context, const google::protobuf::Message& request,
+    google::protobuf::Message* response,
+    absl::FunctionRef<absl::Status(db::Session&, google::protobuf::Message*, std::vector<AuditNote>&)> body) {
   if (!IsValidRequestId(context.request_id)) {
     return errors::InvalidArgument("request_id",
                                    "tối đa 128 ký tự ASCII in được / at most 128 printable ASCII");
@@ -96,14 +106,16 @@ absl::Status RunJournaledWrite(
         if (*found == Lookup::kReplayed) return absl::OkStatus();
       }
       response->Clear();
-      AuditNote note;
-      if (absl::Status st = body(s, response, note); !st.ok()) return st;
+      std::vector<AuditNote> notes;
+      if (absl::Status st = body(s, response, notes); !st.ok()) return st;
       const std::string now = time::FormatTimestamp(absl::Now());
-      auto audited = s.Execute(kInsertAuditSql,
-                               {now, context.actor, context.method, note.resource_type,
-                                note.resource_id, note.org_unit_id, context.request_id,
-                                note.before_json, note.after_json});
-      if (!audited.ok()) return audited.status();
+      for (const AuditNote& note : notes) {
+        auto audited = s.Execute(kInsertAuditSql,
+                                 {now, context.actor, context.method, note.resource_type,
+                                  note.resource_id, note.org_unit_id, context.request_id,
+                                  note.before_json, note.after_json});
+        if (!audited.ok()) return audited.status();
+      }
       if (!key.empty()) {
         auto stored = s.Execute(kInsertIdempotencySql,
                                 {key, fingerprint,

@@ -44,6 +44,13 @@ absl::Status RunJournaledWrite(
     google::protobuf::Message* response,
     absl::FunctionRef<absl::Status(db::Session&, google::protobuf::Message*, AuditNote&)> body);
 
+// The same for a write of several resources at once (a batch): one audit
+// row for each note the body appends.
+absl::Status RunJournaledWrites(
+    db::Database& db, const WriteContext& context, const google::protobuf::Message& request,
+    google::protobuf::Message* response,
+    absl::FunctionRef<absl::Status(db::Session&, google::protobuf::Message*, std::vector<AuditNote>&)> body);
+
 // The journal's own tables (`journal_idempotency`, `journal_audit`).
 std::vector<db::Migration> JournalMigrations();
 

@@ -173,128 +173,208 @@ absl::Status CheckRecordDates(const v1::RecordMeetingRequest& r, const v1::Meeti
 
 }  // namespace
 
+struct Scheduling::CheckedRecord {
+  v1::Meeting planned;
+  rv1::Roster roster;
+  std::map<std::string, std::string> names;  // member → name, from the roster
+  std::set<std::string> expected_ids;
+  AttendanceCounts counts;
+};
+
+absl::StatusOr<Scheduling::CheckedRecord> Scheduling::CheckRecord(const auth::Claims& caller,
+                                                                  const v1::RecordMeetingRequest& request,
+                                                                  absl::string_view of_cell) {
+  auto planned = db_->QueryOptionalRow(sql::kSelectMeeting, {request.id()});
+  if (!planned.ok()) return planned.status();
+  if (!planned->has_value()) return NotFoundMeeting(request.id());
+  CheckedRecord checked;
+  checked.planned = MeetingFromRow(**planned);
+  if (!of_cell.empty() && checked.planned.cell_id() != of_cell) {
+    return errors::InvalidArgument("id", absl::StrCat("không phải buổi của chi bộ ", errors::Echo(of_cell),
+                                                      " / not a meeting of cell ", errors::Echo(of_cell)));
+  }
+  // The registry answers the roster only inside the caller's scope (it
+  // checks the cell against its own tree), so the roster call is the scope
+  // check too: PERMISSION_DENIED comes from there, before anything is judged.
+  auto roster = registry_->GetRoster(caller, checked.planned.cell_id(), checked.planned.starts_at().substr(0, 10));
+  if (!roster.ok()) return roster.status();
+  checked.roster = *std::move(roster);
+  if (absl::Status st = CheckRecordDates(request, checked.planned); !st.ok()) return st;
+  auto counts = CheckAgainstRoster(request, checked.roster, &checked.names, &checked.expected_ids);
+  if (!counts.ok()) return counts.status();
+  checked.counts = *counts;
+  return checked;
+}
+
 absl::Status Scheduling::RecordMeeting(const auth::Claims& caller,
                                        const v1::RecordMeetingRequest& request,
                                        v1::Meeting* response) {
   FieldViolations v;
   CheckRecordShape(request, v);
   if (absl::Status s = v.ToStatus(); !s.ok()) return s;
-  auto planned = db_->QueryOptionalRow(sql::kSelectMeeting, {request.id()});
-  if (!planned.ok()) return planned.status();
-  if (!planned->has_value()) return NotFoundMeeting(request.id());
-  const v1::Meeting planned_meeting = MeetingFromRow(**planned);
-  const std::string* const cell = &planned_meeting.cell_id();
-  // The registry answers the roster only inside the caller's scope (it
-  // checks the cell against its own tree), so the roster call is the scope
-  // check too: PERMISSION_DENIED comes from there, before anything is judged.
-  const std::string date = planned_meeting.starts_at().substr(0, 10);
-  auto roster = registry_->GetRoster(caller, *cell, date);
-  if (!roster.ok()) return roster.status();
-  if (absl::Status st = CheckRecordDates(request, planned_meeting); !st.ok()) return st;
-  std::map<std::string, std::string> names;
-  std::set<std::string> expected_ids;
-  auto counts = CheckAgainstRoster(request, *roster, &names, &expected_ids);
-  if (!counts.ok()) return counts.status();
-
+  auto checked = CheckRecord(caller, request);
+  if (!checked.ok()) return checked.status();
+  const std::string& cell = checked->planned.cell_id();
   return journal::RunJournaledWrite(
       *db_, {caller.subject, "RecordMeeting", request.request_id()}, request, response,
       [&](db::Session& s, google::protobuf::Message*, journal::AuditNote& note) -> absl::Status {
-        if (absl::Status st = LockCell(s, *cell); !st.ok()) return st;
-        auto before = LoadMeeting(s, request.id());
-        if (!before.ok()) return before.status();
-        if (!EtagIsCurrent(request.etag(), before->etag())) return StaleEtag(request.id());
-        if (before->status() == v1::MINUTES_APPROVED) {
-          return NotEditable(*before, "biên bản đã thông qua, không sửa được / the minutes are approved: read-only");
-        }
-        if (before->status() != v1::PLANNED && before->status() != v1::HELD) {
-          return NotEditable(*before, "buổi đã hoãn hoặc hủy / the meeting was postponed or cancelled");
-        }
-        std::string guests_json = "{}";  // no guests: no JSON printer on the hot path
-        if (request.guests_size() > 0) {
-          v1::Meeting guests;
-          *guests.mutable_guests() = request.guests();
-          guests_json = journal::ToJson(guests);
-        }
-        auto updated = s.QueryOptionalRow(
-            sql::kUpdateMeetingRecord,
-            {request.id(), request.actual_start(), request.actual_end(),
-             MinutesBetween(request.actual_start(), request.actual_end()), guests_json,
-             static_cast<int64_t>(request.speakers()), static_cast<int64_t>(request.opinions()),
-             request.resolution(), static_cast<int64_t>(request.self_score()),
-             static_cast<int64_t>(roster->total()), static_cast<int64_t>(roster->expected()),
-             static_cast<int64_t>(counts->present), static_cast<int64_t>(counts->absent_excused),
-             static_cast<int64_t>(counts->absent_unexcused), NowText()});
-        if (!updated.ok()) return updated.status();
-        if (!updated->has_value()) return NotFoundMeeting(request.id());
-        // What the meeting held before is known (read under the cell's lock):
-        // only what exists is deleted.
-        if (before->attendance_size() > 0) {
-          if (auto st = s.Execute(sql::kDeleteAttendance, {request.id()}); !st.ok()) return st.status();
-        }
-        // The roll call in one statement.
-        if (request.attendance_size() > 0) {
-          std::string insert = sql::kInsertAttendancePrefix;
-          db::Params params;
-          params.reserve(6 * request.attendance_size());
-          for (int i = 0; i < request.attendance_size(); ++i) {
-            const auto& a = request.attendance(i);
-            const int p = 6 * i;
-            absl::StrAppend(&insert, i ? ", " : "", "(?", p + 1, ", ?", p + 2, ", ?", p + 3, ", ?", p + 4,
-                            ", ?", p + 5, ", ?", p + 6, ")");
-            params.insert(params.end(), {request.id(), a.member_id(), static_cast<int64_t>(a.mark()),
-                                         a.reason(), names[a.member_id()],
-                                         expected_ids.count(a.member_id()) > 0});
-          }
-          if (auto st = s.Execute(insert, params); !st.ok()) return st.status();
-        }
-        if (before->tasks_size() > 0) {
-          if (auto st = s.Execute(sql::kDeleteTasks, {request.id()}); !st.ok()) return st.status();
-        }
-        for (int i = 0; i < request.tasks_size(); ++i) {
-          const auto& t = request.tasks(i);
-          auto st = s.Execute(sql::kInsertTask,
-                              {absl::StrCat(request.id(), "-t", i + 1), request.id(), *cell,
-                               static_cast<int64_t>(i), t.assignee_member_id(), t.description(),
-                               t.due_on()});
-          if (!st.ok()) return st.status();
-        }
-        if (before->task_reviews_size() > 0) {
-          if (auto st = s.Execute(sql::kClearReviewsBy, {request.id()}); !st.ok()) return st.status();
-        }
-        const int64_t this_start = ToUnix(before->starts_at());
-        for (int i = 0; i < request.task_reviews_size(); ++i) {
-          const auto& tr = request.task_reviews(i);
-          auto task = s.QueryOptionalRow(sql::kSelectTaskForReview, {tr.task_id()});
-          if (!task.ok()) return task.status();
-          if (!task->has_value() || (*task)->Text(0) != *cell || (*task)->Int(1) >= this_start) {
-            return errors::InvalidArgument(
-                absl::StrCat("task_reviews[", i, "].task_id"),
-                "không phải nhiệm vụ của buổi trước của chi bộ / not a task of an earlier meeting of this cell");
-          }
-          auto st = s.Execute(sql::kReviewTask, {tr.task_id(), tr.done(), tr.note(), request.id()});
-          if (!st.ok()) return st.status();
-        }
+        if (absl::Status st = LockCell(s, cell); !st.ok()) return st;
+        if (absl::Status st = WriteRecord(s, request, *checked, response, &note); !st.ok()) return st;
         // This year's fold, and next year's when it has held meetings already:
         // absences running on from this meeting are judged there.
-        const std::set<int> year = YearsOf({before->starts_at()});
-        if (absl::Status st = FoldCellYears(s, *cell, year, {*year.begin() + 1}); !st.ok()) return st;
-        // The answer: the meeting's row as the update stored it, the roll call
-        // just written, and its tasks and reviews (read back only when there are some).
-        *response = MeetingFromRow(**updated);
-        for (const auto& a : request.attendance()) {
-          auto* out = response->add_attendance();
-          out->set_member_id(a.member_id());
-          out->set_mark(a.mark());
-          out->set_reason(a.reason());
-          out->set_member_name(names[a.member_id()]);
-        }
-        SortAttendance(response);
-        if (request.tasks_size() > 0 || request.task_reviews_size() > 0) {
-          if (absl::Status st = LoadTasksAndReviews(s, response); !st.ok()) return st;
-        }
-        note = {"Meeting", request.id(), *cell, journal::ToJson(*before), journal::ToJson(*response)};
-        return absl::OkStatus();
+        const std::set<int> year = YearsOf({checked->planned.starts_at()});
+        return FoldCellYears(s, cell, year, {*year.begin() + 1});
       });
+}
+
+absl::Status Scheduling::BatchRecordMeetings(const auth::Claims& caller,
+                                             const v1::BatchRecordMeetingsRequest& request,
+                                             v1::BatchRecordMeetingsResponse* response) {
+  FieldViolations v;
+  v.RequireNonEmpty("cell_id", request.cell_id());
+  if (request.requests().empty()) v.Add("requests", "bắt buộc: ít nhất một biên bản / required: at least one record");
+  if (!journal::IsValidRequestId(request.request_id())) {
+    v.Add("request_id", "tối đa 128 ký tự / at most 128 printable characters");
+  }
+  std::set<std::string> ids;
+  for (int i = 0; i < request.requests_size(); ++i) {
+    const v1::RecordMeetingRequest& r = request.requests(i);
+    const std::string item = absl::StrCat("requests[", i, "]");
+    FieldViolations one;
+    CheckRecordShape(r, one);
+    if (!r.request_id().empty()) {
+      one.Add("request_id", "để trống: request_id của cả lô / leave empty: the batch's request_id covers it");
+    }
+    if (!r.id().empty() && !ids.insert(r.id()).second) one.Add("id", "trùng / listed twice");
+    for (const auto& fv : one.violations()) v.Add(absl::StrCat(item, ".", fv.field), fv.description);
+  }
+  if (absl::Status s = v.ToStatus(); !s.ok()) return s;
+  std::vector<CheckedRecord> checked;
+  checked.reserve(request.requests_size());
+  std::set<int> years;
+  for (int i = 0; i < request.requests_size(); ++i) {
+    const std::string item = absl::StrCat("requests[", i, "]");
+    auto one = CheckRecord(caller, request.requests(i), request.cell_id());
+    if (!one.ok()) return errors::AboutItem(one.status(), item);
+    years.merge(YearsOf({one->planned.starts_at()}));
+    checked.push_back(*std::move(one));
+  }
+  return journal::RunJournaledWrites(
+      *db_, {caller.subject, "BatchRecordMeetings", request.request_id()}, request, response,
+      [&](db::Session& s, google::protobuf::Message*, std::vector<journal::AuditNote>& notes) -> absl::Status {
+        if (absl::Status st = LockCell(s, request.cell_id()); !st.ok()) return st;
+        for (int i = 0; i < request.requests_size(); ++i) {
+          absl::Status st = WriteRecord(s, request.requests(i), checked[i], response->add_meetings(),
+                                        &notes.emplace_back());
+          if (!st.ok()) return errors::AboutItem(st, absl::StrCat("requests[", i, "]"));
+        }
+        // Each year touched folded once, and the year after the last when it
+        // has held meetings already (RecordMeeting's rule, once per batch).
+        return FoldCellYears(s, request.cell_id(), years, {*years.rbegin() + 1});
+      });
+}
+
+absl::Status Scheduling::WriteRecord(db::Session& s, const v1::RecordMeetingRequest& request,
+                                     const CheckedRecord& checked, v1::Meeting* response,
+                                     journal::AuditNote* note) {
+  const std::string* const cell = &checked.planned.cell_id();
+  const rv1::Roster* const roster = &checked.roster;
+  const AttendanceCounts* const counts = &checked.counts;
+  const std::set<std::string>& expected_ids = checked.expected_ids;
+  auto name_of = [&](const std::string& id) -> std::string {
+    auto it = checked.names.find(id);
+    return it == checked.names.end() ? std::string() : it->second;
+  };
+  auto before = LoadMeeting(s, request.id());
+  if (!before.ok()) return before.status();
+  if (!EtagIsCurrent(request.etag(), before->etag())) return StaleEtag(request.id());
+  if (before->status() == v1::MINUTES_APPROVED) {
+    return NotEditable(*before, "biên bản đã thông qua, không sửa được / the minutes are approved: read-only");
+  }
+  if (before->status() != v1::PLANNED && before->status() != v1::HELD) {
+    return NotEditable(*before, "buổi đã hoãn hoặc hủy / the meeting was postponed or cancelled");
+  }
+  std::string guests_json = "{}";  // no guests: no JSON printer on the hot path
+  if (request.guests_size() > 0) {
+    v1::Meeting guests;
+    *guests.mutable_guests() = request.guests();
+    guests_json = journal::ToJson(guests);
+  }
+  auto updated = s.QueryOptionalRow(
+      sql::kUpdateMeetingRecord,
+      {request.id(), request.actual_start(), request.actual_end(),
+       MinutesBetween(request.actual_start(), request.actual_end()), guests_json,
+       static_cast<int64_t>(request.speakers()), static_cast<int64_t>(request.opinions()),
+       request.resolution(), static_cast<int64_t>(request.self_score()),
+       static_cast<int64_t>(roster->total()), static_cast<int64_t>(roster->expected()),
+       static_cast<int64_t>(counts->present), static_cast<int64_t>(counts->absent_excused),
+       static_cast<int64_t>(counts->absent_unexcused), NowText()});
+  if (!updated.ok()) return updated.status();
+  if (!updated->has_value()) return NotFoundMeeting(request.id());
+  // What the meeting held before is known (read under the cell's lock):
+  // only what exists is deleted.
+  if (before->attendance_size() > 0) {
+    if (auto st = s.Execute(sql::kDeleteAttendance, {request.id()}); !st.ok()) return st.status();
+  }
+  // The roll call in one statement.
+  if (request.attendance_size() > 0) {
+    std::string insert = sql::kInsertAttendancePrefix;
+    db::Params params;
+    params.reserve(6 * request.attendance_size());
+    for (int i = 0; i < request.attendance_size(); ++i) {
+      const auto& a = request.attendance(i);
+      const int p = 6 * i;
+      absl::StrAppend(&insert, i ? ", " : "", "(?", p + 1, ", ?", p + 2, ", ?", p + 3, ", ?", p + 4,
+                      ", ?", p + 5, ", ?", p + 6, ")");
+      params.insert(params.end(), {request.id(), a.member_id(), static_cast<int64_t>(a.mark()),
+                                   a.reason(), name_of(a.member_id()),
+                                   expected_ids.count(a.member_id()) > 0});
+    }
+    if (auto st = s.Execute(insert, params); !st.ok()) return st.status();
+  }
+  if (before->tasks_size() > 0) {
+    if (auto st = s.Execute(sql::kDeleteTasks, {request.id()}); !st.ok()) return st.status();
+  }
+  for (int i = 0; i < request.tasks_size(); ++i) {
+    const auto& t = request.tasks(i);
+    auto st = s.Execute(sql::kInsertTask,
+                        {absl::StrCat(request.id(), "-t", i + 1), request.id(), *cell,
+                         static_cast<int64_t>(i), t.assignee_member_id(), t.description(),
+                         t.due_on()});
+    if (!st.ok()) return st.status();
+  }
+  if (before->task_reviews_size() > 0) {
+    if (auto st = s.Execute(sql::kClearReviewsBy, {request.id()}); !st.ok()) return st.status();
+  }
+  const int64_t this_start = ToUnix(before->starts_at());
+  for (int i = 0; i < request.task_reviews_size(); ++i) {
+    const auto& tr = request.task_reviews(i);
+    auto task = s.QueryOptionalRow(sql::kSelectTaskForReview, {tr.task_id()});
+    if (!task.ok()) return task.status();
+    if (!task->has_value() || (*task)->Text(0) != *cell || (*task)->Int(1) >= this_start) {
+      return errors::InvalidArgument(
+          absl::StrCat("task_reviews[", i, "].task_id"),
+          "không phải nhiệm vụ của buổi trước của chi bộ / not a task of an earlier meeting of this cell");
+    }
+    auto st = s.Execute(sql::kReviewTask, {tr.task_id(), tr.done(), tr.note(), request.id()});
+    if (!st.ok()) return st.status();
+  }
+  // The answer: the meeting's row as the update stored it, the roll call
+  // just written, and its tasks and reviews (read back only when there are some).
+  *response = MeetingFromRow(**updated);
+  for (const auto& a : request.attendance()) {
+    auto* out = response->add_attendance();
+    out->set_member_id(a.member_id());
+    out->set_mark(a.mark());
+    out->set_reason(a.reason());
+    out->set_member_name(name_of(a.member_id()));
+  }
+  SortAttendance(response);
+  if (request.tasks_size() > 0 || request.task_reviews_size() > 0) {
+    if (absl::Status st = LoadTasksAndReviews(s, response); !st.ok()) return st;
+  }
+  *note = {"Meeting", request.id(), *cell, journal::ToJson(*before), journal::ToJson(*response)};
+  return absl::OkStatus();
 }
 
 }  // namespace chibo::scheduling

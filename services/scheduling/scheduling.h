@@ -25,6 +25,7 @@
 #include "common/clients/registry_client.h"
 #include "common/db/change_stamp.h"
 #include "common/db/database.h"
+#include "common/journal/journaled_write.h"
 
 namespace chibo::scheduling {
 
@@ -122,6 +123,8 @@ class Scheduling {
   // recording.cc
   absl::Status RecordMeeting(const auth::Claims& caller, const v1::RecordMeetingRequest& request,
                              v1::Meeting* response);
+  absl::Status BatchRecordMeetings(const auth::Claims& caller, const v1::BatchRecordMeetingsRequest& request,
+                                   v1::BatchRecordMeetingsResponse* response);
 
   // thematic_plans.cc
   absl::Status PutThematicPlan(const auth::Claims& caller,
@@ -154,6 +157,15 @@ class Scheduling {
                               v1::DataVersion* response);
 
  private:
+  // recording.cc: a record checked before its transaction (the planned
+  // meeting, its day's roster, the roll call's counts), then written.
+  struct CheckedRecord;
+  // With `of_cell`, a meeting of another cell is refused (INVALID_ARGUMENT on "id").
+  absl::StatusOr<CheckedRecord> CheckRecord(const auth::Claims& caller, const v1::RecordMeetingRequest& request,
+                                            absl::string_view of_cell = "");
+  // Everything but the cell's lock and fold, which the caller takes and folds.
+  absl::Status WriteRecord(db::Session& s, const v1::RecordMeetingRequest& request,
+                           const CheckedRecord& checked, v1::Meeting* response, journal::AuditNote* note);
   // meetings.cc: the meeting row and its record, read inside `s`.
   absl::StatusOr<v1::Meeting> LoadMeeting(db::Session& s, absl::string_view id);
   // The meeting's own tasks and its reviews of earlier ones, appended to `m`.

@@ -29,6 +29,7 @@ class SchedulingGrpcService final : public v1::SchedulingService::CallbackServic
   CHIBO_SCHEDULING_RPC(PostponeMeeting, ChangeMeetingStatusRequest, Meeting)
   CHIBO_SCHEDULING_RPC(CancelMeeting, ChangeMeetingStatusRequest, Meeting)
   CHIBO_SCHEDULING_RPC(RecordMeeting, RecordMeetingRequest, Meeting)
+  CHIBO_SCHEDULING_RPC(BatchRecordMeetings, BatchRecordMeetingsRequest, BatchRecordMeetingsResponse)
   CHIBO_SCHEDULING_RPC(ApproveMinutes, ChangeMeetingStatusRequest, Meeting)
   CHIBO_SCHEDULING_RPC(PutThematicPlan, PutThematicPlanRequest, ThematicPlan)
   CHIBO_SCHEDULING_RPC(ListThematicPlans, ListThematicPlansRequest, ListThematicPlansResponse)

@@ -62,6 +62,7 @@ Service* MakeService() {
   CHIBO_FUZZ_RPC(PostponeMeeting, ChangeMeetingStatusRequest, Meeting, kMeetingWriters)
   CHIBO_FUZZ_RPC(CancelMeeting, ChangeMeetingStatusRequest, Meeting, kMeetingWriters)
   CHIBO_FUZZ_RPC(RecordMeeting, RecordMeetingRequest, Meeting, kMeetingWriters)
+  CHIBO_FUZZ_RPC(BatchRecordMeetings, BatchRecordMeetingsRequest, BatchRecordMeetingsResponse, kMeetingWriters)
   CHIBO_FUZZ_RPC(ApproveMinutes, ChangeMeetingStatusRequest, Meeting, kMeetingWriters)
   CHIBO_FUZZ_RPC(PutThematicPlan, PutThematicPlanRequest, ThematicPlan, kMeetingWriters)
   CHIBO_FUZZ_RPC(GetThematicPlan, GetThematicPlanRequest, ThematicPlan, kReaders)

@@ -358,52 +358,67 @@ class Loader {
 
   absl::Status RecordMeetings() {
     const std::string as_of = AsOf();
-    std::vector<std::pair<std::string, const MeetingRef*>> todo;  // cell, meeting
+    // A cell's records go in batches (BatchRecordMeetings): one call, one
+    // transaction and one fold of the cell's year for up to kBatch of them.
+    constexpr size_t kBatch = 50;
+    std::vector<std::pair<std::string, std::vector<const MeetingRef*>>> todo;  // cell, its meetings
+    size_t records = 0;
     for (const PlannedUnit* c : cells_) {
       for (const MeetingRef& m : meetings_[c->unit.id()]) {
         auto rng = RngFor(options_.seed, "record/" + c->unit.id() + "/" + m.starts_at);
         if (m.starts_at.substr(0, 10) < as_of && std::uniform_real_distribution<double>(0, 1)(rng) < 0.95) {
-          todo.emplace_back(c->unit.id(), &m);
+          if (todo.empty() || todo.back().first != c->unit.id() || todo.back().second.size() == kBatch) {
+            todo.emplace_back(c->unit.id(), std::vector<const MeetingRef*>{});
+          }
+          todo.back().second.push_back(&m);
+          ++records;
         }
       }
     }
     std::atomic<int> done{0};
-    auto s = RunParallel(options_.threads, todo.size(), [&](size_t i) {
-      const auto& [cell, m] = todo[i];
-      auto rng = RngFor(options_.seed, "attend/" + cell + "/" + m->starts_at);
-      auto uniform = [&] { return std::uniform_real_distribution<double>(0, 1)(rng); };
-      rv1::GetRosterRequest rr;
-      rr.set_cell_id(cell);
-      rr.set_date(m->starts_at.substr(0, 10));
-      rv1::Roster roster;
-      if (auto st = Check(registry_->GetRoster(Ctx().get(), rr, &roster), cell); !st.ok()) return st;
-      sv1::RecordMeetingRequest r;
-      r.set_id(m->id);
-      r.set_actual_start(m->starts_at);
-      const int minutes = uniform() < 0.06 ? 60 + static_cast<int>(rng() % 29) : 95 + static_cast<int>(rng() % 110);
-      r.set_actual_end(time::FormatLocalMinute(*time::ParseLocalMinute(m->starts_at) + minutes));
-      static const char* kReasons[] = {"Ốm", "Đi công tác", "Việc gia đình", "Đi làm ăn xa"};
-      for (const auto& e : roster.entries()) {
-        if (e.presence() != rv1::EXPECTED) continue;
-        auto* a = r.add_attendance();
-        a->set_member_id(e.member_id());
-        const double x = uniform();
-        a->set_mark(x < 0.90 ? sv1::PRESENT : x < 0.975 ? sv1::ABSENT_EXCUSED : sv1::ABSENT_UNEXCUSED);
-        if (a->mark() == sv1::ABSENT_EXCUSED) a->set_reason(kReasons[rng() % 4]);
+    auto s = RunParallel(options_.threads, todo.size(), [&](size_t i) -> absl::Status {
+      const auto& [cell, batch] = todo[i];
+      sv1::BatchRecordMeetingsRequest b;
+      b.set_cell_id(cell);
+      b.set_request_id(RequestId("record", batch.front()->id));
+      for (const MeetingRef* m : batch) {
+        auto rng = RngFor(options_.seed, "attend/" + cell + "/" + m->starts_at);
+        auto uniform = [&] { return std::uniform_real_distribution<double>(0, 1)(rng); };
+        rv1::GetRosterRequest rr;
+        rr.set_cell_id(cell);
+        rr.set_date(m->starts_at.substr(0, 10));
+        rv1::Roster roster;
+        if (auto st = Check(registry_->GetRoster(Ctx().get(), rr, &roster), cell); !st.ok()) return st;
+        sv1::RecordMeetingRequest& r = *b.add_requests();
+        r.set_id(m->id);
+        r.set_actual_start(m->starts_at);
+        const int minutes = uniform() < 0.06 ? 60 + static_cast<int>(rng() % 29) : 95 + static_cast<int>(rng() % 110);
+        r.set_actual_end(time::FormatLocalMinute(*time::ParseLocalMinute(m->starts_at) + minutes));
+        static const char* kReasons[] = {"Ốm", "Đi công tác", "Việc gia đình", "Đi làm ăn xa"};
+        for (const auto& e : roster.entries()) {
+          if (e.presence() != rv1::EXPECTED) continue;
+          auto* a = r.add_attendance();
+          a->set_member_id(e.member_id());
+          const double x = uniform();
+          a->set_mark(x < 0.90 ? sv1::PRESENT : x < 0.975 ? sv1::ABSENT_EXCUSED : sv1::ABSENT_UNEXCUSED);
+          if (a->mark() == sv1::ABSENT_EXCUSED) a->set_reason(kReasons[rng() % 4]);
+        }
+        const int opinions = 1 + static_cast<int>(rng() % 6);
+        r.set_opinions(opinions);
+        // Never more speakers than members present.
+        r.set_speakers(std::min(1 + static_cast<int>(rng() % opinions), Present(r)));
+        r.set_resolution("Nghị quyết lãnh đạo thực hiện nhiệm vụ tháng tới");
+        r.set_self_score(60 + static_cast<int>(rng() % 41));
       }
-      const int opinions = 1 + static_cast<int>(rng() % 6);
-      r.set_opinions(opinions);
-      // Never more speakers than members present.
-      r.set_speakers(std::min(1 + static_cast<int>(rng() % opinions), Present(r)));
-      r.set_resolution("Nghị quyết lãnh đạo thực hiện nhiệm vụ tháng tới");
-      r.set_self_score(60 + static_cast<int>(rng() % 41));
-      r.set_request_id(RequestId("record", m->id));
-      sv1::Meeting out;
-      if (auto st = Check(scheduling_->RecordMeeting(Ctx().get(), r, &out), m->id); !st.ok()) return st;
-      if (++done % 5000 == 0) options_.progress(absl::StrCat("biên bản / recorded: ", done.load()));
+      sv1::BatchRecordMeetingsResponse out;
+      if (auto st = Check(scheduling_->BatchRecordMeetings(Ctx().get(), b, &out), cell); !st.ok()) return st;
+      const int before = done.fetch_add(static_cast<int>(batch.size()));
+      if ((before + static_cast<int>(batch.size())) / 5000 > before / 5000) {
+        options_.progress(absl::StrCat("biên bản / recorded: ", before + batch.size()));
+      }
       return absl::OkStatus();
     });
-    summary_.recorded = static_cast<int>(todo.size());
+    summary_.recorded = static_cast<int>(records);
     options_.progress(absl::StrCat("biên bản / recorded meetings: ", summary_.recorded));
     return s;
   }

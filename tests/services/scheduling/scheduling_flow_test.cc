@@ -108,6 +108,81 @@ TEST_P(SchedulingFlowTest, SeriesOnTheTuesdayOfTheSecondWeekMaterializesEveryMon
   EXPECT_EQ(ViolatedFields(s), std::vector<std::string>{"series.first_start"});
 }
 
+TEST_P(SchedulingFlowTest, ABatchOfACellsRecordsCommitsWholeOrNotAtAllAndOnce) {
+  MakeSeries(*h_, secretary_);
+  MakeSeries(*h_, admin_, "cb-2");
+  std::vector<v1::Meeting> planned;
+  for (const char* day : {"2026-01-06", "2026-02-03", "2026-03-03"}) planned.push_back(MeetingOn(*h_, secretary_, "cb-1", day));
+  // m3 absent without reason from all three: a run of three, found by the fold.
+  v1::BatchRecordMeetingsRequest batch;
+  batch.set_cell_id("cb-1");
+  batch.set_request_id("q1-minutes");
+  for (const v1::Meeting& m : planned) {
+    v1::RecordMeetingRequest& r = *batch.add_requests();
+    r = RecordOf(m);
+    for (const char* id : {"m1", "m2", "m4"}) *r.add_attendance() = Mark(id, v1::PRESENT);
+    *r.add_attendance() = Mark("m3", v1::ABSENT_UNEXCUSED);
+  }
+  v1::BatchRecordMeetingsResponse out;
+  auto call = [&](const std::string& token, const v1::BatchRecordMeetingsRequest& b) {
+    out.Clear();
+    return h_->stub().BatchRecordMeetings(Ctx(token).get(), b, &out);
+  };
+  // One bad record (a member not on the roll, one left unmarked) refuses the
+  // whole batch, naming it.
+  v1::BatchRecordMeetingsRequest bad = batch;
+  bad.mutable_requests(1)->mutable_attendance(3)->set_member_id("m5");
+  grpc::Status s = call(secretary_, bad);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedFields(s),
+            (std::vector<std::string>{"requests[1].attendance[3].member_id", "requests[1].attendance"}));
+  EXPECT_EQ(MeetingOn(*h_, secretary_, "cb-1", "2026-01-06").status(), v1::PLANNED) << "nothing written";
+  // A meeting of another cell, the same meeting twice, a record's own request_id.
+  bad = batch;
+  bad.mutable_requests(2)->set_id(MeetingOn(*h_, admin_, "cb-2", "2026-03-03").id());
+  EXPECT_EQ(ViolatedFields(call(admin_, bad)), std::vector<std::string>{"requests[2].id"});
+  bad = batch;
+  bad.mutable_requests(2)->set_id(planned[0].id());
+  bad.mutable_requests(1)->set_request_id("own");
+  EXPECT_EQ(ViolatedFields(call(secretary_, bad)),
+            (std::vector<std::string>{"requests[1].request_id", "requests[2].id"}));
+  // A stale etag: FAILED_PRECONDITION, and still nothing written.
+  bad = batch;
+  bad.mutable_requests(2)->set_etag("\"stale\"");
+  EXPECT_EQ(call(secretary_, bad).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(MeetingOn(*h_, secretary_, "cb-1", "2026-02-03").status(), v1::PLANNED);
+
+  ASSERT_TRUE(call(secretary_, batch).ok());
+  ASSERT_EQ(out.meetings_size(), 3);
+  const v1::BatchRecordMeetingsResponse first = out;
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(out.meetings(i).id(), planned[i].id());
+    EXPECT_EQ(out.meetings(i).status(), v1::HELD);
+    EXPECT_EQ(out.meetings(i).present(), 3);
+    v1::GetMeetingRequest get;
+    get.set_id(planned[i].id());
+    v1::Meeting now;
+    ASSERT_TRUE(h_->stub().GetMeeting(Ctx(secretary_).get(), get, &now).ok());
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(out.meetings(i), now))
+        << out.meetings(i).DebugString() << "\n---\n" << now.DebugString();
+  }
+  // Retried: the first answer, nothing written again (the etags are unchanged).
+  ASSERT_TRUE(call(secretary_, batch).ok());
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(first, out));
+  EXPECT_EQ(MeetingOn(*h_, secretary_, "cb-1", "2026-03-03").etag(), first.meetings(2).etag());
+  // The cell's fold saw all three: m3 missed three held meetings running.
+  v1::ListMembersAtRiskRequest risk;
+  risk.set_org_unit_id("cb-1");
+  risk.set_year(2026);
+  v1::ListMembersAtRiskResponse at_risk;
+  ASSERT_TRUE(h_->stub().ListMembersAtRisk(Ctx(secretary_).get(), risk, &at_risk).ok());
+  ASSERT_EQ(at_risk.members_size(), 1);
+  EXPECT_EQ(at_risk.members(0).member_id(), "m3");
+  EXPECT_EQ(at_risk.members(0).longest_absence_run(), 3);
+  EXPECT_EQ(at_risk.members(0).run_from(), "2026-01-06");
+  EXPECT_EQ(at_risk.members(0).run_to(), "2026-03-03");
+}
+
 TEST_P(SchedulingFlowTest, ASubtreesMeetingsPageInTimeOrderEachOnceWhateverThePageSize) {
   // Three cells' monthly series: cb-1 and cb-2 under xa-a1, cb-b elsewhere.
   MakeSeries(*h_, admin_, "cb-1");
