@@ -8,6 +8,7 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/synchronization/mutex.h"
 #include "common/db/open_database.h"
 
 ABSL_FLAG(std::string, listen, "", "gRPC listen address HOST:PORT (port 0: any free port); default 127.0.0.1 and the service's own port (registry 50051, scheduling 50052, supervision 50053)");
@@ -114,6 +115,10 @@ absl::Time AdminTokenExpiry() {
          std::min(absl::GetFlag(FLAGS_max_token_lifetime), auth::kDefaultMaxTokenLifetime);
 }
 
+void TurnOffMutexDeadlockDetection() {
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+}
+
 absl::StatusOr<ServiceResources> OpenServiceResources(const std::string& name,
                                                       const std::string& default_listen) {
   // Before any worker thread exists: glibc gives each thread that allocates
@@ -121,6 +126,7 @@ absl::StatusOr<ServiceResources> OpenServiceResources(const std::string& name,
   // that each built one report once holds 16 reports' worth of freed memory.
   // Two arenas keep the process near one report's peak.
   mallopt(M_ARENA_MAX, absl::GetFlag(FLAGS_malloc_arenas));
+  TurnOffMutexDeadlockDetection();
   ServiceResources r;
   if (absl::Status s = CheckPeerTlsFiles(); !s.ok()) return s;
   const std::string data_dir = absl::GetFlag(FLAGS_data_dir);

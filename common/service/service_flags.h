@@ -53,6 +53,15 @@ struct ServiceResources {
   rpc::ServerOptions server_options;
 };
 
+// Debian's Abseil is built with absl::Mutex's deadlock detection on: every
+// lock (gRPC's included) records lock order in one process-wide graph under
+// one global lock — about 4× the cost of a lock, and serialization across
+// threads. A service binary turns it off before any thread starts
+// (OpenServiceResources does; the gateway calls it itself); a test running a
+// service inside its own process keeps it on, and so still catches a lock
+// order inversion (it aborts there).
+void TurnOffMutexDeadlockDetection();
+
 // `default_listen` is used when --listen is not given.
 absl::StatusOr<ServiceResources> OpenServiceResources(const std::string& name,
                                                       const std::string& default_listen);

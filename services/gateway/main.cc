@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("chibo-gateway: HTTP/JSON gateway and dashboard (bảng điều khiển)");
   absl::ParseCommandLine(argc, argv);
   chibo::observability::InitJsonLogging("chibo-gateway", absl::GetFlag(FLAGS_log_level));
+  chibo::service::TurnOffMutexDeadlockDetection();
   if (absl::Status s = chibo::service::CheckPeerTlsFiles(); !s.ok()) {
     Log(LogLevel::kError, "start-up failed", {{"error", s.ToString()}});
     return 1;
