@@ -231,7 +231,6 @@ absl::Status Scheduling::ListMeetings(const auth::Claims& caller,
   const int64_t to = DayStartUnix(request.to()) + 24 * 3600;
 
   std::vector<v1::Meeting> page;
-  std::vector<int64_t> page_unix;  // subtree: each one's starts_unix, for the next token
   bool more = false;
   if (!request.subtree()) {
     auto rows = db_->Query(sql::kListMeetingsOfCell,
@@ -267,7 +266,6 @@ absl::Status Scheduling::ListMeetings(const auth::Claims& caller,
         last_id = r.Text(0);
         if (!in_subtree.contains(r.Text(1))) continue;
         page.push_back(MeetingFromRow(r));
-        page_unix.push_back(last_unix);
         if (static_cast<int>(page.size()) > size) break;
       }
     }
@@ -279,7 +277,7 @@ absl::Status Scheduling::ListMeetings(const auth::Claims& caller,
   if (more) {
     response->set_next_page_token(
         request.subtree()
-            ? paging::EncodeKeysetToken(absl::StrCat(page_unix[page.size() - 1], "/", page.back().id()), filter_key)
+            ? paging::EncodeKeysetToken(absl::StrCat(ToUnix(page.back().starts_at()), "/", page.back().id()), filter_key)
             : paging::EncodePageToken(*offset + size, filter_key));
   }
   for (auto& m : page) *response->add_meetings() = std::move(m);

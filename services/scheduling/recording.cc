@@ -251,12 +251,15 @@ absl::Status Scheduling::BatchRecordMeetings(const auth::Claims& caller,
   if (absl::Status s = v.ToStatus(); !s.ok()) return s;
   std::vector<CheckedRecord> checked;
   checked.reserve(request.requests_size());
-  std::set<int> years;
+  std::set<int> years, next_years;
   for (int i = 0; i < request.requests_size(); ++i) {
     const std::string item = absl::StrCat("requests[", i, "]");
     auto one = CheckRecord(caller, request.requests(i), request.cell_id());
     if (!one.ok()) return errors::AboutItem(one.status(), item);
-    years.merge(YearsOf({one->planned.starts_at()}));
+    for (int year : YearsOf({one->planned.starts_at()})) {
+      years.insert(year);
+      next_years.insert(year + 1);
+    }
     checked.push_back(*std::move(one));
   }
   return journal::RunJournaledWrites(
@@ -268,18 +271,18 @@ absl::Status Scheduling::BatchRecordMeetings(const auth::Claims& caller,
                                         &notes.emplace_back());
           if (!st.ok()) return errors::AboutItem(st, absl::StrCat("requests[", i, "]"));
         }
-        // Each year touched folded once, and the year after the last when it
-        // has held meetings already (RecordMeeting's rule, once per batch).
-        return FoldCellYears(s, request.cell_id(), years, {*years.rbegin() + 1});
+        // Each year touched folded once, and the year after each when it has
+        // held meetings already (RecordMeeting's rule, once per batch).
+        return FoldCellYears(s, request.cell_id(), years, next_years);
       });
 }
 
 absl::Status Scheduling::WriteRecord(db::Session& s, const v1::RecordMeetingRequest& request,
                                      const CheckedRecord& checked, v1::Meeting* response,
                                      journal::AuditNote* note) {
-  const std::string* const cell = &checked.planned.cell_id();
-  const rv1::Roster* const roster = &checked.roster;
-  const AttendanceCounts* const counts = &checked.counts;
+  const std::string& cell = checked.planned.cell_id();
+  const rv1::Roster& roster = checked.roster;
+  const AttendanceCounts& counts = checked.counts;
   const std::set<std::string>& expected_ids = checked.expected_ids;
   auto name_of = [&](const std::string& id) -> std::string {
     auto it = checked.names.find(id);
@@ -306,9 +309,9 @@ absl::Status Scheduling::WriteRecord(db::Session& s, const v1::RecordMeetingRequ
        MinutesBetween(request.actual_start(), request.actual_end()), guests_json,
        static_cast<int64_t>(request.speakers()), static_cast<int64_t>(request.opinions()),
        request.resolution(), static_cast<int64_t>(request.self_score()),
-       static_cast<int64_t>(roster->total()), static_cast<int64_t>(roster->expected()),
-       static_cast<int64_t>(counts->present), static_cast<int64_t>(counts->absent_excused),
-       static_cast<int64_t>(counts->absent_unexcused), NowText()});
+       static_cast<int64_t>(roster.total()), static_cast<int64_t>(roster.expected()),
+       static_cast<int64_t>(counts.present), static_cast<int64_t>(counts.absent_excused),
+       static_cast<int64_t>(counts.absent_unexcused), NowText()});
   if (!updated.ok()) return updated.status();
   if (!updated->has_value()) return NotFoundMeeting(request.id());
   // What the meeting held before is known (read under the cell's lock):
@@ -338,7 +341,7 @@ absl::Status Scheduling::WriteRecord(db::Session& s, const v1::RecordMeetingRequ
   for (int i = 0; i < request.tasks_size(); ++i) {
     const auto& t = request.tasks(i);
     auto st = s.Execute(sql::kInsertTask,
-                        {absl::StrCat(request.id(), "-t", i + 1), request.id(), *cell,
+                        {absl::StrCat(request.id(), "-t", i + 1), request.id(), cell,
                          static_cast<int64_t>(i), t.assignee_member_id(), t.description(),
                          t.due_on()});
     if (!st.ok()) return st.status();
@@ -351,7 +354,7 @@ absl::Status Scheduling::WriteRecord(db::Session& s, const v1::RecordMeetingRequ
     const auto& tr = request.task_reviews(i);
     auto task = s.QueryOptionalRow(sql::kSelectTaskForReview, {tr.task_id()});
     if (!task.ok()) return task.status();
-    if (!task->has_value() || (*task)->Text(0) != *cell || (*task)->Int(1) >= this_start) {
+    if (!task->has_value() || (*task)->Text(0) != cell || (*task)->Int(1) >= this_start) {
       return errors::InvalidArgument(
           absl::StrCat("task_reviews[", i, "].task_id"),
           "không phải nhiệm vụ của buổi trước của chi bộ / not a task of an earlier meeting of this cell");
@@ -373,7 +376,7 @@ absl::Status Scheduling::WriteRecord(db::Session& s, const v1::RecordMeetingRequ
   if (request.tasks_size() > 0 || request.task_reviews_size() > 0) {
     if (absl::Status st = LoadTasksAndReviews(s, response); !st.ok()) return st;
   }
-  *note = {"Meeting", request.id(), *cell, journal::ToJson(*before), journal::ToJson(*response)};
+  *note = {"Meeting", request.id(), cell, journal::ToJson(*before), journal::ToJson(*response)};
   return absl::OkStatus();
 }
 

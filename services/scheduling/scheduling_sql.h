@@ -101,7 +101,8 @@ inline constexpr char kHeldRollCallsOfCellsPrefix[] =
     " AND m.cell_id IN (";
 
 // ---------------------------------------------------------------- folds
-// A unit's meetings of one local year [?2, ?3), what its fold row keeps.
+// A unit's meetings in [?2, ?3) (unix seconds: one or more local years),
+// what its fold rows keep.
 inline constexpr char kSelectMeetingsToFold[] =
     "SELECT starts_at, kind, status, actual_minutes, expected, present, absent_unexcused,"
     " speakers, opinions, id, self_score, starts_unix FROM meetings WHERE cell_id = ?1 AND starts_unix >= ?2"
