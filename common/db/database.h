@@ -90,6 +90,17 @@ class Session {
   virtual absl::Status ExecuteScript(std::string_view sql) = 0;
   // Convenience: rows affected.
   absl::StatusOr<int64_t> Execute(std::string_view sql, const Params& params = {});
+  // A statement whose result the caller does not read (an audit row, an
+  // upsert): PostgreSQL sends it with the session's next statement, or with
+  // the COMMIT, in one pipeline — one round trip for several statements.
+  // Statements still run in the order written. Its error, if any, comes back
+  // from that next statement (or from InTransaction) and aborts the
+  // transaction, so use it only where any failure is the transaction's
+  // failure; never where the caller maps a specific error (a unique
+  // violation to ALREADY_EXISTS, say). SQLite runs it at once.
+  virtual absl::Status ExecuteLater(std::string_view sql, const Params& params = {}) {
+    return Execute(sql, params).status();
+  }
   // Exactly zero or one row expected; more is an InternalError.
   absl::StatusOr<std::optional<Row>> QueryOptionalRow(std::string_view sql,
                                                       const Params& params = {});

@@ -116,79 +116,29 @@ class PgConnection {
   PGconn* conn() const { return conn_; }
 
   absl::StatusOr<ResultSet> Run(std::string_view sql, const Params& params) {
-    int max_index = 0;
-    const std::string rewritten = RewritePlaceholders(sql, &max_index);
-    if (static_cast<size_t>(max_index) != params.size()) {
-      return absl::InternalError(absl::StrCat("statement takes ", max_index, " parameters, got ",
-                                              params.size(), ": ", Sv(sql)));
-    }
-    std::vector<const char*> values(params.size());
-    for (size_t i = 0; i < params.size(); ++i) {
-      values[i] = params[i].is_null() ? nullptr : params[i].value()->c_str();
-    }
-    // Statements are prepared once per connection (parsed and planned once,
-    // like pgbench -M prepared); a connection keeps at most kMaxPrepared.
+    if (!deferred_.empty()) return RunPipelined(sql, params);
+    Statement statement{std::string(sql), params};
+    if (absl::Status s = Prepare(statement); !s.ok()) return s;
     Result res;
-    auto prepared = prepared_.find(rewritten);
-    if (prepared == prepared_.end() && prepared_.size() < kMaxPrepared) {
-      const std::string name = absl::StrCat("chibo_", prepared_.size());
-      Result made(PQprepare(conn_, name.c_str(), rewritten.c_str(), static_cast<int>(params.size()),
-                            /*paramTypes=*/nullptr));
-      if (made && PQresultStatus(made.get()) == PGRES_COMMAND_OK) {
-        prepared = prepared_.emplace(rewritten, name).first;
-      } else {
-        return PgError(conn_, made.get(), sql);
-      }
-    }
-    if (prepared != prepared_.end()) {
-      if (PQsendQueryPrepared(conn_, prepared->second.c_str(), static_cast<int>(params.size()),
-                              values.data(), /*paramLengths=*/nullptr, /*paramFormats=*/nullptr,
-                              /*resultFormat=*/0)) {
-        res = AwaitResult();
-      }
-    } else if (PQsendQueryParams(conn_, rewritten.c_str(), static_cast<int>(params.size()),
-                                 /*paramTypes=*/nullptr, values.data(), /*paramLengths=*/nullptr,
-                                 /*paramFormats=*/nullptr, /*resultFormat=*/0)) {
-      res = AwaitResult();
-    }
-    if (conn_ == nullptr) {  // AwaitResult gave up on a server that answered no cancel
-      return absl::DeadlineExceededError(
-          "quá thời hạn của lời gọi, máy chủ PostgreSQL không trả lời / the call's deadline passed and PostgreSQL did not answer");
-    }
-    const ExecStatusType status = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
-    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
-      if (status == PGRES_EMPTY_QUERY) return absl::InternalError("empty SQL statement");
-      return PgError(conn_, res.get(), sql);
-    }
-    ResultSet result;
-    const int columns = PQnfields(res.get());
-    const int rows = PQntuples(res.get());
-    result.columns.reserve(columns);
-    for (int c = 0; c < columns; ++c) result.columns.emplace_back(PQfname(res.get(), c));
-    result.rows.reserve(rows);
-    for (int r = 0; r < rows; ++r) {
-      std::vector<std::optional<std::string>> cells;
-      cells.reserve(columns);
-      for (int c = 0; c < columns; ++c) {
-        if (PQgetisnull(res.get(), r, c)) {
-          cells.emplace_back(std::nullopt);
-        } else {
-          cells.emplace_back(std::string(PQgetvalue(res.get(), r, c), PQgetlength(res.get(), r, c)));
-        }
-      }
-      result.rows.emplace_back(std::move(cells));
-    }
-    // PQcmdTuples also counts the rows of a SELECT; SQLite does not, and the
-    // field is documented for INSERT/UPDATE/DELETE only.
-    const char* tag = PQcmdStatus(res.get());
-    if (tag != nullptr && !absl::StartsWith(tag, "SELECT")) {
-      int64_t affected = 0;
-      if (absl::SimpleAtoi(PQcmdTuples(res.get()), &affected)) result.rows_affected = affected;
-    }
-    return result;
+    if (Send(statement)) res = AwaitResult();
+    if (conn_ == nullptr) return DeadlineError();  // AwaitResult gave up on a server that answered no cancel
+    return ToResultSet(res.get(), sql);
   }
 
-  // Runs one or more statements without parameters.
+  // Queues a statement whose result nobody reads (Session::ExecuteLater): it
+  // goes to the server with the next statement run, in one pipeline.
+  void Defer(std::string_view sql, const Params& params) { deferred_.push_back({std::string(sql), params}); }
+  // Sends what was queued, if anything.
+  absl::Status Flush() {
+    if (deferred_.empty()) return absl::OkStatus();
+    Statement last = std::move(deferred_.back());
+    deferred_.pop_back();
+    return Run(last.sql, last.params).status();
+  }
+  // Forgets what was queued (a transaction given up before it was sent).
+  void DropDeferred() { deferred_.clear(); }
+
+  // Runs one or more statements without parameters.  // Runs one or more statements without parameters.
   absl::Status Exec(std::string_view sql) {
     const std::string owned(sql);
     Result res(PQexec(conn_, owned.c_str()));
@@ -205,12 +155,147 @@ class PgConnection {
   };
   using Result = std::unique_ptr<PGresult, ResultDeleter>;
 
+  // A statement as sent: its SQL in PostgreSQL's `$n` form, its parameters,
+  // and its prepared name (empty: sent unprepared, the connection is full).
+  struct Statement {
+    std::string sql;  // as written (`?n`), for errors
+    Params params;
+    std::string rewritten, name;
+  };
+
+  static absl::Status DeadlineError() {
+    return absl::DeadlineExceededError(
+        "quá thời hạn của lời gọi, máy chủ PostgreSQL không trả lời / the call's deadline passed and PostgreSQL did not answer");
+  }
+
+  // Rewrites the placeholders and prepares the statement once per connection
+  // (parsed and planned once, like pgbench -M prepared); a connection keeps
+  // at most kMaxPrepared, later ones go unprepared.
+  absl::Status Prepare(Statement& st) {
+    int max_index = 0;
+    st.rewritten = RewritePlaceholders(st.sql, &max_index);
+    if (static_cast<size_t>(max_index) != st.params.size()) {
+      return absl::InternalError(absl::StrCat("statement takes ", max_index, " parameters, got ",
+                                              st.params.size(), ": ", Sv(st.sql)));
+    }
+    auto prepared = prepared_.find(st.rewritten);
+    if (prepared == prepared_.end() && prepared_.size() < kMaxPrepared) {
+      const std::string name = absl::StrCat("chibo_", prepared_.size());
+      Result made(PQprepare(conn_, name.c_str(), st.rewritten.c_str(), static_cast<int>(st.params.size()),
+                            /*paramTypes=*/nullptr));
+      if (!made || PQresultStatus(made.get()) != PGRES_COMMAND_OK) return PgError(conn_, made.get(), st.sql);
+      prepared = prepared_.emplace(st.rewritten, name).first;
+    }
+    st.name = prepared == prepared_.end() ? "" : prepared->second;
+    return absl::OkStatus();
+  }
+
+  bool Send(const Statement& st) {
+    std::vector<const char*> values(st.params.size());
+    for (size_t i = 0; i < st.params.size(); ++i) {
+      values[i] = st.params[i].is_null() ? nullptr : st.params[i].value()->c_str();
+    }
+    const int n = static_cast<int>(st.params.size());
+    if (!st.name.empty()) {
+      return PQsendQueryPrepared(conn_, st.name.c_str(), n, values.data(), /*paramLengths=*/nullptr,
+                                 /*paramFormats=*/nullptr, /*resultFormat=*/0) == 1;
+    }
+    return PQsendQueryParams(conn_, st.rewritten.c_str(), n, /*paramTypes=*/nullptr, values.data(),
+                             /*paramLengths=*/nullptr, /*paramFormats=*/nullptr, /*resultFormat=*/0) == 1;
+  }
+
+  absl::StatusOr<ResultSet> ToResultSet(const PGresult* res, std::string_view sql) {
+    const ExecStatusType status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+      if (status == PGRES_EMPTY_QUERY) return absl::InternalError("empty SQL statement");
+      return PgError(conn_, res, sql);
+    }
+    ResultSet result;
+    const int columns = PQnfields(res);
+    const int rows = PQntuples(res);
+    result.columns.reserve(columns);
+    for (int c = 0; c < columns; ++c) result.columns.emplace_back(PQfname(res, c));
+    result.rows.reserve(rows);
+    for (int r = 0; r < rows; ++r) {
+      std::vector<std::optional<std::string>> cells;
+      cells.reserve(columns);
+      for (int c = 0; c < columns; ++c) {
+        if (PQgetisnull(res, r, c)) {
+          cells.emplace_back(std::nullopt);
+        } else {
+          cells.emplace_back(std::string(PQgetvalue(res, r, c), PQgetlength(res, r, c)));
+        }
+      }
+      result.rows.emplace_back(std::move(cells));
+    }
+    // PQcmdTuples also counts the rows of a SELECT; SQLite does not, and the
+    // field is documented for INSERT/UPDATE/DELETE only.
+    const char* tag = PQcmdStatus(const_cast<PGresult*>(res));
+    if (tag != nullptr && !absl::StartsWith(tag, "SELECT")) {
+      int64_t affected = 0;
+      if (absl::SimpleAtoi(PQcmdTuples(const_cast<PGresult*>(res)), &affected)) result.rows_affected = affected;
+    }
+    return result;
+  }
+
+  // The queued statements and then this one, sent at once in pipeline mode
+  // and answered in one go: one round trip instead of one per statement.
+  // Inside a transaction block a failed statement aborts the transaction
+  // and the server skips the rest; the first failure is the answer.
+  absl::StatusOr<ResultSet> RunPipelined(std::string_view sql, const Params& params) {
+    std::vector<Statement> batch = std::move(deferred_);
+    deferred_.clear();
+    batch.push_back({std::string(sql), params});
+    for (Statement& st : batch) {
+      if (absl::Status s = Prepare(st); !s.ok()) return s;
+    }
+    bool sent = PQenterPipelineMode(conn_) == 1;
+    for (size_t i = 0; sent && i < batch.size(); ++i) sent = Send(batch[i]);
+    sent = sent && PQpipelineSync(conn_) == 1;
+    if (!sent) {
+      absl::Status lost = absl::UnavailableError(
+          absl::StrCat("PostgreSQL: cannot send: ", TrimMessage(PQerrorMessage(conn_))));
+      Close();
+      return lost;
+    }
+    // One result per statement, in order (each followed by a NULL, which is
+    // skipped), then the sync point.
+    absl::Status failed;
+    absl::StatusOr<ResultSet> last = absl::InternalError("PostgreSQL: no result for the statement");
+    size_t answered = 0;
+    for (int nulls = 0;;) {
+      Result res = AwaitOne();
+      if (conn_ == nullptr) return DeadlineError();
+      if (!res) {
+        if (++nulls < 2 && PQstatus(conn_) == CONNECTION_OK) continue;
+        absl::Status lost = absl::UnavailableError(
+            absl::StrCat("PostgreSQL: the pipeline's answer broke off: ", TrimMessage(PQerrorMessage(conn_))));
+        Close();
+        return lost;
+      }
+      nulls = 0;
+      const ExecStatusType status = PQresultStatus(res.get());
+      if (status == PGRES_PIPELINE_SYNC) break;
+      const size_t i = std::min(answered++, batch.size() - 1);
+      if (status == PGRES_PIPELINE_ABORTED) continue;  // skipped after an earlier failure
+      absl::StatusOr<ResultSet> one = ToResultSet(res.get(), batch[i].sql);
+      if (!one.ok() && failed.ok()) failed = one.status();
+      if (i + 1 == batch.size()) last = std::move(one);
+    }
+    if (PQexitPipelineMode(conn_) != 1) {
+      Close();  // out of step with the server: start afresh
+      return failed.ok() ? absl::UnavailableError("PostgreSQL: pipeline out of step; connection reset") : failed;
+    }
+    if (!failed.ok()) return failed;
+    return last;
+  }
+
   // The result of the statement just sent. Past the call's deadline it asks
   // the server to cancel the statement (the server then answers 57014) and
   // keeps waiting for that answer, so the connection stays usable.
   // If the server does not answer the cancel within kCancelGrace either (a
   // partitioned network), the connection is dropped: the pool reconnects.
-  Result AwaitResult() {
+  Result AwaitOne() {
     static constexpr absl::Duration kCancelGrace = absl::Seconds(5);
     absl::Time wait_until = concurrency::CurrentDeadline();
     bool cancel_sent = false;
@@ -239,7 +324,13 @@ class PgConnection {
       if (ready < 0 && errno == EINTR) continue;
       if (ready < 0 || !PQconsumeInput(conn_)) break;
     }
-    Result first(PQgetResult(conn_));
+    return Result(PQgetResult(conn_));
+  }
+
+  // The result of a statement sent alone, its trailing results drained.
+  Result AwaitResult() {
+    Result first = AwaitOne();
+    if (conn_ == nullptr) return first;
     while (PGresult* more = PQgetResult(conn_)) PQclear(more);
     return first;
   }
@@ -248,10 +339,12 @@ class PgConnection {
     if (conn_ != nullptr) PQfinish(conn_);
     conn_ = nullptr;
     prepared_.clear();  // prepared statements die with their connection
+    deferred_.clear();
   }
 
   static constexpr size_t kMaxPrepared = 512;
   absl::flat_hash_map<std::string, std::string> prepared_;  // SQL → statement name
+  std::vector<Statement> deferred_;                          // queued by Defer
 
   const std::string url_;
   PGconn* conn_ = nullptr;
@@ -263,7 +356,14 @@ class PgSession : public Session {
   absl::StatusOr<ResultSet> Query(std::string_view sql, const Params& params) override {
     return conn_.Run(sql, params);
   }
-  absl::Status ExecuteScript(std::string_view sql) override { return conn_.Exec(sql); }
+  absl::Status ExecuteLater(std::string_view sql, const Params& params) override {
+    conn_.Defer(sql, params);
+    return absl::OkStatus();
+  }
+  absl::Status ExecuteScript(std::string_view sql) override {
+    if (absl::Status s = conn_.Flush(); !s.ok()) return s;  // what was queued goes first
+    return conn_.Exec(sql);
+  }
 
  private:
   PgConnection& conn_;
@@ -311,7 +411,10 @@ class PostgresDatabase : public Database {
     absl::StatusOr<Pool::Lease> lease = AcquireConnected();
     if (!lease.ok()) return lease.status();
     PgConnection& conn = **lease;
-    if (absl::Status s = conn.Exec("BEGIN"); !s.ok()) return s;
+    // BEGIN goes out with the body's first statement, and COMMIT with the
+    // statements the body queued (ExecuteLater): no round trip of their own.
+    conn.DropDeferred();
+    conn.Defer("BEGIN", {});
     PgSession session(conn);
     absl::Status status = body(session);
     if (status.ok()) {
@@ -320,11 +423,12 @@ class PostgresDatabase : public Database {
         status = absl::InternalError(
             "a statement failed inside the transaction but the body returned OK; rolled back");
       } else {
-        status = conn.Exec("COMMIT");
+        status = conn.Run("COMMIT", {}).status();
         if (status.ok()) return status;
       }
     }
-    if (PQstatus(conn.conn()) == CONNECTION_OK &&
+    conn.DropDeferred();
+    if (conn.conn() != nullptr && PQstatus(conn.conn()) == CONNECTION_OK &&
         PQtransactionStatus(conn.conn()) != PQTRANS_IDLE) {
       conn.Exec("ROLLBACK").IgnoreError();
     }

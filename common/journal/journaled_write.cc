@@ -110,17 +110,24 @@ absl::Status RunJournaledWrites(
       if (absl::Status st = body(s, response, notes); !st.ok()) return st;
       const std::string now = time::FormatTimestamp(absl::Now());
       for (const AuditNote& note : notes) {
-        auto audited = s.Execute(kInsertAuditSql,
-                                 {now, context.actor, context.method, note.resource_type,
-                                  note.resource_id, note.org_unit_id, context.request_id,
-                                  note.before_json, note.after_json});
-        if (!audited.ok()) return audited.status();
+        // Neither row's answer is read: they go to the server with the COMMIT.
+        if (absl::Status audited = s.ExecuteLater(kInsertAuditSql,
+                                                  {now, context.actor, context.method, note.resource_type,
+                                                   note.resource_id, note.org_unit_id, context.request_id,
+                                                   note.before_json, note.after_json});
+            !audited.ok()) {
+          return audited;
+        }
       }
       if (!key.empty()) {
-        auto stored = s.Execute(kInsertIdempotencySql,
-                                {key, fingerprint,
-                                 absl::Base64Escape(response->SerializeAsString()), now});
-        if (!stored.ok()) return stored.status();
+        // A concurrent repeat's row makes this one fail at COMMIT
+        // (ALREADY_EXISTS), answered below by replaying that repeat.
+        if (absl::Status stored = s.ExecuteLater(kInsertIdempotencySql,
+                                                 {key, fingerprint,
+                                                  absl::Base64Escape(response->SerializeAsString()), now});
+            !stored.ok()) {
+          return stored;
+        }
       }
       return absl::OkStatus();
     });

@@ -118,9 +118,11 @@ absl::Status Scheduling::FoldCellYears(db::Session& s, absl::string_view cell_id
       if (auto it = run_of_meeting.find(r.Text(9)); it != run_of_meeting.end()) m.absence_run = it->second;
       AppendFolded(m, &facts);
     }
-    auto done = s.Execute(upsert_fold_sql_, {cell_id, static_cast<int64_t>(year),
-                                             static_cast<int64_t>(of_year.size()), facts});
-    if (!done.ok()) return done.status();
+    if (absl::Status done = s.ExecuteLater(upsert_fold_sql_, {cell_id, static_cast<int64_t>(year),
+                                                              static_cast<int64_t>(of_year.size()), facts});
+        !done.ok()) {
+      return done;
+    }
   }
   return absl::OkStatus();
 }

@@ -30,7 +30,8 @@ int64_t MinutesBetween(absl::string_view from, absl::string_view to) {
 }
 
 absl::Status Scheduling::LockCell(db::Session& s, absl::string_view cell_id) {
-  return s.Execute(sql::kBumpUnitVersion, {cell_id}).status();
+  // Sent with the next statement: it still runs (and locks) before it.
+  return s.ExecuteLater(sql::kBumpUnitVersion, {cell_id});
 }
 
 absl::Status Scheduling::CheckNoOverlap(db::Session& s, absl::string_view cell_id,

@@ -317,7 +317,7 @@ absl::Status Scheduling::WriteRecord(db::Session& s, const v1::RecordMeetingRequ
   // What the meeting held before is known (read under the cell's lock):
   // only what exists is deleted.
   if (before->attendance_size() > 0) {
-    if (auto st = s.Execute(sql::kDeleteAttendance, {request.id()}); !st.ok()) return st.status();
+    if (auto st = s.ExecuteLater(sql::kDeleteAttendance, {request.id()}); !st.ok()) return st;
   }
   // The roll call in one statement.
   if (request.attendance_size() > 0) {
@@ -333,7 +333,7 @@ absl::Status Scheduling::WriteRecord(db::Session& s, const v1::RecordMeetingRequ
                                    a.reason(), name_of(a.member_id()),
                                    expected_ids.count(a.member_id()) > 0});
     }
-    if (auto st = s.Execute(insert, params); !st.ok()) return st.status();
+    if (auto st = s.ExecuteLater(insert, params); !st.ok()) return st;
   }
   if (before->tasks_size() > 0) {
     if (auto st = s.Execute(sql::kDeleteTasks, {request.id()}); !st.ok()) return st.status();

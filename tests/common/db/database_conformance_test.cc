@@ -494,6 +494,61 @@ TEST_P(DatabaseConformanceTest, SwallowedErrorInsideTransactionDoesNotCommitHalf
   EXPECT_EQ(Count("members"), 0);
 }
 
+// ExecuteLater: queued statements run in the order written, before the
+// statement that follows them, and commit with the transaction.
+TEST_P(DatabaseConformanceTest, LaterStatementsRunInOrderBeforeTheNextAndCommit) {
+  CreateMembers();
+  ASSERT_OK(db_->InTransaction([](Session& tx) -> absl::Status {
+    if (auto s = tx.ExecuteLater("INSERT INTO members (id, name) VALUES (?1, ?2)", {1, "a"}); !s.ok()) return s;
+    if (auto s = tx.ExecuteLater("UPDATE members SET name = ?1 WHERE id = ?2", {"b", 1}); !s.ok()) return s;
+    auto seen = tx.QueryOptionalRow("SELECT name FROM members WHERE id = ?1", {1});
+    if (!seen.ok()) return seen.status();
+    if (!seen->has_value() || (*seen)->Text(0) != "b") return absl::InternalError("queued writes not seen in order");
+    // Queued last, carried by the commit.
+    return tx.ExecuteLater("INSERT INTO members (id, name) VALUES (?1, ?2)", {2, "c"});
+  }));
+  ASSERT_OK_AND_ASSIGN(ResultSet rs, db_->Query("SELECT id, name FROM members ORDER BY id"));
+  ASSERT_EQ(rs.rows.size(), 2u);
+  EXPECT_EQ(rs.rows[0].Text(1), "b");
+  EXPECT_EQ(rs.rows[1].Text(1), "c");
+}
+
+// A queued statement that fails fails its transaction with its own error
+// (ALREADY_EXISTS here), whether the next statement or the commit sends it,
+// and nothing of the transaction stays; the connection serves the next one.
+TEST_P(DatabaseConformanceTest, AFailingLaterStatementFailsTheTransactionWhole) {
+  CreateMembers();
+  ASSERT_OK(db_->Query("INSERT INTO members (id, name) VALUES (?1, ?2)", {1, "existing"}));
+  for (bool sent_by_commit : {false, true}) {
+    SCOPED_TRACE(sent_by_commit ? "sent with the commit" : "sent with the next statement");
+    absl::Status status = db_->InTransaction([&](Session& tx) -> absl::Status {
+      if (auto s = tx.ExecuteLater("INSERT INTO members (id, name) VALUES (?1, ?2)", {2, "new"}); !s.ok()) return s;
+      if (auto s = tx.ExecuteLater("INSERT INTO members (id, name) VALUES (?1, ?2)", {1, "dup"}); !s.ok()) return s;
+      if (sent_by_commit) return absl::OkStatus();
+      return tx.Query("SELECT COUNT(*) FROM members").status();
+    });
+    EXPECT_EQ(status.code(), absl::StatusCode::kAlreadyExists) << status;
+    ASSERT_OK_AND_ASSIGN(ResultSet rs, db_->Query("SELECT id, name FROM members ORDER BY id"));
+    ASSERT_EQ(rs.rows.size(), 1u);
+    EXPECT_EQ(rs.rows[0].Text(1), "existing");
+  }
+  // Queued statements of a body that gives up are never sent.
+  absl::Status status = db_->InTransaction([](Session& tx) -> absl::Status {
+    if (auto s = tx.ExecuteLater("INSERT INTO members (id, name) VALUES (?1, ?2)", {3, "x"}); !s.ok()) return s;
+    return absl::InvalidArgumentError("changed my mind");
+  });
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Count("members"), 1);
+  // Every pooled connection is still in step with its server.
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_OK(db_->InTransaction([&](Session& tx) -> absl::Status {
+      if (auto s = tx.ExecuteLater("INSERT INTO members (id, name) VALUES (?1, ?2)", {100 + i, "ok"}); !s.ok()) return s;
+      return tx.Query("SELECT 1").status();
+    }));
+  }
+  EXPECT_EQ(Count("members"), 21);
+}
+
 TEST_P(DatabaseConformanceTest, ConcurrentWritersLoseNoUpdates) {
   ASSERT_OK(db_->Query("CREATE TABLE counters (id INTEGER PRIMARY KEY, n BIGINT NOT NULL)"));
   ASSERT_OK(db_->Query("CREATE TABLE events (id INTEGER PRIMARY KEY, writer INTEGER, seq INTEGER)"));
