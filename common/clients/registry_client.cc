@@ -188,6 +188,21 @@ absl::StatusOr<rv1::Roster> RegistryClient::GetRoster(const auth::Claims& caller
   return roster;
 }
 
+absl::StatusOr<std::vector<rv1::Roster>> RegistryClient::BatchGetRosters(const auth::Claims& caller,
+                                                                         absl::string_view cell_id,
+                                                                         const std::vector<std::string>& dates) {
+  rv1::BatchGetRostersRequest request;
+  request.set_cell_id(std::string(cell_id));
+  for (const std::string& d : dates) request.add_dates(d);
+  rv1::BatchGetRostersResponse response;
+  grpc::Status s = stub_->BatchGetRosters(Ctx(caller).get(), request, &response);
+  if (!s.ok()) return rpc::FromGrpcStatus(s);
+  if (response.rosters_size() != static_cast<int>(dates.size())) {
+    return absl::InternalError("registry answered a different number of rosters");
+  }
+  return std::vector<rv1::Roster>(response.rosters().begin(), response.rosters().end());
+}
+
 absl::StatusOr<rv1::RulebookVersion> RegistryClient::GetRulebook(const auth::Claims& caller,
                                                                  absl::string_view province_id,
                                                                  absl::string_view date) {

@@ -68,6 +68,10 @@ class RegistryClient {
   absl::StatusOr<registry::v1::Roster> GetRoster(const auth::Claims& caller,
                                                  absl::string_view cell_id,
                                                  absl::string_view date);
+  // The cell's rosters on each of `dates` (≤ 100), in their order, in one call.
+  absl::StatusOr<std::vector<registry::v1::Roster>> BatchGetRosters(const auth::Claims& caller,
+                                                                    absl::string_view cell_id,
+                                                                    const std::vector<std::string>& dates);
 
   absl::StatusOr<registry::v1::RulebookVersion> GetRulebook(const auth::Claims& caller,
                                                             absl::string_view province_id,

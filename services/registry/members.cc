@@ -2,6 +2,7 @@
 // lifecycle events and positions. A member's standing, status and home cell
 // are always derived for a date from the dated facts, never stored as "now".
 #include <algorithm>
+#include <set>
 
 #include "absl/strings/string_view.h"
 #include "absl/strings/ascii.h"
@@ -262,10 +263,8 @@ std::optional<absl::Status> Registry::TryGetMemberWithoutIo(const auth::Claims& 
   return absl::OkStatus();
 }
 
-absl::Status Registry::CreateMember(const auth::Claims& caller,
-                                    const v1::CreateMemberRequest& request, v1::Member* response) {
+void Registry::CheckNewMember(const v1::CreateMemberRequest& request, FieldViolations& v) const {
   const v1::Member& in = request.member();
-  FieldViolations v;
   if (!request.has_member()) v.Add("member", "bắt buộc / required");
   if (!in.id().empty() && !resource::IsValidId(in.id())) {
     v.Add("member.id", "2–63 ký tự a-z, 0-9, - / 2..63 of [a-z0-9-]");
@@ -297,54 +296,125 @@ absl::Status Registry::CreateMember(const auth::Claims& caller,
     v.Add("member.status", "do các biến động quyết định / set by lifecycle operations");
   }
   CheckPersonalFields(v, in);
+}
+
+absl::Status Registry::WriteNewMember(db::Session& s, const auth::Claims& caller,
+                                      const v1::CreateMemberRequest& request, const std::string& id,
+                                      v1::Member* response, journal::AuditNote* note) {
+  const v1::Member& in = request.member();
+  const std::string& since = request.in_cell_since().empty() ? in.admitted_on() : request.in_cell_since();
+  if (auto st = CheckCell(s, "member.home_cell_id", in.home_cell_id(), since,
+                          request.in_cell_since().empty() ? "member.admitted_on" : "in_cell_since");
+      !st.ok()) {
+    return st;
+  }
+  auto inserted = s.Execute(
+      sql::kInsertMember,
+      {id, in.card_number(), in.full_name(), MemberSearchKey(in.full_name(), in.card_number()),
+       static_cast<int64_t>(in.sex()), db::Param(in.birth_date().empty() ? std::nullopt : std::optional<std::string>(in.birth_date())),
+       in.citizen_id(), in.phone(), in.admitted_on(),
+       in.official_on().empty() ? db::Param() : db::Param(in.official_on()), Now()});
+  if (absl::IsAlreadyExists(inserted.status())) {
+    return errors::WithErrorInfo(
+        absl::AlreadyExistsError("số thẻ hoặc mã đảng viên đã có / card number or id already exists"),
+        "ALREADY_EXISTS", {{"field", "member.card_number"}});
+  }
+  if (!inserted.ok()) return inserted.status();
+  if (auto st = s.Execute(sql::kInsertMemberCell, {id, in.home_cell_id(), since}); !st.ok()) return st.status();
+  // Admitted in another cell (before this one or this system existed):
+  // the admission names no cell of ours.
+  if (auto st = AddEvent(s, id, v1::ADMITTED, in.admitted_on(), "",
+                         since == in.admitted_on() ? in.home_cell_id() : "", "", "", caller.subject);
+      !st.ok()) {
+    return st;
+  }
+  if (!in.official_on().empty()) {
+    if (auto st = AddEvent(s, id, v1::BECAME_OFFICIAL, in.official_on(), "", in.home_cell_id(), "", "", caller.subject); !st.ok()) return st;
+  }
+  auto loaded = LoadMember(s, id, time::TodayText());
+  if (!loaded.ok()) return loaded.status();
+  *response = *loaded;
+  *note = {"Member", id, in.home_cell_id(), "", journal::ToJson(*response)};
+  return absl::OkStatus();
+}
+
+absl::Status Registry::CreateMember(const auth::Claims& caller,
+                                    const v1::CreateMemberRequest& request, v1::Member* response) {
+  FieldViolations v;
+  CheckNewMember(request, v);
   if (absl::Status s = v.ToStatus(); !s.ok()) return s;
+  const v1::Member& in = request.member();
   if (absl::Status s = CheckScope(caller, in.home_cell_id()); !s.ok()) return s;
 
   const std::string id = in.id().empty() ? resource::NewId("mb-") : in.id();
-  const std::string& since = request.in_cell_since().empty() ? in.admitted_on() : request.in_cell_since();
   absl::Status status = journal::RunJournaledWrite(
       *db_, {caller.subject, "CreateMember", request.request_id()}, request, response,
       [&](db::Session& s, google::protobuf::Message*, journal::AuditNote& note) -> absl::Status {
-        if (auto st = CheckCell(s, "member.home_cell_id", in.home_cell_id(), since,
-                                request.in_cell_since().empty() ? "member.admitted_on" : "in_cell_since");
-            !st.ok()) {
-          return st;
-        }
-        auto inserted = s.Execute(
-            sql::kInsertMember,
-            {id, in.card_number(), in.full_name(), MemberSearchKey(in.full_name(), in.card_number()),
-             static_cast<int64_t>(in.sex()), db::Param(in.birth_date().empty() ? std::nullopt : std::optional<std::string>(in.birth_date())),
-             in.citizen_id(), in.phone(), in.admitted_on(),
-             in.official_on().empty() ? db::Param() : db::Param(in.official_on()), Now()});
-        if (absl::IsAlreadyExists(inserted.status())) {
-          return errors::WithErrorInfo(
-              absl::AlreadyExistsError("số thẻ hoặc mã đảng viên đã có / card number or id already exists"),
-              "ALREADY_EXISTS", {{"field", "member.card_number"}});
-        }
-        if (!inserted.ok()) return inserted.status();
-        if (auto st = s.Execute(sql::kInsertMemberCell, {id, in.home_cell_id(), since}); !st.ok()) return st.status();
-        // Admitted in another cell (before this one or this system existed):
-        // the admission names no cell of ours.
-        if (auto st = AddEvent(s, id, v1::ADMITTED, in.admitted_on(), "",
-                               since == in.admitted_on() ? in.home_cell_id() : "", "", "", caller.subject);
-            !st.ok()) {
-          return st;
-        }
-        if (!in.official_on().empty()) {
-          if (auto st = AddEvent(s, id, v1::BECAME_OFFICIAL, in.official_on(), "", in.home_cell_id(), "", "", caller.subject); !st.ok()) return st;
-        }
-        if (auto st = s.Execute(sql::kBumpDataVersion, {in.home_cell_id()}); !st.ok()) return st.status();
-        auto loaded = LoadMember(s, id, time::TodayText());
-        if (!loaded.ok()) return loaded.status();
-        *response = *loaded;
-        note = {"Member", id, in.home_cell_id(), "", journal::ToJson(*response)};
-        return absl::OkStatus();
+        if (auto st = WriteNewMember(s, caller, request, id, response, &note); !st.ok()) return st;
+        return s.ExecuteLater(sql::kBumpDataVersion, {in.home_cell_id()});
       });
   if (status.ok()) {
     std::vector<std::string> keys = MemberCacheKeys(id);
     keys.push_back(RosterVersionCacheKey(in.home_cell_id()));
     InvalidateAfterWrite(keys);
     MaskPersonalData(caller, response);
+  }
+  return status;
+}
+
+absl::Status Registry::BatchCreateMembers(const auth::Claims& caller,
+                                          const v1::BatchCreateMembersRequest& request,
+                                          v1::BatchCreateMembersResponse* response) {
+  FieldViolations v;
+  if (request.requests().empty()) v.Add("requests", "bắt buộc: ít nhất một đảng viên / required: at least one member");
+  if (!journal::IsValidRequestId(request.request_id())) {
+    v.Add("request_id", "tối đa 128 ký tự / at most 128 printable characters");
+  }
+  std::set<std::string> ids, cards, cells;
+  for (int i = 0; i < request.requests_size(); ++i) {
+    const v1::CreateMemberRequest& r = request.requests(i);
+    FieldViolations one;
+    CheckNewMember(r, one);
+    if (!r.request_id().empty()) {
+      one.Add("request_id", "để trống: request_id của cả lô / leave empty: the batch's request_id covers it");
+    }
+    if (!r.member().id().empty() && !ids.insert(r.member().id()).second) one.Add("member.id", "trùng / listed twice");
+    if (!r.member().card_number().empty() && !cards.insert(r.member().card_number()).second) {
+      one.Add("member.card_number", "trùng / listed twice");
+    }
+    for (const auto& fv : one.violations()) v.Add(absl::StrCat("requests[", i, "].", fv.field), fv.description);
+    cells.insert(r.member().home_cell_id());
+  }
+  if (absl::Status s = v.ToStatus(); !s.ok()) return s;
+  for (int i = 0; i < request.requests_size(); ++i) {
+    if (absl::Status s = CheckScope(caller, request.requests(i).member().home_cell_id()); !s.ok()) {
+      return errors::AboutItem(s, absl::StrCat("requests[", i, "]"));
+    }
+  }
+  std::vector<std::string> new_ids;
+  for (const auto& r : request.requests()) new_ids.push_back(r.member().id().empty() ? resource::NewId("mb-") : r.member().id());
+  absl::Status status = journal::RunJournaledWrites(
+      *db_, {caller.subject, "BatchCreateMembers", request.request_id()}, request, response,
+      [&](db::Session& s, google::protobuf::Message*, std::vector<journal::AuditNote>& notes) -> absl::Status {
+        for (int i = 0; i < request.requests_size(); ++i) {
+          absl::Status st = WriteNewMember(s, caller, request.requests(i), new_ids[i], response->add_members(),
+                                           &notes.emplace_back());
+          if (!st.ok()) return errors::AboutItem(st, absl::StrCat("requests[", i, "]"));
+        }
+        // Each cell's data version once for the batch.
+        for (const std::string& cell : cells) {
+          if (auto st = s.ExecuteLater(sql::kBumpDataVersion, {cell}); !st.ok()) return st;
+        }
+        return absl::OkStatus();
+      });
+  if (status.ok()) {
+    std::vector<std::string> keys;
+    for (const std::string& id : new_ids) {
+      for (std::string& k : MemberCacheKeys(id)) keys.push_back(std::move(k));
+    }
+    for (const std::string& cell : cells) keys.push_back(RosterVersionCacheKey(cell));
+    InvalidateAfterWrite(keys);
+    for (auto& m : *response->mutable_members()) MaskPersonalData(caller, &m);
   }
   return status;
 }

@@ -18,6 +18,7 @@
 #include "common/auth/claims.h"
 #include "common/cache/cache.h"
 #include "common/db/database.h"
+#include "common/errors/errors.h"
 #include "common/journal/journaled_write.h"
 
 namespace chibo::registry {
@@ -55,6 +56,8 @@ class Registry {
   // Members (đảng viên).
   absl::Status CreateMember(const auth::Claims& caller, const v1::CreateMemberRequest& request,
                             v1::Member* response);
+  absl::Status BatchCreateMembers(const auth::Claims& caller, const v1::BatchCreateMembersRequest& request,
+                                  v1::BatchCreateMembersResponse* response);
   absl::Status GetMember(const auth::Claims& caller, const v1::GetMemberRequest& request,
                          v1::Member* response);
   // The cached GetMember answered from the in-process near-cache without any
@@ -82,6 +85,8 @@ class Registry {
   // Roster (đảng số) of a cell's meeting on a date.
   absl::Status GetRoster(const auth::Claims& caller, const v1::GetRosterRequest& request,
                          v1::Roster* response);
+  absl::Status BatchGetRosters(const auth::Claims& caller, const v1::BatchGetRostersRequest& request,
+                               v1::BatchGetRostersResponse* response);
 
   // Rulebook.
   absl::Status PutRulebook(const auth::Claims& caller, const v1::PutRulebookRequest& request,
@@ -139,6 +144,15 @@ class Registry {
 
   // roster.cc
   absl::StatusOr<v1::Roster> ComputeRoster(absl::string_view cell_id, absl::string_view date);
+  // The cell's roster data version (bumped by every write about its members).
+  absl::StatusOr<int64_t> RosterVersion(absl::string_view cell_id);
+  // The roster on `date` at that version, from the cache or computed.
+  absl::Status RosterAt(absl::string_view cell_id, int64_t version, absl::string_view date, v1::Roster* out);
+  // members.cc: CreateMember's checks of one request (no I/O), and its rows
+  // written in a transaction (the cell's data version is the caller's to bump).
+  void CheckNewMember(const v1::CreateMemberRequest& request, errors::FieldViolations& v) const;
+  absl::Status WriteNewMember(db::Session& s, const auth::Claims& caller, const v1::CreateMemberRequest& request,
+                              const std::string& id, v1::Member* response, journal::AuditNote* note);
 
   db::Database* db_;
   cache::Cache* cache_;

@@ -78,18 +78,10 @@ absl::StatusOr<v1::Roster> Registry::ComputeRoster(absl::string_view cell_id,
   return roster;
 }
 
-absl::Status Registry::GetRoster(const auth::Claims& caller, const v1::GetRosterRequest& request,
-                                 v1::Roster* response) {
-  errors::FieldViolations v;
-  v.RequireNonEmpty("cell_id", request.cell_id());
-  v.CheckDate("date", request.date(), true);
-  if (absl::Status s = v.ToStatus(); !s.ok()) return s;
-  if (absl::Status s = CheckScope(caller, request.cell_id()); !s.ok()) return s;
-
+absl::StatusOr<int64_t> Registry::RosterVersion(absl::string_view cell_id) {
   auto version = cache_->GetOrLoad(
-      RosterVersionCacheKey(request.cell_id()),
-      [&]() -> absl::StatusOr<std::optional<std::string>> {
-        auto row = db_->Query(sql::kSelectDataVersion, {request.cell_id()});
+      RosterVersionCacheKey(cell_id), [&]() -> absl::StatusOr<std::optional<std::string>> {
+        auto row = db_->Query(sql::kSelectDataVersion, {cell_id});
         if (!row.ok()) return row.status();
         if (row->rows.empty()) return std::nullopt;
         return row->rows[0].Text(0);
@@ -97,16 +89,48 @@ absl::Status Registry::GetRoster(const auth::Claims& caller, const v1::GetRoster
   if (!version.ok()) return version.status();
   int64_t v_num = 0;
   if (!absl::SimpleAtoi(*version, &v_num)) return absl::InternalError("bad data version");
+  return v_num;
+}
 
+absl::Status Registry::RosterAt(absl::string_view cell_id, int64_t version, absl::string_view date,
+                                v1::Roster* out) {
   auto bytes = cache_->GetOrLoad(
-      RosterCacheKey(request.cell_id(), v_num, request.date()),
-      [&]() -> absl::StatusOr<std::optional<std::string>> {
-        auto roster = ComputeRoster(request.cell_id(), request.date());
+      RosterCacheKey(cell_id, version, date), [&]() -> absl::StatusOr<std::optional<std::string>> {
+        auto roster = ComputeRoster(cell_id, date);
         if (!roster.ok()) return roster.status();
         return roster->SerializeAsString();
       });
   if (!bytes.ok()) return bytes.status();
-  if (!response->ParseFromString(*bytes)) return absl::InternalError("cached roster unreadable");
+  if (!out->ParseFromString(*bytes)) return absl::InternalError("cached roster unreadable");
+  return absl::OkStatus();
+}
+
+absl::Status Registry::GetRoster(const auth::Claims& caller, const v1::GetRosterRequest& request,
+                                 v1::Roster* response) {
+  errors::FieldViolations v;
+  v.RequireNonEmpty("cell_id", request.cell_id());
+  v.CheckDate("date", request.date(), true);
+  if (absl::Status s = v.ToStatus(); !s.ok()) return s;
+  if (absl::Status s = CheckScope(caller, request.cell_id()); !s.ok()) return s;
+  auto version = RosterVersion(request.cell_id());
+  if (!version.ok()) return version.status();
+  return RosterAt(request.cell_id(), *version, request.date(), response);
+}
+
+absl::Status Registry::BatchGetRosters(const auth::Claims& caller, const v1::BatchGetRostersRequest& request,
+                                       v1::BatchGetRostersResponse* response) {
+  errors::FieldViolations v;
+  v.RequireNonEmpty("cell_id", request.cell_id());
+  if (request.dates().empty()) v.Add("dates", "bắt buộc: ít nhất một ngày / required: at least one date");
+  for (int i = 0; i < request.dates_size(); ++i) v.CheckDate(absl::StrCat("dates[", i, "]"), request.dates(i), true);
+  if (absl::Status s = v.ToStatus(); !s.ok()) return s;
+  if (absl::Status s = CheckScope(caller, request.cell_id()); !s.ok()) return s;
+  // One version for the whole answer: every roster is of the same state.
+  auto version = RosterVersion(request.cell_id());
+  if (!version.ok()) return version.status();
+  for (const std::string& date : request.dates()) {
+    if (absl::Status s = RosterAt(request.cell_id(), *version, date, response->add_rosters()); !s.ok()) return s;
+  }
   return absl::OkStatus();
 }
 

@@ -181,24 +181,37 @@ struct Scheduling::CheckedRecord {
   AttendanceCounts counts;
 };
 
-absl::StatusOr<Scheduling::CheckedRecord> Scheduling::CheckRecord(const auth::Claims& caller,
-                                                                  const v1::RecordMeetingRequest& request,
-                                                                  absl::string_view of_cell) {
+absl::StatusOr<v1::Meeting> Scheduling::PlannedMeeting(const v1::RecordMeetingRequest& request,
+                                                       absl::string_view of_cell) {
   auto planned = db_->QueryOptionalRow(sql::kSelectMeeting, {request.id()});
   if (!planned.ok()) return planned.status();
   if (!planned->has_value()) return NotFoundMeeting(request.id());
-  CheckedRecord checked;
-  checked.planned = MeetingFromRow(**planned);
-  if (!of_cell.empty() && checked.planned.cell_id() != of_cell) {
+  v1::Meeting m = MeetingFromRow(**planned);
+  if (!of_cell.empty() && m.cell_id() != of_cell) {
     return errors::InvalidArgument("id", absl::StrCat("không phải buổi của chi bộ ", errors::Echo(of_cell),
                                                       " / not a meeting of cell ", errors::Echo(of_cell)));
   }
+  return m;
+}
+
+absl::StatusOr<Scheduling::CheckedRecord> Scheduling::CheckRecord(const auth::Claims& caller,
+                                                                  const v1::RecordMeetingRequest& request,
+                                                                  absl::string_view of_cell) {
+  auto planned = PlannedMeeting(request, of_cell);
+  if (!planned.ok()) return planned.status();
   // The registry answers the roster only inside the caller's scope (it
   // checks the cell against its own tree), so the roster call is the scope
   // check too: PERMISSION_DENIED comes from there, before anything is judged.
-  auto roster = registry_->GetRoster(caller, checked.planned.cell_id(), checked.planned.starts_at().substr(0, 10));
+  auto roster = registry_->GetRoster(caller, planned->cell_id(), planned->starts_at().substr(0, 10));
   if (!roster.ok()) return roster.status();
-  checked.roster = *std::move(roster);
+  return CheckAgainst(request, *std::move(planned), *std::move(roster));
+}
+
+absl::StatusOr<Scheduling::CheckedRecord> Scheduling::CheckAgainst(const v1::RecordMeetingRequest& request,
+                                                                   v1::Meeting planned, rv1::Roster roster) {
+  CheckedRecord checked;
+  checked.planned = std::move(planned);
+  checked.roster = std::move(roster);
   if (absl::Status st = CheckRecordDates(request, checked.planned); !st.ok()) return st;
   auto counts = CheckAgainstRoster(request, checked.roster, &checked.names, &checked.expected_ids);
   if (!counts.ok()) return counts.status();
@@ -249,12 +262,24 @@ absl::Status Scheduling::BatchRecordMeetings(const auth::Claims& caller,
     for (const auto& fv : one.violations()) v.Add(absl::StrCat(item, ".", fv.field), fv.description);
   }
   if (absl::Status s = v.ToStatus(); !s.ok()) return s;
+  // The meetings as planned, then their days' rosters in one registry call
+  // (which is the scope check, as for RecordMeeting), then each record judged.
+  std::vector<v1::Meeting> planned;
+  std::vector<std::string> days;
+  for (int i = 0; i < request.requests_size(); ++i) {
+    auto one = PlannedMeeting(request.requests(i), request.cell_id());
+    if (!one.ok()) return errors::AboutItem(one.status(), absl::StrCat("requests[", i, "]"));
+    days.push_back(one->starts_at().substr(0, 10));
+    planned.push_back(*std::move(one));
+  }
+  auto rosters = registry_->BatchGetRosters(caller, request.cell_id(), days);
+  if (!rosters.ok()) return rosters.status();
   std::vector<CheckedRecord> checked;
   checked.reserve(request.requests_size());
   std::set<int> years, next_years;
   for (int i = 0; i < request.requests_size(); ++i) {
     const std::string item = absl::StrCat("requests[", i, "]");
-    auto one = CheckRecord(caller, request.requests(i), request.cell_id());
+    auto one = CheckAgainst(request.requests(i), std::move(planned[i]), std::move((*rosters)[i]));
     if (!one.ok()) return errors::AboutItem(one.status(), item);
     for (int year : YearsOf({one->planned.starts_at()})) {
       years.insert(year);

@@ -163,6 +163,11 @@ class Scheduling {
   // With `of_cell`, a meeting of another cell is refused (INVALID_ARGUMENT on "id").
   absl::StatusOr<CheckedRecord> CheckRecord(const auth::Claims& caller, const v1::RecordMeetingRequest& request,
                                             absl::string_view of_cell = "");
+  // The meeting recorded, as planned (NOT_FOUND, or another cell's with `of_cell`).
+  absl::StatusOr<v1::Meeting> PlannedMeeting(const v1::RecordMeetingRequest& request, absl::string_view of_cell);
+  // The record judged against the roster of the meeting's day.
+  absl::StatusOr<CheckedRecord> CheckAgainst(const v1::RecordMeetingRequest& request, v1::Meeting planned,
+                                             registry::v1::Roster roster);
   // Everything but the cell's lock and fold, which the caller takes and folds.
   absl::Status WriteRecord(db::Session& s, const v1::RecordMeetingRequest& request,
                            const CheckedRecord& checked, v1::Meeting* response, journal::AuditNote* note);

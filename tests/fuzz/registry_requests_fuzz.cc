@@ -136,6 +136,7 @@ Service* MakeService() {
   CHIBO_FUZZ_RPC(CloseOrgUnit, CloseOrgUnitRequest, OrgUnit, kTreeWriters)
   CHIBO_FUZZ_RPC(MoveOrgUnit, MoveOrgUnitRequest, OrgUnit, kTreeWriters)
   CHIBO_FUZZ_RPC(CreateMember, CreateMemberRequest, Member, kRollWriters)
+  CHIBO_FUZZ_RPC(BatchCreateMembers, BatchCreateMembersRequest, BatchCreateMembersResponse, kRollWriters)
   CHIBO_FUZZ_RPC(GetMember, GetMemberRequest, Member, kReaders)
   CHIBO_FUZZ_RPC(ListMembers, ListMembersRequest, ListMembersResponse, kReaders)
   CHIBO_FUZZ_RPC(UpdateMember, UpdateMemberRequest, Member, kRollWriters)
@@ -143,6 +144,7 @@ Service* MakeService() {
   CHIBO_FUZZ_RPC(AssignPosition, AssignPositionRequest, Member, kRollWriters)
   CHIBO_FUZZ_RPC(EndPosition, EndPositionRequest, Member, kRollWriters)
   CHIBO_FUZZ_RPC(GetRoster, GetRosterRequest, Roster, kReaders)
+  CHIBO_FUZZ_RPC(BatchGetRosters, BatchGetRostersRequest, BatchGetRostersResponse, kReaders)
   CHIBO_FUZZ_RPC(PutRulebook, PutRulebookRequest, RulebookVersion, kTreeWriters)
   CHIBO_FUZZ_RPC(GetRulebook, GetRulebookRequest, RulebookVersion, kReaders)
   CHIBO_FUZZ_RPC(ListRulebookVersions, ListRulebookVersionsRequest, ListRulebookVersionsResponse,

@@ -204,15 +204,22 @@ class Loader {
   absl::Status Members() {
     std::map<std::string, std::string> opened;  // cell → its opening day
     for (const auto& u : plan_.units) opened[u.unit.id()] = u.unit.opened_on();
-    auto s = RunParallel(options_.threads, plan_.members.size(), [&](size_t i) {
-      rv1::CreateMemberRequest r;
-      *r.mutable_member() = plan_.members[i].member;
-      // Admitted before the cell was founded: in it from its founding.
-      const std::string& cell_opened = opened[r.member().home_cell_id()];
-      if (r.member().admitted_on() < cell_opened) r.set_in_cell_since(cell_opened);
-      r.set_request_id(RequestId("member", r.member().id()));
-      rv1::Member out;
-      return Check(registry_->CreateMember(Ctx().get(), r, &out), r.member().id());
+    // In batches (BatchCreateMembers): one call and one transaction for up
+    // to kBatch members, as a district's paper roll is brought in.
+    constexpr size_t kBatch = 100;
+    const size_t batches = (plan_.members.size() + kBatch - 1) / kBatch;
+    auto s = RunParallel(options_.threads, batches, [&](size_t b) {
+      rv1::BatchCreateMembersRequest batch;
+      for (size_t i = b * kBatch; i < std::min(plan_.members.size(), (b + 1) * kBatch); ++i) {
+        rv1::CreateMemberRequest& r = *batch.add_requests();
+        *r.mutable_member() = plan_.members[i].member;
+        // Admitted before the cell was founded: in it from its founding.
+        const std::string& cell_opened = opened[r.member().home_cell_id()];
+        if (r.member().admitted_on() < cell_opened) r.set_in_cell_since(cell_opened);
+      }
+      batch.set_request_id(RequestId("members", batch.requests(0).member().id()));
+      rv1::BatchCreateMembersResponse out;
+      return Check(registry_->BatchCreateMembers(Ctx().get(), batch, &out), batch.requests(0).member().id());
     });
     summary_.members = static_cast<int>(plan_.members.size());
     options_.progress(absl::StrCat("đảng viên / members: ", summary_.members));
@@ -381,14 +388,17 @@ class Loader {
       sv1::BatchRecordMeetingsRequest b;
       b.set_cell_id(cell);
       b.set_request_id(RequestId("record", batch.front()->id));
-      for (const MeetingRef* m : batch) {
+      // The rosters of the batch's days, in one call.
+      rv1::BatchGetRostersRequest rr;
+      rr.set_cell_id(cell);
+      for (const MeetingRef* m : batch) rr.add_dates(m->starts_at.substr(0, 10));
+      rv1::BatchGetRostersResponse rosters;
+      if (auto st = Check(registry_->BatchGetRosters(Ctx().get(), rr, &rosters), cell); !st.ok()) return st;
+      for (size_t k = 0; k < batch.size(); ++k) {
+        const MeetingRef* m = batch[k];
+        const rv1::Roster& roster = rosters.rosters(static_cast<int>(k));
         auto rng = RngFor(options_.seed, "attend/" + cell + "/" + m->starts_at);
         auto uniform = [&] { return std::uniform_real_distribution<double>(0, 1)(rng); };
-        rv1::GetRosterRequest rr;
-        rr.set_cell_id(cell);
-        rr.set_date(m->starts_at.substr(0, 10));
-        rv1::Roster roster;
-        if (auto st = Check(registry_->GetRoster(Ctx().get(), rr, &roster), cell); !st.ok()) return st;
         sv1::RecordMeetingRequest& r = *b.add_requests();
         r.set_id(m->id);
         r.set_actual_start(m->starts_at);

@@ -56,6 +56,90 @@ class RegistryFlowTest : public ::testing::TestWithParam<Engine> {
 
 chibo::testing::PostgresCluster* RegistryFlowTest::postgres_ = nullptr;
 
+// A roll brought in by the batch: all or nothing, errors naming the member,
+// scope checked per member, a retry harmless; and the rosters of several
+// days in one call equal GetRoster's answer for each day.
+TEST_P(RegistryFlowTest, ABatchOfMembersCommitsWholeOrNotAtAllAndRostersComeInOneCall) {
+  MakeMember(*h_, admin_, "m0", "cb-1", "2010-03-02", "2011-03-02");
+  auto member = [](const std::string& id, const std::string& cell, const std::string& admitted) {
+    v1::CreateMemberRequest r;
+    r.mutable_member()->set_id(id);
+    r.mutable_member()->set_card_number("TD-" + id);
+    r.mutable_member()->set_full_name("Trần Thị " + id);
+    r.mutable_member()->set_home_cell_id(cell);
+    r.mutable_member()->set_admitted_on(admitted);
+    return r;
+  };
+  auto members_of = [&](const std::string& cell) {
+    v1::ListMembersRequest r;
+    r.set_org_unit_id(cell);
+    v1::ListMembersResponse out;
+    EXPECT_TRUE(h_->stub().ListMembers(RegistryHarness::Ctx(admin_).get(), r, &out).ok());
+    return out.members_size();
+  };
+  v1::BatchCreateMembersRequest batch;
+  *batch.add_requests() = member("b1", "cb-1", "2020-01-10");
+  *batch.add_requests() = member("b2", "cb-2", "2021-02-11");
+  *batch.add_requests() = member("b3", "cb-1", "2022-03-12");
+  batch.set_request_id("nhap-ho-so-1");
+  v1::BatchCreateMembersResponse out;
+
+  // Bad input names the member and the field; nothing is written.
+  v1::BatchCreateMembersRequest bad = batch;
+  bad.mutable_requests(1)->mutable_member()->clear_admitted_on();
+  bad.mutable_requests(2)->mutable_member()->set_card_number("TD-b1");  // twice in the batch
+  grpc::Status s = h_->stub().BatchCreateMembers(RegistryHarness::Ctx(admin_).get(), bad, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedFields(s),
+            (std::vector<std::string>{"requests[1].member.admitted_on", "requests[2].member.card_number"}));
+  // A card number already in the registry fails the whole batch at its member.
+  bad = batch;
+  bad.mutable_requests(2)->mutable_member()->set_card_number("TD-m0");
+  s = h_->stub().BatchCreateMembers(RegistryHarness::Ctx(admin_).get(), bad, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::ALREADY_EXISTS) << s.error_message();
+  EXPECT_NE(s.error_message().find("requests[2]"), std::string::npos) << s.error_message();
+  // A district secretary of huyen-b cannot bring members into huyen-a's cells.
+  const std::string other = h_->Token(auth::Role::kSecretary, "huyen-b");
+  s = h_->stub().BatchCreateMembers(RegistryHarness::Ctx(other).get(), batch, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(members_of("cb-1"), 1);
+  EXPECT_EQ(members_of("cb-2"), 0);
+
+  ASSERT_TRUE(h_->stub().BatchCreateMembers(RegistryHarness::Ctx(admin_).get(), batch, &out).ok());
+  ASSERT_EQ(out.members_size(), 3);
+  EXPECT_EQ(out.members(1).id(), "b2");
+  EXPECT_EQ(out.members(1).home_cell_id(), "cb-2");
+  v1::BatchCreateMembersResponse again;
+  ASSERT_TRUE(h_->stub().BatchCreateMembers(RegistryHarness::Ctx(admin_).get(), batch, &again).ok());
+  EXPECT_EQ(again.SerializeAsString(), out.SerializeAsString());
+  EXPECT_EQ(members_of("cb-1"), 3);
+  EXPECT_EQ(members_of("cb-2"), 1);
+
+  // The rosters: the batch's answers are GetRoster's, day by day, and
+  // reflect the batch just written (the cell's version moved).
+  v1::BatchGetRostersRequest rr;
+  rr.set_cell_id("cb-1");
+  for (const char* day : {"2019-12-31", "2020-06-01", "2023-01-01"}) rr.add_dates(day);
+  v1::BatchGetRostersResponse rosters;
+  ASSERT_TRUE(h_->stub().BatchGetRosters(RegistryHarness::Ctx(admin_).get(), rr, &rosters).ok());
+  ASSERT_EQ(rosters.rosters_size(), 3);
+  EXPECT_EQ(rosters.rosters(0).expected(), 1);
+  EXPECT_EQ(rosters.rosters(1).expected(), 2);
+  EXPECT_EQ(rosters.rosters(2).expected(), 3);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(rosters.rosters(i).SerializeAsString(), RosterOn(*h_, admin_, "cb-1", rr.dates(i)).SerializeAsString());
+  }
+  rr.set_dates(1, "2020-02-30");
+  s = h_->stub().BatchGetRosters(RegistryHarness::Ctx(admin_).get(), rr, &rosters);
+  EXPECT_EQ(ViolatedFields(s), std::vector<std::string>{"dates[1]"});
+  rr.clear_dates();
+  s = h_->stub().BatchGetRosters(RegistryHarness::Ctx(admin_).get(), rr, &rosters);
+  EXPECT_EQ(ViolatedFields(s), std::vector<std::string>{"dates"});
+  rr.add_dates("2023-01-01");
+  EXPECT_EQ(h_->stub().BatchGetRosters(RegistryHarness::Ctx(other).get(), rr, &rosters).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
 TEST_P(RegistryFlowTest, RosterCountsFollowTransfersExemptionsAndStanding) {
   // cb-1: three official, two probationary (m4 becomes official 2024-05-01).
   MakeMember(*h_, admin_, "m1", "cb-1", "2010-03-02", "2011-03-02");
