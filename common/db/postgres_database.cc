@@ -138,7 +138,7 @@ class PgConnection {
   // Forgets what was queued (a transaction given up before it was sent).
   void DropDeferred() { deferred_.clear(); }
 
-  // Runs one or more statements without parameters.  // Runs one or more statements without parameters.
+  // Runs one or more statements without parameters.
   absl::Status Exec(std::string_view sql) {
     const std::string owned(sql);
     Result res(PQexec(conn_, owned.c_str()));

@@ -120,11 +120,8 @@ absl::Status Scheduling::CheckMeetingDay(const auth::Claims& caller, absl::strin
   return absl::OkStatus();
 }
 
-absl::Status Scheduling::CreateMeeting(const auth::Claims& caller,
-                                       const v1::CreateMeetingRequest& request,
-                                       v1::Meeting* response) {
+void Scheduling::CheckNewMeeting(const v1::CreateMeetingRequest& request, FieldViolations& v) const {
   const v1::Meeting& in = request.meeting();
-  FieldViolations v;
   if (!in.id().empty() && !resource::IsValidId(in.id())) {
     v.Add("meeting.id", "2–63 ký tự a-z, 0-9, - / 2..63 of [a-z0-9-]");
   }
@@ -134,6 +131,35 @@ absl::Status Scheduling::CreateMeeting(const auth::Claims& caller,
   v.CheckLength("meeting.title", in.title(), 300);
   v.CheckLength("meeting.place", in.place(), 300);
   if (!in.series_id().empty()) v.Add("meeting.series_id", "chỉ đọc / output only");
+}
+
+absl::Status Scheduling::WriteNewMeeting(db::Session& s, const v1::Meeting& in, v1::Meeting* response,
+                                         journal::AuditNote* note) {
+  const std::string id = in.id().empty() ? resource::NewId("mt") : in.id();
+  auto inserted = InsertMeeting(s, id, in.cell_id(), "", "", in.kind(),
+                                in.title().empty() ? DefaultTitle(in.kind()) : in.title(),
+                                in.starts_at(), in.ends_at(), in.place());
+  if (!inserted.ok()) {
+    return absl::IsAlreadyExists(inserted) ? errors::InvalidArgument("meeting.id", "đã tồn tại / already exists")
+                                           : inserted;
+  }
+  if (absl::Status st = CheckNoOverlap(s, in.cell_id(), ToUnix(in.starts_at()), ToUnix(in.ends_at()), id);
+      !st.ok()) {
+    return st;
+  }
+  auto loaded = LoadMeeting(s, id);
+  if (!loaded.ok()) return loaded.status();
+  *response = *loaded;
+  *note = {"Meeting", id, in.cell_id(), "", journal::ToJson(*response)};
+  return absl::OkStatus();
+}
+
+absl::Status Scheduling::CreateMeeting(const auth::Claims& caller,
+                                       const v1::CreateMeetingRequest& request,
+                                       v1::Meeting* response) {
+  const v1::Meeting& in = request.meeting();
+  FieldViolations v;
+  CheckNewMeeting(request, v);
   if (!journal::IsValidRequestId(request.request_id())) v.Add("request_id", "tối đa 128 ký tự / at most 128 printable characters");
   if (absl::Status s = v.ToStatus(); !s.ok()) return s;
   if (absl::Status st = registry_->CheckScope(caller, in.cell_id()); !st.ok()) return st;
@@ -147,26 +173,61 @@ absl::Status Scheduling::CreateMeeting(const auth::Claims& caller,
       *db_, {caller.subject, "CreateMeeting", request.request_id()}, request, response,
       [&](db::Session& s, google::protobuf::Message*, journal::AuditNote& note) -> absl::Status {
         if (absl::Status st = LockCell(s, in.cell_id()); !st.ok()) return st;
-        const std::string id = in.id().empty() ? resource::NewId("mt") : in.id();
-        auto inserted = InsertMeeting(s, id, in.cell_id(), "", "", in.kind(),
-                                      in.title().empty() ? DefaultTitle(in.kind()) : in.title(),
-                                      in.starts_at(), in.ends_at(), in.place());
-        if (!inserted.ok()) {
-          return absl::IsAlreadyExists(inserted)
-                     ? errors::InvalidArgument("meeting.id", "đã tồn tại / already exists")
-                     : inserted;
+        if (absl::Status st = WriteNewMeeting(s, in, response, &note); !st.ok()) return st;
+        return FoldCellYears(s, in.cell_id(), YearsOf({in.starts_at()}));
+      });
+}
+
+absl::Status Scheduling::BatchCreateMeetings(const auth::Claims& caller,
+                                             const v1::BatchCreateMeetingsRequest& request,
+                                             v1::BatchCreateMeetingsResponse* response) {
+  FieldViolations v;
+  v.RequireNonEmpty("cell_id", request.cell_id());
+  if (request.requests().empty()) v.Add("requests", "bắt buộc: ít nhất một buổi / required: at least one meeting");
+  if (!journal::IsValidRequestId(request.request_id())) {
+    v.Add("request_id", "tối đa 128 ký tự / at most 128 printable characters");
+  }
+  // Each meeting is the batch's cell's (an empty cell_id is taken as it).
+  std::vector<v1::Meeting> meetings;
+  std::set<std::string> ids;
+  for (int i = 0; i < request.requests_size(); ++i) {
+    v1::CreateMeetingRequest one = request.requests(i);
+    if (one.meeting().cell_id().empty()) one.mutable_meeting()->set_cell_id(request.cell_id());
+    FieldViolations checks;
+    CheckNewMeeting(one, checks);
+    if (one.meeting().cell_id() != request.cell_id()) {
+      checks.Add("meeting.cell_id", "khác chi bộ của lô / not the batch's cell");
+    }
+    if (!one.request_id().empty()) {
+      checks.Add("request_id", "để trống: request_id của cả lô / leave empty: the batch's request_id covers it");
+    }
+    if (!one.meeting().id().empty() && !ids.insert(one.meeting().id()).second) checks.Add("meeting.id", "trùng / listed twice");
+    for (const auto& fv : checks.violations()) v.Add(absl::StrCat("requests[", i, "].", fv.field), fv.description);
+    meetings.push_back(one.meeting());
+  }
+  if (absl::Status s = v.ToStatus(); !s.ok()) return s;
+  if (absl::Status st = registry_->CheckScope(caller, request.cell_id()); !st.ok()) return st;
+  std::set<int> years;
+  for (size_t i = 0; i < meetings.size(); ++i) {
+    const std::string item = absl::StrCat("requests[", i, "]");
+    if (absl::Status st = CheckMeetingDay(caller, request.cell_id(),
+                                          absl::CivilDay(*time::ParseLocalMinute(meetings[i].starts_at())),
+                                          "meeting.starts_at");
+        !st.ok()) {
+      return errors::AboutItem(st, item);
+    }
+    for (int year : YearsOf({meetings[i].starts_at()})) years.insert(year);
+  }
+  return journal::RunJournaledWrites(
+      *db_, {caller.subject, "BatchCreateMeetings", request.request_id()}, request, response,
+      [&](db::Session& s, google::protobuf::Message*, std::vector<journal::AuditNote>& notes) -> absl::Status {
+        if (absl::Status st = LockCell(s, request.cell_id()); !st.ok()) return st;
+        for (size_t i = 0; i < meetings.size(); ++i) {
+          absl::Status st = WriteNewMeeting(s, meetings[i], response->add_meetings(), &notes.emplace_back());
+          if (!st.ok()) return errors::AboutItem(st, absl::StrCat("requests[", i, "]"));
         }
-        if (absl::Status st = CheckNoOverlap(s, in.cell_id(), ToUnix(in.starts_at()),
-                                             ToUnix(in.ends_at()), id);
-            !st.ok()) {
-          return st;
-        }
-        if (absl::Status st = FoldCellYears(s, in.cell_id(), YearsOf({in.starts_at()})); !st.ok()) return st;
-        auto loaded = LoadMeeting(s, id);
-        if (!loaded.ok()) return loaded.status();
-        *response = *loaded;
-        note = {"Meeting", id, in.cell_id(), "", journal::ToJson(*response)};
-        return absl::OkStatus();
+        // Each year touched folded once for the batch.
+        return FoldCellYears(s, request.cell_id(), years);
       });
 }
 

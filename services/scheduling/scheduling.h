@@ -25,6 +25,7 @@
 #include "common/clients/registry_client.h"
 #include "common/db/change_stamp.h"
 #include "common/db/database.h"
+#include "common/errors/errors.h"
 #include "common/journal/journaled_write.h"
 
 namespace chibo::scheduling {
@@ -103,6 +104,8 @@ class Scheduling {
                                                     const std::function<bool()>& stopping = nullptr);
 
   // meetings.cc
+  absl::Status BatchCreateMeetings(const auth::Claims& caller, const v1::BatchCreateMeetingsRequest& request,
+                                   v1::BatchCreateMeetingsResponse* response);
   absl::Status CreateMeeting(const auth::Claims& caller, const v1::CreateMeetingRequest& request,
                              v1::Meeting* response);
   absl::Status GetMeeting(const auth::Claims& caller, const v1::GetMeetingRequest& request,
@@ -171,6 +174,11 @@ class Scheduling {
   // Everything but the cell's lock and fold, which the caller takes and folds.
   absl::Status WriteRecord(db::Session& s, const v1::RecordMeetingRequest& request,
                            const CheckedRecord& checked, v1::Meeting* response, journal::AuditNote* note);
+  // meetings.cc: CreateMeeting's checks of one meeting (no I/O), and its row
+  // written (the caller locks the cell before and folds its years after).
+  void CheckNewMeeting(const v1::CreateMeetingRequest& request, errors::FieldViolations& v) const;
+  absl::Status WriteNewMeeting(db::Session& s, const v1::Meeting& in, v1::Meeting* response,
+                               journal::AuditNote* note);
   // meetings.cc: the meeting row and its record, read inside `s`.
   absl::StatusOr<v1::Meeting> LoadMeeting(db::Session& s, absl::string_view id);
   // The meeting's own tasks and its reviews of earlier ones, appended to `m`.

@@ -23,6 +23,7 @@ class SchedulingGrpcService final : public v1::SchedulingService::CallbackServic
   CHIBO_SCHEDULING_RPC(ListSeries, ListSeriesRequest, ListSeriesResponse)
   CHIBO_SCHEDULING_RPC(ExtendSeries, ExtendSeriesRequest, MeetingSeries)
   CHIBO_SCHEDULING_RPC(CreateMeeting, CreateMeetingRequest, Meeting)
+  CHIBO_SCHEDULING_RPC(BatchCreateMeetings, BatchCreateMeetingsRequest, BatchCreateMeetingsResponse)
   CHIBO_SCHEDULING_RPC(GetMeeting, GetMeetingRequest, Meeting)
   CHIBO_SCHEDULING_RPC(ListMeetings, ListMeetingsRequest, ListMeetingsResponse)
   CHIBO_SCHEDULING_RPC(UpdateMeeting, UpdateMeetingRequest, Meeting)

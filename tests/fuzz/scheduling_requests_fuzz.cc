@@ -56,6 +56,7 @@ Service* MakeService() {
   CHIBO_FUZZ_RPC(ListSeries, ListSeriesRequest, ListSeriesResponse, kReaders)
   CHIBO_FUZZ_RPC(ExtendSeries, ExtendSeriesRequest, MeetingSeries, kMeetingWriters)
   CHIBO_FUZZ_RPC(CreateMeeting, CreateMeetingRequest, Meeting, kMeetingWriters)
+  CHIBO_FUZZ_RPC(BatchCreateMeetings, BatchCreateMeetingsRequest, BatchCreateMeetingsResponse, kMeetingWriters)
   CHIBO_FUZZ_RPC(GetMeeting, GetMeetingRequest, Meeting, kReaders)
   CHIBO_FUZZ_RPC(ListMeetings, ListMeetingsRequest, ListMeetingsResponse, kReaders)
   CHIBO_FUZZ_RPC(UpdateMeeting, UpdateMeetingRequest, Meeting, kMeetingWriters)

@@ -322,20 +322,31 @@ class Loader {
       }
     }
     summary_.thematic_meetings = static_cast<int>(planned.size());
-    auto s = RunParallel(options_.threads, planned.size(), [&](size_t i) {
-      const absl::CivilMonth month = planned[i].second;
-      const std::string day = Day(absl::CivilDay(month.year(), month.month(), 24));
-      sv1::CreateMeetingRequest r;
-      r.mutable_meeting()->set_cell_id(planned[i].first->unit.id());
-      r.mutable_meeting()->set_kind(sv1::THEMATIC);
-      r.mutable_meeting()->set_title("Sinh hoạt chuyên đề: học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh");
-      r.mutable_meeting()->set_starts_at(absl::StrCat(day, "T19:30"));
-      r.mutable_meeting()->set_ends_at(absl::StrCat(day, "T21:30"));
-      r.mutable_meeting()->set_place("Nhà văn hóa");
-      r.set_request_id(RequestId("thematic", absl::StrCat(planned[i].first->unit.id(), "-", month.year(), "-",
-                                                         (month.month() + 2) / 3)));
-      sv1::Meeting out;
-      return Check(scheduling_->CreateMeeting(Ctx().get(), r, &out), r.meeting().cell_id());
+    // A cell's thematic meetings in one batch (BatchCreateMeetings): one
+    // call, one transaction and one fold per cell.
+    std::vector<std::pair<size_t, size_t>> cells;  // [first, last) of planned, one cell each
+    for (size_t i = 0; i < planned.size(); ++i) {
+      if (cells.empty() || planned[cells.back().first].first != planned[i].first) cells.emplace_back(i, i);
+      ++cells.back().second;
+    }
+    auto s = RunParallel(options_.threads, cells.size(), [&](size_t c) {
+      sv1::BatchCreateMeetingsRequest b;
+      const PlannedUnit* cell = planned[cells[c].first].first;
+      b.set_cell_id(cell->unit.id());
+      for (size_t i = cells[c].first; i < cells[c].second; ++i) {
+        const absl::CivilMonth month = planned[i].second;
+        const std::string day = Day(absl::CivilDay(month.year(), month.month(), 24));
+        sv1::Meeting& m = *b.add_requests()->mutable_meeting();
+        m.set_cell_id(cell->unit.id());
+        m.set_kind(sv1::THEMATIC);
+        m.set_title("Sinh hoạt chuyên đề: học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh");
+        m.set_starts_at(absl::StrCat(day, "T19:30"));
+        m.set_ends_at(absl::StrCat(day, "T21:30"));
+        m.set_place("Nhà văn hóa");
+      }
+      b.set_request_id(RequestId("thematic", cell->unit.id()));
+      sv1::BatchCreateMeetingsResponse out;
+      return Check(scheduling_->BatchCreateMeetings(Ctx().get(), b, &out), cell->unit.id());
     });
     options_.progress(absl::StrCat("buổi chuyên đề / thematic meetings: ", summary_.thematic_meetings));
     return s;
@@ -487,41 +498,54 @@ class Loader {
     });
   }
 
-  // Base committees' own monthly meetings, recorded against their members.
+  // Base committees' own monthly meetings, recorded against their members,
+  // a committee's in batches as the cells' are.
   absl::Status RecordCommitteeMeetings() {
     const std::string as_of = AsOf();
-    std::vector<std::pair<std::string, const MeetingRef*>> todo;
+    constexpr size_t kBatch = 50;
+    std::vector<std::pair<std::string, std::vector<const MeetingRef*>>> todo;  // committee, its meetings
     for (const PlannedUnit* c : committees_) {
       for (const MeetingRef& m : meetings_[c->unit.id()]) {
-        if (m.starts_at.substr(0, 10) < as_of) todo.emplace_back(c->unit.id(), &m);
+        if (m.starts_at.substr(0, 10) >= as_of) continue;
+        if (todo.empty() || todo.back().first != c->unit.id() || todo.back().second.size() == kBatch) {
+          todo.emplace_back(c->unit.id(), std::vector<const MeetingRef*>{});
+        }
+        todo.back().second.push_back(&m);
       }
     }
-    return RunParallel(options_.threads, todo.size(), [&](size_t i) {
-      const auto& [unit, m] = todo[i];
-      auto rng = RngFor(options_.seed, "committee/" + unit + "/" + m->starts_at);
-      rv1::GetRosterRequest rr;
+    return RunParallel(options_.threads, todo.size(), [&](size_t i) -> absl::Status {
+      const auto& [unit, batch] = todo[i];
+      rv1::BatchGetRostersRequest rr;
       rr.set_cell_id(unit);
-      rr.set_date(m->starts_at.substr(0, 10));
-      rv1::Roster roster;
-      if (auto st = Check(registry_->GetRoster(Ctx().get(), rr, &roster), unit); !st.ok()) return st;
-      if (roster.expected() == 0) return absl::OkStatus();
-      sv1::RecordMeetingRequest r;
-      r.set_id(m->id);
-      r.set_actual_start(m->starts_at);
-      r.set_actual_end(time::FormatLocalMinute(*time::ParseLocalMinute(m->starts_at) + 100 + static_cast<int>(rng() % 60)));
-      for (const auto& e : roster.entries()) {
-        if (e.presence() != rv1::EXPECTED) continue;
-        auto* a = r.add_attendance();
-        a->set_member_id(e.member_id());
-        a->set_mark(rng() % 10 == 0 ? sv1::ABSENT_EXCUSED : sv1::PRESENT);
-        if (a->mark() == sv1::ABSENT_EXCUSED) a->set_reason("Đi công tác");
+      for (const MeetingRef* m : batch) rr.add_dates(m->starts_at.substr(0, 10));
+      rv1::BatchGetRostersResponse rosters;
+      if (auto st = Check(registry_->BatchGetRosters(Ctx().get(), rr, &rosters), unit); !st.ok()) return st;
+      sv1::BatchRecordMeetingsRequest b;
+      b.set_cell_id(unit);
+      b.set_request_id(RequestId("record-committee", batch.front()->id));
+      for (size_t k = 0; k < batch.size(); ++k) {
+        const MeetingRef* m = batch[k];
+        const rv1::Roster& roster = rosters.rosters(static_cast<int>(k));
+        if (roster.expected() == 0) continue;  // nobody sat on it yet: left planned
+        auto rng = RngFor(options_.seed, "committee/" + unit + "/" + m->starts_at);
+        sv1::RecordMeetingRequest& r = *b.add_requests();
+        r.set_id(m->id);
+        r.set_actual_start(m->starts_at);
+        r.set_actual_end(time::FormatLocalMinute(*time::ParseLocalMinute(m->starts_at) + 100 + static_cast<int>(rng() % 60)));
+        for (const auto& e : roster.entries()) {
+          if (e.presence() != rv1::EXPECTED) continue;
+          auto* a = r.add_attendance();
+          a->set_member_id(e.member_id());
+          a->set_mark(rng() % 10 == 0 ? sv1::ABSENT_EXCUSED : sv1::PRESENT);
+          if (a->mark() == sv1::ABSENT_EXCUSED) a->set_reason("Đi công tác");
+        }
+        r.set_opinions(2 + static_cast<int>(rng() % 5));
+        r.set_speakers(std::min(2, Present(r)));
+        r.set_resolution("Nghị quyết của Đảng ủy");
       }
-      r.set_opinions(2 + static_cast<int>(rng() % 5));
-      r.set_speakers(std::min(2, Present(r)));
-      r.set_resolution("Nghị quyết của Đảng ủy");
-      r.set_request_id(RequestId("record-committee", m->id));
-      sv1::Meeting out;
-      return Check(scheduling_->RecordMeeting(Ctx().get(), r, &out), m->id);
+      if (b.requests().empty()) return absl::OkStatus();
+      sv1::BatchRecordMeetingsResponse out;
+      return Check(scheduling_->BatchRecordMeetings(Ctx().get(), b, &out), unit);
     });
   }
 

@@ -183,6 +183,65 @@ TEST_P(SchedulingFlowTest, ABatchOfACellsRecordsCommitsWholeOrNotAtAllAndOnce) {
   EXPECT_EQ(at_risk.members(0).run_to(), "2026-03-03");
 }
 
+// A cell's year of thematic meetings planned in one batch: every meeting
+// checked as CreateMeeting checks it (the batch's own overlaps included),
+// all or nothing, a retry harmless, another cell's secretary refused.
+TEST_P(SchedulingFlowTest, ABatchOfACellsMeetingsIsWrittenWholeOrNotAtAllAndOnce) {
+  v1::BatchCreateMeetingsRequest batch;
+  batch.set_cell_id("cb-1");
+  batch.set_request_id("chuyen-de-2026");
+  for (const char* day : {"2026-02-24", "2026-05-24", "2026-08-24"}) {
+    v1::Meeting& m = *batch.add_requests()->mutable_meeting();
+    m.set_kind(v1::THEMATIC);
+    m.set_title("Sinh hoạt chuyên đề");
+    m.set_starts_at(absl::StrCat(day, "T19:30"));
+    m.set_ends_at(absl::StrCat(day, "T21:30"));
+  }
+  v1::BatchCreateMeetingsResponse out;
+  auto call = [&](const std::string& token, const v1::BatchCreateMeetingsRequest& b) {
+    out.Clear();
+    return h_->stub().BatchCreateMeetings(Ctx(token).get(), b, &out);
+  };
+  auto thematic = [&] {
+    int n = 0;
+    for (const auto& m : MeetingsOf(*h_, secretary_, "cb-1")) n += m.kind() == v1::THEMATIC ? 1 : 0;
+    return n;
+  };
+  // Another cell's meeting in the batch, a meeting's own request_id: named.
+  v1::BatchCreateMeetingsRequest bad = batch;
+  bad.mutable_requests(1)->mutable_meeting()->set_cell_id("cb-2");
+  bad.mutable_requests(2)->set_request_id("own");
+  EXPECT_EQ(ViolatedFields(call(secretary_, bad)),
+            (std::vector<std::string>{"requests[1].meeting.cell_id", "requests[2].request_id"}));
+  // The third overlapping the first: refused at it, and nothing written.
+  bad = batch;
+  *bad.mutable_requests(2) = bad.requests(0);
+  grpc::Status s = call(secretary_, bad);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << s.error_message();
+  EXPECT_TRUE(absl::StrContains(s.error_message(), "requests[2]")) << s.error_message();
+  EXPECT_EQ(thematic(), 0);
+  // cb-2's secretary cannot plan cb-1's meetings.
+  EXPECT_EQ(call(h_->registry().Token(auth::Role::kSecretary, "cb-2"), batch).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(thematic(), 0);
+
+  ASSERT_TRUE(call(secretary_, batch).ok());
+  ASSERT_EQ(out.meetings_size(), 3);
+  const v1::BatchCreateMeetingsResponse first = out;
+  EXPECT_EQ(out.meetings(1).starts_at(), "2026-05-24T19:30");
+  EXPECT_EQ(out.meetings(1).cell_id(), "cb-1");
+  EXPECT_EQ(out.meetings(1).status(), v1::PLANNED);
+  ASSERT_TRUE(call(secretary_, batch).ok());
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(first, out));
+  EXPECT_EQ(thematic(), 3);
+  // The cell's fold has them: the year's thematic meetings planned are counted.
+  v1::GetMeetingRequest get;
+  get.set_id(out.meetings(2).id());
+  v1::Meeting now;
+  ASSERT_TRUE(h_->stub().GetMeeting(Ctx(secretary_).get(), get, &now).ok());
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(out.meetings(2), now));
+}
+
 TEST_P(SchedulingFlowTest, ASubtreesMeetingsPageInTimeOrderEachOnceWhateverThePageSize) {
   // Three cells' monthly series: cb-1 and cb-2 under xa-a1, cb-b elsewhere.
   MakeSeries(*h_, admin_, "cb-1");
