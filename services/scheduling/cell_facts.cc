@@ -59,6 +59,10 @@ std::set<int> YearsOf(std::initializer_list<absl::string_view> local_times) {
   return years;
 }
 
+void AppendRollCall(absl::string_view member_id, int mark, std::string* out) {
+  absl::StrAppend(out, member_id, ":", mark, ";");
+}
+
 absl::Status Scheduling::FoldCellYears(db::Session& s, absl::string_view cell_id,
                                        const std::set<int>& years, const std::set<int>& if_held) {
   std::set<int> all = years;
@@ -66,36 +70,57 @@ absl::Status Scheduling::FoldCellYears(db::Session& s, absl::string_view cell_id
   if (all.empty()) return absl::OkStatus();
   const int first_year = *all.begin(), last_year = *all.rbegin();
   auto year_start = [](int y) { return DayStartUnix(absl::StrCat(y, "-01-01")); };
-  // One read of the span's meetings and one of its roll calls (from the
-  // year before the first on), whatever the number of years folded.
-  auto rows = s.Query(sql::kSelectMeetingsToFold, {cell_id, year_start(first_year), year_start(last_year + 1)});
+  // One read: every meeting of the years surely folded, and the held
+  // meetings (with their roll calls) from the year before the first on.
+  // Column 12 is the roll call.
+  const int64_t all_from = years.empty() ? 0 : year_start(*years.begin());
+  const int64_t all_to = years.empty() ? 0 : year_start(*years.rbegin() + 1);
+  auto rows = s.Query(sql::kSelectMeetingsToFold, {cell_id, year_start(first_year - 1),
+                                                   year_start(last_year + 1), all_from, all_to});
   if (!rows.ok()) return rows.status();
-  auto marks = s.Query(sql::kSelectHeldRollCallsOfCell,
-                       {cell_id, year_start(first_year - 1), year_start(last_year + 1), int64_t{1}});
-  if (!marks.ok()) return marks.status();
+  std::vector<const db::Row*> held_rows;  // held meetings in start order, what the runs are read from
+  for (const db::Row& r : rows->rows) {
+    if (r.Int(2) == v1::HELD || r.Int(2) == v1::MINUTES_APPROVED) held_rows.push_back(&r);
+  }
   for (int year : all) {
     const int64_t from = year_start(year), to = year_start(year + 1);
-    std::vector<const db::Row*> of_year;
     bool held = false;
-    for (const db::Row& r : rows->rows) {
-      if (r.Int(11) < from || r.Int(11) >= to) continue;
-      of_year.push_back(&r);
-      held = held || r.Int(2) == v1::HELD || r.Int(2) == v1::MINUTES_APPROVED;
-    }
+    for (const db::Row* r : held_rows) held = held || (r->Int(11) >= from && r->Int(11) < to);
     // A year folded "if held" with none held has no absence runs to change.
     if (!years.count(year) && !held) continue;
+    // The year's meetings: read above when its whole span was, else now
+    // (a year folded only because it has held meetings).
+    absl::StatusOr<db::ResultSet> whole;
+    const std::vector<db::Row>* year_rows = &rows->rows;
+    if (from < all_from || to > all_to) {
+      whole = s.Query(sql::kSelectMeetingsToFold, {cell_id, from, to, from, to});
+      if (!whole.ok()) return whole.status();
+      year_rows = &whole->rows;
+    }
+    std::vector<const db::Row*> of_year;
+    for (const db::Row& r : *year_rows) {
+      if (r.Int(11) >= from && r.Int(11) < to) of_year.push_back(&r);
+    }
     // Absences running into this year's meetings: the roll calls of the
     // cell's held meetings from the year before on, in order.
     std::map<std::string, int> run_of_meeting;
     {
       const int64_t runs_from = year_start(year - 1);
-      std::map<std::string, int> run;  // member → absences in a row so far
-      for (const db::Row& r : marks->rows) {
-        if (r.Int(3) < runs_from || r.Int(3) >= to) continue;
-        int& n = run[r.Text(1)];
-        n = r.Int(2) == v1::PRESENT ? 0 : n + 1;
-        int& most = run_of_meeting[r.Text(0)];
-        most = std::max(most, n);
+      std::map<std::string, int, std::less<>> run;  // member → absences in a row so far
+      for (const db::Row* r : held_rows) {
+        if (r->Int(11) < runs_from || r->Int(11) >= to) continue;
+        int most = 0;
+        for (absl::string_view item : absl::StrSplit(r->Text(12), ';', absl::SkipEmpty())) {
+          const size_t colon = item.rfind(':');
+          int mark = 0;
+          if (colon == absl::string_view::npos || !absl::SimpleAtoi(item.substr(colon + 1), &mark)) continue;
+          const absl::string_view member = item.substr(0, colon);
+          auto it = run.find(member);
+          if (it == run.end()) it = run.emplace(std::string(member), 0).first;
+          it->second = mark == v1::PRESENT ? 0 : it->second + 1;
+          most = std::max(most, it->second);
+        }
+        run_of_meeting[r->Text(9)] = most;
       }
     }
     std::string facts;
@@ -139,6 +164,34 @@ absl::Status Scheduling::FoldCellYearsWithMeetings(db::Session& s, absl::string_
     if (absl::SimpleAtoi(r.Text(0), &year)) years.insert(year);
   }
   return FoldCellYears(s, cell_id, years);
+}
+
+absl::Status Scheduling::FillMissingRollCalls() {
+  // A few hundred meetings at a time, each chunk in one transaction, so an
+  // upgraded province's attendance is never all in memory at once.
+  std::string after;
+  for (;;) {
+    auto ids = db_->Query(sql::kSelectMeetingsMissingRollCalls, {after, int64_t{500}});
+    if (!ids.ok()) return ids.status();
+    if (ids->rows.empty()) return absl::OkStatus();
+    std::map<std::string, std::string> roll_calls;  // meeting → its roll call
+    for (const db::Row& r : ids->rows) roll_calls[r.Text(0)];
+    auto marks = db_->Query(sql::kSelectExpectedMarksOfMeetings,
+                            {roll_calls.begin()->first, roll_calls.rbegin()->first});
+    if (!marks.ok()) return marks.status();
+    for (const db::Row& r : marks->rows) {
+      auto it = roll_calls.find(r.Text(0));
+      if (it != roll_calls.end()) AppendRollCall(r.Text(1), static_cast<int>(r.Int(2)), &it->second);
+    }
+    absl::Status st = db_->InTransaction([&](db::Session& s) -> absl::Status {
+      for (const auto& [meeting, roll_call] : roll_calls) {
+        if (auto done = s.Execute(sql::kSetRollCall, {meeting, roll_call}); !done.ok()) return done.status();
+      }
+      return absl::OkStatus();
+    });
+    if (!st.ok()) return st;
+    after = roll_calls.rbegin()->first;
+  }
 }
 
 absl::Status Scheduling::FoldUnfoldedCellYears() {

@@ -36,6 +36,11 @@ void AppendFolded(const FoldedMeeting& m, std::string* out);
 // text this code did not write.
 bool ParseFolded(absl::string_view text, std::vector<FoldedMeeting>* out);
 
+// A held meeting's roll call as the meetings row keeps it (column
+// roll_call): "member:mark;" for each member expected at it, the mark a
+// v1::AttendanceMark number. Member ids are [a-z0-9-] (resource::IsValidId).
+void AppendRollCall(absl::string_view member_id, int mark, std::string* out);
+
 // The years of local times or dates ("YYYY-...").
 std::set<int> YearsOf(std::initializer_list<absl::string_view> local_times);
 

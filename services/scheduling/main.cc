@@ -86,6 +86,7 @@ int main(int argc, char** argv) {
   // facts' change watermark on every read (docs/reports.md).
   chibo::scheduling::Scheduling scheduling(resources->database.get(), &registry,
                                            resources->cache.get());
+  if (absl::Status s = scheduling.FillMissingRollCalls(); !s.ok()) return service::StartupFailed(s);
   if (absl::Status s = scheduling.FoldUnfoldedCellYears(); !s.ok()) return service::StartupFailed(s);
   const int horizon_months = absl::GetFlag(FLAGS_schedule_horizon_months);
   if (horizon_months < 1 || horizon_months > 24) {

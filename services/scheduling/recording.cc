@@ -328,6 +328,10 @@ absl::Status Scheduling::WriteRecord(db::Session& s, const v1::RecordMeetingRequ
     *guests.mutable_guests() = request.guests();
     guests_json = journal::ToJson(guests);
   }
+  std::string roll_call;  // the expected members' marks, what the fold reads (cell_facts.h)
+  for (const auto& a : request.attendance()) {
+    if (expected_ids.count(a.member_id()) > 0) AppendRollCall(a.member_id(), a.mark(), &roll_call);
+  }
   auto updated = s.QueryOptionalRow(
       sql::kUpdateMeetingRecord,
       {request.id(), request.actual_start(), request.actual_end(),
@@ -336,7 +340,7 @@ absl::Status Scheduling::WriteRecord(db::Session& s, const v1::RecordMeetingRequ
        request.resolution(), static_cast<int64_t>(request.self_score()),
        static_cast<int64_t>(roster.total()), static_cast<int64_t>(roster.expected()),
        static_cast<int64_t>(counts.present), static_cast<int64_t>(counts.absent_excused),
-       static_cast<int64_t>(counts.absent_unexcused), NowText()});
+       static_cast<int64_t>(counts.absent_unexcused), NowText(), roll_call});
   if (!updated.ok()) return updated.status();
   if (!updated->has_value()) return NotFoundMeeting(request.id());
   // What the meeting held before is known (read under the cell's lock):

@@ -62,6 +62,10 @@ class Scheduling {
   // cell_facts.cc: folds every (unit, year) that has meetings but no fold
   // row yet — once, at start-up after an upgrade.
   absl::Status FoldUnfoldedCellYears();
+  // cell_facts.cc: fills the roll_call column of held meetings recorded
+  // before it existed (migration 0006) from their attendance rows — once, at
+  // start-up after the upgrade, before anything is folded.
+  absl::Status FillMissingRollCalls();
 
   // meeting_summary.cc
   absl::Status SummarizeMeetings(const auth::Claims& caller,

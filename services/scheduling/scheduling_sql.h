@@ -62,7 +62,7 @@ inline constexpr char kUpdateMeetingRecord[] =
     "UPDATE meetings SET status = 2, actual_start = ?2, actual_end = ?3, actual_minutes = ?4,"
     " guests_json = ?5, speakers = ?6, opinions = ?7, resolution = ?8, self_score = ?9,"
     " roster_total = ?10, expected = ?11, present = ?12, absent_excused = ?13,"
-    " absent_unexcused = ?14, version = version + 1, updated_at = ?15 WHERE id = ?1"
+    " absent_unexcused = ?14, version = version + 1, updated_at = ?15, roll_call = ?16 WHERE id = ?1"
     " RETURNING " CHIBO_MEETING_COLUMNS;
 // Meetings of cell ?1 starting in [?2, ?3) (unix seconds), by time.
 inline constexpr char kListMeetingsOfCell[] =
@@ -101,18 +101,24 @@ inline constexpr char kHeldRollCallsOfCellsPrefix[] =
     " AND m.cell_id IN (";
 
 // ---------------------------------------------------------------- folds
-// A unit's meetings in [?2, ?3) (unix seconds: one or more local years),
-// what its fold rows keep.
+// What the fold of cell ?1 reads, in start order: its meetings in [?4, ?5)
+// (unix seconds: the local years folded), and its held meetings (status 2,
+// 3) in [?2, ?3), the wider span from the year before on, whose roll calls
+// carry absence runs into the years folded.
 inline constexpr char kSelectMeetingsToFold[] =
     "SELECT starts_at, kind, status, actual_minutes, expected, present, absent_unexcused,"
-    " speakers, opinions, id, self_score, starts_unix FROM meetings WHERE cell_id = ?1 AND starts_unix >= ?2"
-    " AND starts_unix < ?3 ORDER BY starts_unix, id";
-// The roll calls of the held meetings of cell ?1 in [?2, ?3), members
-// expected only (?4 = 1), meeting by meeting in start order.
-inline constexpr char kSelectHeldRollCallsOfCell[] =
-    "SELECT m.id, a.member_id, a.mark, m.starts_unix FROM meetings m JOIN meeting_attendance a ON a.meeting_id = m.id"
-    " WHERE m.cell_id = ?1 AND m.starts_unix >= ?2 AND m.starts_unix < ?3 AND m.status IN (2, 3)"
-    " AND a.expected = ?4 ORDER BY m.starts_unix, m.id";
+    " speakers, opinions, id, self_score, starts_unix, roll_call FROM meetings WHERE cell_id = ?1"
+    " AND starts_unix >= ?2 AND starts_unix < ?3 AND (status IN (2, 3) OR (starts_unix >= ?4 AND starts_unix < ?5))"
+    " ORDER BY starts_unix, id";
+// Start-up (FillMissingRollCalls): held meetings after ?1 whose roll_call is
+// not filled yet (recorded before migration 0006), ?2 at a time, and the
+// expected members' marks of the meetings with ids in [?1, ?2].
+inline constexpr char kSelectMeetingsMissingRollCalls[] =
+    "SELECT id FROM meetings WHERE roll_call IS NULL AND status IN (2, 3) AND id > ?1 ORDER BY id LIMIT ?2";
+inline constexpr char kSelectExpectedMarksOfMeetings[] =
+    "SELECT meeting_id, member_id, mark FROM meeting_attendance WHERE meeting_id >= ?1 AND meeting_id <= ?2"
+    " AND expected = 1 ORDER BY meeting_id, member_id";
+inline constexpr char kSetRollCall[] = "UPDATE meetings SET roll_call = ?2 WHERE id = ?1";
 // The local years [?2, ?3) in which unit ?1 has meetings.
 inline constexpr char kSelectYearsWithMeetings[] =
     "SELECT DISTINCT SUBSTR(starts_at, 1, 4) FROM meetings WHERE cell_id = ?1"

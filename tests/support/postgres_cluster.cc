@@ -81,6 +81,9 @@ absl::StatusOr<std::unique_ptr<PostgresCluster>> PostgresCluster::Start() {
          << "synchronous_commit = off\n"
          << "full_page_writes = off\n"
          << "max_connections = 200\n";
+    // Extra settings for profiling a run, e.g.
+    // CHIBO_PG_EXTRA_CONF="shared_preload_libraries = 'pg_stat_statements'".
+    if (const char* extra = std::getenv("CHIBO_PG_EXTRA_CONF")) conf << extra << "\n";
     if (!conf) return absl::InternalError("cannot append to postgresql.conf");
   }
 

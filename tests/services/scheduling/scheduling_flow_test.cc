@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "services/scheduling/cell_facts.h"
 #include "tests/services/scheduling/scheduling_test_util.h"
 #include "tests/support/postgres_cluster.h"
 
@@ -63,6 +64,55 @@ class SchedulingFlowTest : public ::testing::TestWithParam<Engine> {
     r.set_resolution("Nghị quyết tháng");
     r.set_self_score(85);
     return r;
+  }
+
+  // cb-1's series, and its meetings of January to June recorded with
+  // absences (see the map below), plus a thematic meeting on 24 April.
+  void RecordSpringAbsences() {
+    MakeSeries(*h_, secretary_);
+    // April also has a thematic meeting (after the regular one).
+    v1::CreateMeetingRequest thematic;
+    thematic.mutable_meeting()->set_cell_id("cb-1");
+    thematic.mutable_meeting()->set_kind(v1::THEMATIC);
+    thematic.mutable_meeting()->set_starts_at("2026-04-24T19:30");
+    thematic.mutable_meeting()->set_ends_at("2026-04-24T21:30");
+    v1::Meeting april_thematic;
+    ASSERT_TRUE(h_->stub().CreateMeeting(Ctx(secretary_).get(), thematic, &april_thematic).ok());
+    // m1 always there; m3 excused three times running (Jan–Mar); m2 absent
+    // without reason in Feb, Apr, May, Jun but at April's thematic meeting
+    // (so April does not count); m4 absent without reason twice only.
+    const std::map<std::string, std::map<std::string, v1::AttendanceMark>> absent = {
+        {"2026-01-06", {{"m3", v1::ABSENT_EXCUSED}, {"m4", v1::ABSENT_UNEXCUSED}}},
+        {"2026-02-03", {{"m3", v1::ABSENT_EXCUSED}, {"m2", v1::ABSENT_UNEXCUSED}, {"m4", v1::ABSENT_UNEXCUSED}}},
+        {"2026-03-03", {{"m3", v1::ABSENT_EXCUSED}}},
+        {"2026-04-07", {{"m2", v1::ABSENT_UNEXCUSED}}},
+        {"2026-05-05", {{"m2", v1::ABSENT_UNEXCUSED}}},
+        {"2026-06-09", {{"m2", v1::ABSENT_UNEXCUSED}}},
+    };
+    auto record = [&](const v1::Meeting& m, const std::map<std::string, v1::AttendanceMark>& marks) {
+      v1::RecordMeetingRequest r = RecordOf(m);
+      r.set_actual_end(absl::StrCat(m.starts_at().substr(0, 11), m.starts_at().substr(11) < "12:00" ? "10:30" : "22:00"));
+      for (const char* id : {"m1", "m2", "m3", "m4"}) {
+        auto it = marks.find(id);
+        const v1::AttendanceMark mark = it == marks.end() ? v1::PRESENT : it->second;
+        *r.add_attendance() = Mark(id, mark, mark == v1::ABSENT_EXCUSED ? "ốm" : "");
+      }
+      v1::Meeting out;
+      grpc::Status st = Record(r, &out);
+      ASSERT_TRUE(st.ok()) << m.starts_at() << ": " << st.error_message();
+    };
+    for (const auto& [day, marks] : absent) record(MeetingOn(*h_, secretary_, "cb-1", day), marks);
+    record(april_thematic, {});
+  }
+
+  // cb-1's fold of `year`: its meetings as the reports read them.
+  std::vector<FoldedMeeting> FoldOf(int year) {
+    auto row = h_->database().QueryOptionalRow("SELECT facts FROM cell_year_facts WHERE cell_id = 'cb-1' AND year = ?1",
+                                               {int64_t{year}});
+    EXPECT_TRUE(row.ok() && row->has_value());
+    std::vector<FoldedMeeting> out;
+    if (row.ok() && row->has_value()) EXPECT_TRUE(ParseFolded((**row).Text(0), &out));
+    return out;
   }
 
   static chibo::testing::PostgresCluster* postgres_;
@@ -396,41 +446,39 @@ TEST_P(SchedulingFlowTest, AttendanceFollowsTheRosterAndAnExemptionLowersTheExpe
   EXPECT_EQ(facts[1].self_score(), 85);
 }
 
+// The fold keeps, for each held meeting, the longest run of absences that
+// ends there (excused ones count, a presence ends it), read from the
+// meetings' roll_call columns; meetings recorded before that column
+// existed fold alike once the start-up pass has filled it.
+TEST_P(SchedulingFlowTest, FoldCarriesAbsenceRunsAndMeetingsRecordedBeforeTheRollCallColumnFoldAlike) {
+  RecordSpringAbsences();
+  std::vector<int> runs;
+  for (const FoldedMeeting& m : FoldOf(2026)) {
+    if (m.status == v1::HELD) runs.push_back(m.absence_run);
+  }
+  // 6 Jan, 3 Feb, 3 Mar (m3 excused a third time), 7 Apr, 24 Apr (everyone
+  // there), 5 May, 9 Jun (m2's second since April's thematic meeting).
+  EXPECT_EQ(runs, (std::vector<int>{1, 2, 3, 1, 0, 1, 2}));
+  auto facts = [&] {
+    auto row = h_->database().QueryOptionalRow("SELECT facts FROM cell_year_facts WHERE cell_id = 'cb-1' AND year = 2026");
+    return row.ok() && row->has_value() ? (**row).Text(0) : std::string("(none)");
+  };
+  const std::string folded = facts();
+
+  // As a database of an earlier version holds it: no roll calls, no folds.
+  ASSERT_TRUE(h_->database().Execute("UPDATE meetings SET roll_call = NULL").ok());
+  ASSERT_TRUE(h_->database().Execute("DELETE FROM cell_year_facts").ok());
+  ASSERT_TRUE(h_->scheduling().FillMissingRollCalls().ok());
+  auto unfilled = h_->database().QueryOptionalRow(
+      "SELECT COUNT(*) FROM meetings WHERE status IN (2, 3) AND roll_call IS NULL");
+  ASSERT_TRUE(unfilled.ok() && unfilled->has_value());
+  EXPECT_EQ((**unfilled).Int(0), 0);
+  ASSERT_TRUE(h_->scheduling().FoldUnfoldedCellYears().ok());
+  EXPECT_EQ(facts(), folded);
+}
+
 TEST_P(SchedulingFlowTest, MembersAbsentThreeTimesRunningOrThreeMonthsWithoutReasonAreListed) {
-  MakeSeries(*h_, secretary_);
-  // April also has a thematic meeting (after the regular one).
-  v1::CreateMeetingRequest thematic;
-  thematic.mutable_meeting()->set_cell_id("cb-1");
-  thematic.mutable_meeting()->set_kind(v1::THEMATIC);
-  thematic.mutable_meeting()->set_starts_at("2026-04-24T19:30");
-  thematic.mutable_meeting()->set_ends_at("2026-04-24T21:30");
-  v1::Meeting april_thematic;
-  ASSERT_TRUE(h_->stub().CreateMeeting(Ctx(secretary_).get(), thematic, &april_thematic).ok());
-  // m1 always there; m3 excused three times running (Jan–Mar); m2 absent
-  // without reason in Feb, Apr, May, Jun but at April's thematic meeting
-  // (so April does not count); m4 absent without reason twice only.
-  const std::map<std::string, std::map<std::string, v1::AttendanceMark>> absent = {
-      {"2026-01-06", {{"m3", v1::ABSENT_EXCUSED}, {"m4", v1::ABSENT_UNEXCUSED}}},
-      {"2026-02-03", {{"m3", v1::ABSENT_EXCUSED}, {"m2", v1::ABSENT_UNEXCUSED}, {"m4", v1::ABSENT_UNEXCUSED}}},
-      {"2026-03-03", {{"m3", v1::ABSENT_EXCUSED}}},
-      {"2026-04-07", {{"m2", v1::ABSENT_UNEXCUSED}}},
-      {"2026-05-05", {{"m2", v1::ABSENT_UNEXCUSED}}},
-      {"2026-06-09", {{"m2", v1::ABSENT_UNEXCUSED}}},
-  };
-  auto record = [&](const v1::Meeting& m, const std::map<std::string, v1::AttendanceMark>& marks) {
-    v1::RecordMeetingRequest r = RecordOf(m);
-    r.set_actual_end(absl::StrCat(m.starts_at().substr(0, 11), m.starts_at().substr(11) < "12:00" ? "10:30" : "22:00"));
-    for (const char* id : {"m1", "m2", "m3", "m4"}) {
-      auto it = marks.find(id);
-      const v1::AttendanceMark mark = it == marks.end() ? v1::PRESENT : it->second;
-      *r.add_attendance() = Mark(id, mark, mark == v1::ABSENT_EXCUSED ? "ốm" : "");
-    }
-    v1::Meeting out;
-    grpc::Status st = Record(r, &out);
-    ASSERT_TRUE(st.ok()) << m.starts_at() << ": " << st.error_message();
-  };
-  for (const auto& [day, marks] : absent) record(MeetingOn(*h_, secretary_, "cb-1", day), marks);
-  record(april_thematic, {});
+  RecordSpringAbsences();
 
   v1::ListMembersAtRiskRequest req;
   req.set_org_unit_id("huyen-a");
