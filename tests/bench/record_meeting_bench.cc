@@ -1,18 +1,23 @@
 // Benchmark: RecordMeeting on PostgreSQL at 16 in flight, against pgbench
 // running a custom script that does the same rows in one transaction — the
 // cell's version row, the meeting update, its attendance rows, the cell's
-// fold row (read the cell's year, upsert the fold), the audit entry and the
+// fold row (read the cell's meetings of the year and its held ones from the
+// year before, as the fold does; upsert the fold), the audit entry and the
 // idempotency record — on the same cluster, in the same run, alternating
-// rounds. Real chibo-registry and chibo-scheduling processes, a throwaway
+// rounds after an untimed warm-up of each (--warmup_seconds). Real chibo-registry and chibo-scheduling processes, a throwaway
 // PostgreSQL cluster and redis-server, all started here on free ports.
 //
 // 64 cells (4 members each, a monthly series each): client t of 16 records
 // only meetings of cells ≡ t (mod 16), as pgbench's client t does, so neither
 // side has two writers in one cell. Goal (issue 7): ≥ 0.5× pgbench.
 //
-//   record_meeting_bench [--rounds=3] [--seconds=8] [--in_flight=16]
+//   record_meeting_bench [--rounds=3] [--seconds=8] [--in_flight=16] [--warmup_seconds=2]
+//
+// With CHIBO_PG_EXTRA_CONF="shared_preload_libraries = 'pg_stat_statements'"
+// it also prints each statement's calls and mean execution time.
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -38,6 +43,7 @@
 ABSL_FLAG(int, rounds, 3, "Alternating rounds of each");
 ABSL_FLAG(int, seconds, 8, "Length of a round");
 ABSL_FLAG(int, in_flight, 16, "Calls (pgbench clients) in flight");
+ABSL_FLAG(int, warmup_seconds, 2, "Untimed run of each side before the rounds (connections, caches)");
 
 namespace rv1 = ::chibo::registry::v1;
 namespace sv1 = ::chibo::scheduling::v1;
@@ -201,21 +207,22 @@ SELECT id AS mid, cell AS cid FROM bench_meetings WHERE n = :n \gset
 BEGIN;
 INSERT INTO unit_versions (unit_id, version) VALUES (:cid, 1) ON CONFLICT (unit_id) DO UPDATE SET version = unit_versions.version + 1;
 SELECT id, status, version FROM meetings WHERE id = :mid;
-UPDATE meetings SET status = 2, actual_start = '2025-01-14T08:00', actual_end = '2025-01-14T10:00', actual_minutes = 120, guests_json = '[]', speakers = 1, opinions = opinions + 1, resolution = '', self_score = 0, roster_total = 4, expected = 4, present = 4, absent_excused = 0, absent_unexcused = 0, version = version + 1, updated_at = '2026-12-01T00:00:00Z' WHERE id = :mid;
+UPDATE meetings SET status = 2, actual_start = '2025-01-14T08:00', actual_end = '2025-01-14T10:00', actual_minutes = 120, guests_json = '[]', speakers = 1, opinions = opinions + 1, resolution = '', self_score = 0, roster_total = 4, expected = 4, present = 4, absent_excused = 0, absent_unexcused = 0, version = version + 1, updated_at = '2026-12-01T00:00:00Z', roll_call = 'a:1;b:1;c:1;d:1;' WHERE id = :mid;
 DELETE FROM meeting_attendance WHERE meeting_id = :mid;
 INSERT INTO meeting_attendance (meeting_id, member_id, mark, reason, member_name, expected) VALUES (:mid, 'a', 1, '', 'Đảng viên a', 1), (:mid, 'b', 1, '', 'Đảng viên b', 1), (:mid, 'c', 1, '', 'Đảng viên c', 1), (:mid, 'd', 1, '', 'Đảng viên d', 1);
 DELETE FROM meeting_tasks WHERE meeting_id = :mid;
-SELECT starts_at, kind, status, actual_minutes, expected, present, absent_unexcused, speakers, opinions FROM meetings WHERE cell_id = :cid AND starts_unix >= 1735664400 AND starts_unix < 1767200400 ORDER BY starts_unix, id;
+SELECT starts_at, kind, status, actual_minutes, expected, present, absent_unexcused, speakers, opinions, id, self_score, starts_unix, roll_call FROM meetings WHERE cell_id = :cid AND starts_unix >= 1704042000 AND starts_unix < 1767200400 AND (status IN (2, 3) OR (starts_unix >= 1735664400 AND starts_unix < 1767200400)) ORDER BY starts_unix, id;
 INSERT INTO cell_year_facts (cell_id, year, meetings, facts, stamp) VALUES (:cid, 2025, 12, '0114,1,2,120,4,4,0,1,3;0211,1,1,0,0,0,0,0,0;0311,1,1,0,0,0,0,0,0;0408,1,1,0,0,0,0,0,0;0513,1,1,0,0,0,0,0,0;0610,1,1,0,0,0,0,0,0;0708,1,1,0,0,0,0,0,0;0812,1,1,0,0,0,0,0,0;0909,1,1,0,0,0,0,0,0;1014,1,1,0,0,0,0,0,0;1111,1,1,0,0,0,0,0,0;1209,1,1,0,0,0,0,0,0;', CAST(CAST(pg_current_xact_id() AS TEXT) AS BIGINT)) ON CONFLICT (cell_id, year) DO UPDATE SET meetings = excluded.meetings, facts = excluded.facts, stamp = excluded.stamp;
 INSERT INTO journal_audit (at, actor, method, resource_type, resource_id, org_unit_id, request_id, before_json, after_json) VALUES ('2026-12-01T00:00:00Z', 'bench', 'RecordMeeting', 'Meeting', :mid, :cid, '', '{"id":"x","status":"PLANNED"}', '{"id":"x","status":"HELD","expected":4,"present":4}');
 INSERT INTO journal_idempotency (request_key, fingerprint, response, created_at) VALUES (md5(random()::text || CAST(:client_id AS TEXT)), '0123456789abcdef', 'Cg50ZXN0', '2026-12-01T00:00:00Z');
 END;
 )sql", in_flight, in_flight, per_client - 1);
 
-  std::vector<double> chibo_rates, chibo_p50, chibo_p99, pgbench_rates;
-  const absl::Duration length = absl::Seconds(absl::GetFlag(FLAGS_seconds));
-  for (int round = 0; round < absl::GetFlag(FLAGS_rounds); ++round) {
-    // chibo: in_flight threads, each on its own cells.
+  struct Round {
+    double rate = 0, p50 = 0, p99 = 0;
+  };
+  // chibo: in_flight threads, each on its own cells, for `length`.
+  auto run_chibo = [&](absl::Duration length) {
     std::atomic<int64_t> calls{0}, errors{0};
     std::vector<std::vector<double>> latencies(in_flight);
     std::vector<std::thread> threads;
@@ -247,16 +254,15 @@ END;
     for (auto& th : threads) th.join();
     std::vector<double> all;
     for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
-    chibo_rates.push_back(calls.load() / absl::ToDoubleSeconds(length));
-    chibo_p50.push_back(Percentile(all, 0.5));
-    chibo_p99.push_back(Percentile(all, 0.99));
-    if (errors.load() > 0) std::cerr << "round " << round << ": " << errors.load() << " errors\n";
-
+    if (errors.load() > 0) std::cerr << errors.load() << " errors\n";
+    return Round{calls.load() / absl::ToDoubleSeconds(length), Percentile(all, 0.5), Percentile(all, 0.99)};
+  };
+  auto run_pgbench = [&](int seconds) {
     auto bench = chibo::testing::RunCommand(
         {"/usr/lib/postgresql/15/bin/pgbench", "-n", "-h", "127.0.0.1", "-p", absl::StrCat(pg->port()),
          "-U", "postgres", "-M", "prepared", "-c", absl::StrCat(in_flight), "-j", "2", "-T",
-         absl::StrCat(absl::GetFlag(FLAGS_seconds)), "-f", script, "bench_scheduling"},
-        absl::Seconds(absl::GetFlag(FLAGS_seconds) + 60));
+         absl::StrCat(seconds), "-f", script, "bench_scheduling"},
+        absl::Seconds(seconds + 60));
     if (!bench.ok() || !bench->ok()) Die("pgbench: " + (bench.ok() ? bench->output : std::string(bench.status().message())));
     double tps = 0;
     for (absl::string_view line : absl::StrSplit(bench->output, '\n')) {
@@ -264,9 +270,29 @@ END;
         (void)absl::SimpleAtod(line.substr(6, line.find(' ', 6) - 6), &tps);
       }
     }
-    pgbench_rates.push_back(tps);
+    return tps;
+  };
+
+  if (const int warmup = absl::GetFlag(FLAGS_warmup_seconds); warmup > 0) {
+    run_chibo(absl::Seconds(warmup));
+    run_pgbench(warmup);
+  }
+  std::vector<double> chibo_rates, chibo_p50, chibo_p99, pgbench_rates;
+  for (int round = 0; round < absl::GetFlag(FLAGS_rounds); ++round) {
+    const Round chibo = run_chibo(absl::Seconds(absl::GetFlag(FLAGS_seconds)));
+    chibo_rates.push_back(chibo.rate);
+    chibo_p50.push_back(chibo.p50);
+    chibo_p99.push_back(chibo.p99);
+    pgbench_rates.push_back(run_pgbench(absl::GetFlag(FLAGS_seconds)));
     std::cerr << absl::StrFormat("round %d: RecordMeeting %.0f/s, pgbench %.0f tps\n", round,
-                                 chibo_rates.back(), tps);
+                                 chibo_rates.back(), pgbench_rates.back());
+  }
+  if (const char* extra = std::getenv("CHIBO_PG_EXTRA_CONF"); extra != nullptr && absl::StrContains(extra, "pg_stat_statements")) {
+    auto stats = pg->RunSql(
+        "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT calls, round(mean_exec_time::numeric, 3) AS ms,"
+        " left(regexp_replace(query, '\\s+', ' ', 'g'), 110) FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25",
+        "bench_scheduling");
+    std::cerr << (stats.ok() ? *stats : std::string(stats.status().message())) << "\n";
   }
   const double ratio = Percentile(chibo_rates, 0.5) / Percentile(pgbench_rates, 0.5);
   std::cout << absl::StrFormat(
