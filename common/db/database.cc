@@ -58,6 +58,17 @@ absl::StatusOr<std::optional<Row>> Session::QueryOptionalRow(std::string_view sq
   return OptionalRow(Query(sql, params), sql);
 }
 
+absl::StatusOr<std::vector<ResultSet>> Session::QueryAll(const std::vector<Read>& reads) {
+  std::vector<ResultSet> answers;
+  answers.reserve(reads.size());
+  for (const Read& r : reads) {
+    auto one = Query(r.sql, r.params);
+    if (!one.ok()) return one.status();
+    answers.push_back(*std::move(one));
+  }
+  return answers;
+}
+
 absl::StatusOr<int64_t> Database::Execute(std::string_view sql, const Params& params) {
   return RowsAffected(Query(sql, params));
 }

@@ -104,6 +104,16 @@ class Session {
   // Exactly zero or one row expected; more is an InternalError.
   absl::StatusOr<std::optional<Row>> QueryOptionalRow(std::string_view sql,
                                                       const Params& params = {});
+
+  // Several reads whose answers are all needed and none depends on another:
+  // PostgreSQL sends them (after what ExecuteLater queued) in one pipeline,
+  // one round trip; SQLite runs them in order. The answers come in the
+  // order of `reads`; the first failure is the answer.
+  struct Read {
+    std::string_view sql;
+    Params params;
+  };
+  virtual absl::StatusOr<std::vector<ResultSet>> QueryAll(const std::vector<Read>& reads);
 };
 
 class Database {

@@ -240,12 +240,31 @@ class PgConnection {
 
   // The queued statements and then this one, sent at once in pipeline mode
   // and answered in one go: one round trip instead of one per statement.
-  // Inside a transaction block a failed statement aborts the transaction
-  // and the server skips the rest; the first failure is the answer.
   absl::StatusOr<ResultSet> RunPipelined(std::string_view sql, const Params& params) {
     std::vector<Statement> batch = std::move(deferred_);
     deferred_.clear();
     batch.push_back({std::string(sql), params});
+    auto answers = Pipeline(std::move(batch), 1);
+    if (!answers.ok()) return answers.status();
+    return std::move(answers->back());
+  }
+
+
+ public:
+  // The queued statements and then `reads`, in one pipeline; the answers of
+  // `reads`, in order.
+  absl::StatusOr<std::vector<ResultSet>> RunAll(const std::vector<Session::Read>& reads) {
+    std::vector<Statement> batch = std::move(deferred_);
+    deferred_.clear();
+    for (const Session::Read& r : reads) batch.push_back({std::string(r.sql), r.params});
+    return Pipeline(std::move(batch), reads.size());
+  }
+
+ private:
+  // Sends `batch` in pipeline mode and answers its last `answered` results.
+  // Inside a transaction block a failed statement aborts the transaction
+  // and the server skips the rest; the first failure is the answer.
+  absl::StatusOr<std::vector<ResultSet>> Pipeline(std::vector<Statement> batch, size_t answered_tail) {
     for (Statement& st : batch) {
       if (absl::Status s = Prepare(st); !s.ok()) return s;
     }
@@ -261,7 +280,9 @@ class PgConnection {
     // One result per statement, in order (each followed by a NULL, which is
     // skipped), then the sync point.
     absl::Status failed;
-    absl::StatusOr<ResultSet> last = absl::InternalError("PostgreSQL: no result for the statement");
+    std::vector<ResultSet> answers;
+    answers.reserve(answered_tail);
+    const size_t first_answered = batch.size() - answered_tail;
     size_t answered = 0;
     for (int nulls = 0;;) {
       Result res = AwaitOne();
@@ -279,15 +300,19 @@ class PgConnection {
       const size_t i = std::min(answered++, batch.size() - 1);
       if (status == PGRES_PIPELINE_ABORTED) continue;  // skipped after an earlier failure
       absl::StatusOr<ResultSet> one = ToResultSet(res.get(), batch[i].sql);
-      if (!one.ok() && failed.ok()) failed = one.status();
-      if (i + 1 == batch.size()) last = std::move(one);
+      if (!one.ok()) {
+        if (failed.ok()) failed = one.status();
+      } else if (i >= first_answered) {
+        answers.push_back(*std::move(one));
+      }
     }
     if (PQexitPipelineMode(conn_) != 1) {
       Close();  // out of step with the server: start afresh
       return failed.ok() ? absl::UnavailableError("PostgreSQL: pipeline out of step; connection reset") : failed;
     }
     if (!failed.ok()) return failed;
-    return last;
+    if (answers.size() != answered_tail) return absl::InternalError("PostgreSQL: no result for a statement");
+    return answers;
   }
 
   // The result of the statement just sent. Past the call's deadline it asks
@@ -359,6 +384,13 @@ class PgSession : public Session {
   absl::Status ExecuteLater(std::string_view sql, const Params& params) override {
     conn_.Defer(sql, params);
     return absl::OkStatus();
+  }
+  absl::StatusOr<std::vector<ResultSet>> QueryAll(const std::vector<Read>& reads) override {
+    if (reads.empty()) {
+      if (absl::Status flushed = conn_.Flush(); !flushed.ok()) return flushed;
+      return std::vector<ResultSet>();
+    }
+    return conn_.RunAll(reads);
   }
   absl::Status ExecuteScript(std::string_view sql) override {
     if (absl::Status s = conn_.Flush(); !s.ok()) return s;  // what was queued goes first

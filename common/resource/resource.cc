@@ -2,6 +2,7 @@
 #include "common/resource/resource.h"
 
 #include "absl/random/random.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
@@ -21,6 +22,12 @@ bool IsValidId(absl::string_view id) {
 }
 
 std::string EtagOf(int64_t version) { return absl::StrCat("v", version); }
+
+int64_t VersionOfEtag(absl::string_view etag) {
+  int64_t version = 0;
+  if (etag.size() < 2 || etag[0] != 'v' || !absl::SimpleAtoi(etag.substr(1), &version)) return 0;
+  return version;
+}
 
 bool EtagMatches(absl::string_view etag, int64_t version) {
   return etag.empty() || etag == EtagOf(version);

@@ -17,6 +17,9 @@ bool IsValidId(absl::string_view id);
 // The etag of a stored version: "v<version>".
 std::string EtagOf(int64_t version);
 
+// The version an etag of EtagOf names; 0 for anything else.
+int64_t VersionOfEtag(absl::string_view etag);
+
 // True when `etag` is empty (no check asked) or names `version`.
 bool EtagMatches(absl::string_view etag, int64_t version);
 

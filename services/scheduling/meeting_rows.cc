@@ -46,6 +46,26 @@ v1::Meeting MeetingFromRow(const db::Row& r) {
   return m;
 }
 
+void AddTasksAndReviews(const db::ResultSet& tasks, const db::ResultSet& reviews, v1::Meeting* m) {
+  for (const db::Row& r : tasks.rows) {
+    auto* t = m->add_tasks();
+    t->set_id(r.Text(0));
+    t->set_assignee_member_id(r.Text(1));
+    t->set_description(r.Text(2));
+    t->set_due_on(r.Text(3));
+    t->set_reviewed(r.Bool(4));
+    t->set_done(r.Bool(5));
+    t->set_review_note(r.Text(6));
+    t->set_reviewed_in_meeting_id(r.Text(7));
+  }
+  for (const db::Row& r : reviews.rows) {
+    auto* tr = m->add_task_reviews();
+    tr->set_task_id(r.Text(0));
+    tr->set_done(r.Bool(1));
+    tr->set_note(r.Text(2));
+  }
+}
+
 absl::Status InsertMeeting(db::Session& s, absl::string_view id, absl::string_view cell_id,
                            absl::string_view series_id, absl::string_view occurrence_start,
                            v1::MeetingKind kind, absl::string_view title,

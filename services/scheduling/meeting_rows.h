@@ -20,6 +20,9 @@ v1::Meeting MeetingFromRow(const db::Row& row);
 // A roll call's order wherever it is shown: by name, then id, bytewise (the
 // same on SQLite and PostgreSQL, whatever the database's collation).
 void SortAttendance(v1::Meeting* m);
+// Appends a meeting's tasks (rows of kSelectTasks) and the reviews it made
+// (rows of kSelectReviewsBy).
+void AddTasksAndReviews(const db::ResultSet& tasks, const db::ResultSet& reviews, v1::Meeting* m);
 
 absl::Status InsertMeeting(db::Session& s, absl::string_view id, absl::string_view cell_id,
                            absl::string_view series_id, absl::string_view occurrence_start,

@@ -57,9 +57,10 @@ absl::StatusOr<v1::Meeting> Scheduling::LoadMeeting(db::Session& s, absl::string
   // the meeting HELD, which never goes back (ChangeStatus and UpdateMeeting
   // take a planned or postponed meeting only): a meeting not held has none.
   if (m.status() != v1::HELD && m.status() != v1::MINUTES_APPROVED) return m;
-  auto attendance = s.Query(sql::kSelectAttendance, {id});
-  if (!attendance.ok()) return attendance.status();
-  for (const db::Row& r : attendance->rows) {
+  // Its roll call, tasks and reviews in one round trip.
+  auto answers = s.QueryAll({{sql::kSelectAttendance, {id}}, {sql::kSelectTasks, {id}}, {sql::kSelectReviewsBy, {id}}});
+  if (!answers.ok()) return answers.status();
+  for (const db::Row& r : (*answers)[0].rows) {
     auto* a = m.add_attendance();
     a->set_member_id(r.Text(0));
     a->set_mark(static_cast<v1::AttendanceMark>(r.Int(1)));
@@ -67,32 +68,14 @@ absl::StatusOr<v1::Meeting> Scheduling::LoadMeeting(db::Session& s, absl::string
     a->set_member_name(r.Text(3));
   }
   SortAttendance(&m);
-  if (absl::Status st = LoadTasksAndReviews(s, &m); !st.ok()) return st;
+  AddTasksAndReviews((*answers)[1], (*answers)[2], &m);
   return m;
 }
 
 absl::Status Scheduling::LoadTasksAndReviews(db::Session& s, v1::Meeting* m) {
-  auto tasks = s.Query(sql::kSelectTasks, {m->id()});
-  if (!tasks.ok()) return tasks.status();
-  for (const db::Row& r : tasks->rows) {
-    auto* t = m->add_tasks();
-    t->set_id(r.Text(0));
-    t->set_assignee_member_id(r.Text(1));
-    t->set_description(r.Text(2));
-    t->set_due_on(r.Text(3));
-    t->set_reviewed(r.Bool(4));
-    t->set_done(r.Bool(5));
-    t->set_review_note(r.Text(6));
-    t->set_reviewed_in_meeting_id(r.Text(7));
-  }
-  auto reviews = s.Query(sql::kSelectReviewsBy, {m->id()});
-  if (!reviews.ok()) return reviews.status();
-  for (const db::Row& r : reviews->rows) {
-    auto* tr = m->add_task_reviews();
-    tr->set_task_id(r.Text(0));
-    tr->set_done(r.Bool(1));
-    tr->set_note(r.Text(2));
-  }
+  auto answers = s.QueryAll({{sql::kSelectTasks, {m->id()}}, {sql::kSelectReviewsBy, {m->id()}}});
+  if (!answers.ok()) return answers.status();
+  AddTasksAndReviews((*answers)[0], (*answers)[1], m);
   return absl::OkStatus();
 }
 

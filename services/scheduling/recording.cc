@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "common/errors/errors.h"
 #include "common/journal/journaled_write.h"
+#include "common/resource/resource.h"
 #include "common/time/dates.h"
 #include "services/scheduling/meeting_rows.h"
 #include "services/scheduling/cell_facts.h"
@@ -169,6 +170,32 @@ absl::Status CheckRecordDates(const v1::RecordMeetingRequest& r, const v1::Meeti
     }
   }
   return v.ToStatus();
+}
+
+// The meeting as kUpdateMeetingRecord leaves its row (what MeetingFromRow
+// would read back): `before`'s plan, the record's values, one version on.
+v1::Meeting RecordedMeeting(const v1::Meeting& before, const v1::RecordMeetingRequest& r,
+                            const rv1::Roster& roster, const AttendanceCounts& counts) {
+  v1::Meeting m = before;
+  m.clear_attendance();
+  m.clear_tasks();
+  m.clear_task_reviews();
+  m.set_status(v1::HELD);
+  m.set_actual_start(r.actual_start());
+  m.set_actual_end(r.actual_end());
+  *m.mutable_guests() = r.guests();
+  m.set_speakers(r.speakers());
+  m.set_opinions(r.opinions());
+  m.set_resolution(r.resolution());
+  m.set_self_score(r.self_score());
+  m.set_roster_total(roster.total());
+  m.set_expected(roster.expected());
+  m.set_present(counts.present);
+  m.set_absent_excused(counts.absent_excused);
+  m.set_absent_unexcused(counts.absent_unexcused);
+  m.set_attendance_rate(roster.expected() > 0 ? static_cast<double>(counts.present) / roster.expected() : 0);
+  m.set_etag(resource::EtagOf(resource::VersionOfEtag(before.etag()) + 1));
+  return m;
 }
 
 }  // namespace
@@ -332,17 +359,21 @@ absl::Status Scheduling::WriteRecord(db::Session& s, const v1::RecordMeetingRequ
   for (const auto& a : request.attendance()) {
     if (expected_ids.count(a.member_id()) > 0) AppendRollCall(a.member_id(), a.mark(), &roll_call);
   }
-  auto updated = s.QueryOptionalRow(
-      sql::kUpdateMeetingRecord,
-      {request.id(), request.actual_start(), request.actual_end(),
-       MinutesBetween(request.actual_start(), request.actual_end()), guests_json,
-       static_cast<int64_t>(request.speakers()), static_cast<int64_t>(request.opinions()),
-       request.resolution(), static_cast<int64_t>(request.self_score()),
-       static_cast<int64_t>(roster.total()), static_cast<int64_t>(roster.expected()),
-       static_cast<int64_t>(counts.present), static_cast<int64_t>(counts.absent_excused),
-       static_cast<int64_t>(counts.absent_unexcused), NowText(), roll_call});
-  if (!updated.ok()) return updated.status();
-  if (!updated->has_value()) return NotFoundMeeting(request.id());
+  // Its answer is not read: the row is known (read above under the cell's
+  // lock, which every writer of a meeting takes), so the update goes to the
+  // server with the fold's read, and the response is built from it below.
+  if (absl::Status st = s.ExecuteLater(
+          sql::kUpdateMeetingRecord,
+          {request.id(), request.actual_start(), request.actual_end(),
+           MinutesBetween(request.actual_start(), request.actual_end()), guests_json,
+           static_cast<int64_t>(request.speakers()), static_cast<int64_t>(request.opinions()),
+           request.resolution(), static_cast<int64_t>(request.self_score()),
+           static_cast<int64_t>(roster.total()), static_cast<int64_t>(roster.expected()),
+           static_cast<int64_t>(counts.present), static_cast<int64_t>(counts.absent_excused),
+           static_cast<int64_t>(counts.absent_unexcused), NowText(), roll_call});
+      !st.ok()) {
+    return st;
+  }
   // What the meeting held before is known (read under the cell's lock):
   // only what exists is deleted.
   if (before->attendance_size() > 0) {
@@ -393,7 +424,7 @@ absl::Status Scheduling::WriteRecord(db::Session& s, const v1::RecordMeetingRequ
   }
   // The answer: the meeting's row as the update stored it, the roll call
   // just written, and its tasks and reviews (read back only when there are some).
-  *response = MeetingFromRow(**updated);
+  *response = RecordedMeeting(*before, request, roster, counts);
   for (const auto& a : request.attendance()) {
     auto* out = response->add_attendance();
     out->set_member_id(a.member_id());

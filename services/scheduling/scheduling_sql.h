@@ -62,8 +62,7 @@ inline constexpr char kUpdateMeetingRecord[] =
     "UPDATE meetings SET status = 2, actual_start = ?2, actual_end = ?3, actual_minutes = ?4,"
     " guests_json = ?5, speakers = ?6, opinions = ?7, resolution = ?8, self_score = ?9,"
     " roster_total = ?10, expected = ?11, present = ?12, absent_excused = ?13,"
-    " absent_unexcused = ?14, version = version + 1, updated_at = ?15, roll_call = ?16 WHERE id = ?1"
-    " RETURNING " CHIBO_MEETING_COLUMNS;
+    " absent_unexcused = ?14, version = version + 1, updated_at = ?15, roll_call = ?16 WHERE id = ?1";
 // Meetings of cell ?1 starting in [?2, ?3) (unix seconds), by time.
 inline constexpr char kListMeetingsOfCell[] =
     "SELECT " CHIBO_MEETING_COLUMNS " FROM meetings WHERE cell_id = ?1 AND starts_unix >= ?2"

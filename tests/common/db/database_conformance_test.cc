@@ -549,6 +549,36 @@ TEST_P(DatabaseConformanceTest, AFailingLaterStatementFailsTheTransactionWhole) 
   EXPECT_EQ(Count("members"), 21);
 }
 
+// QueryAll: several reads answered at once, in the order asked, after the
+// queued statements (which they see); a failing read fails the transaction.
+TEST_P(DatabaseConformanceTest, ReadsAnsweredAtOnceComeInOrderAfterQueuedWrites) {
+  CreateMembers();
+  ASSERT_OK(db_->InTransaction([](Session& tx) -> absl::Status {
+    if (auto s = tx.ExecuteLater("INSERT INTO members (id, name) VALUES (?1, ?2)", {1, "a"}); !s.ok()) return s;
+    if (auto s = tx.ExecuteLater("INSERT INTO members (id, name) VALUES (?1, ?2)", {2, "b"}); !s.ok()) return s;
+    auto answers = tx.QueryAll({{"SELECT name FROM members WHERE id = ?1", {2}},
+                                {"SELECT COUNT(*) FROM members", {}},
+                                {"SELECT name FROM members WHERE id = ?1", {3}}});
+    if (!answers.ok()) return answers.status();
+    if (answers->size() != 3) return absl::InternalError("not three answers");
+    if ((*answers)[0].rows.size() != 1 || (*answers)[0].rows[0].Text(0) != "b") return absl::InternalError("first");
+    if ((*answers)[1].rows[0].Int(0) != 2) return absl::InternalError("queued writes not seen");
+    if (!(*answers)[2].rows.empty()) return absl::InternalError("third");
+    return absl::OkStatus();
+  }));
+  EXPECT_EQ(Count("members"), 2);
+  absl::Status status = db_->InTransaction([](Session& tx) -> absl::Status {
+    if (auto s = tx.ExecuteLater("INSERT INTO members (id, name) VALUES (?1, ?2)", {3, "c"}); !s.ok()) return s;
+    return tx.QueryAll({{"SELECT name FROM members", {}}, {"SELECT no_such_column FROM members", {}}}).status();
+  });
+  EXPECT_FALSE(status.ok());
+  EXPECT_EQ(Count("members"), 2);
+  // The connections are still in step.
+  for (int i = 0; i < 8; ++i) {
+    ASSERT_OK(db_->InTransaction([](Session& tx) { return tx.QueryAll({{"SELECT 1", {}}, {"SELECT 2", {}}}).status(); }));
+  }
+}
+
 TEST_P(DatabaseConformanceTest, ConcurrentWritersLoseNoUpdates) {
   ASSERT_OK(db_->Query("CREATE TABLE counters (id INTEGER PRIMARY KEY, n BIGINT NOT NULL)"));
   ASSERT_OK(db_->Query("CREATE TABLE events (id INTEGER PRIMARY KEY, writer INTEGER, seq INTEGER)"));

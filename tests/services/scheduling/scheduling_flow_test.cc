@@ -392,8 +392,10 @@ TEST_P(SchedulingFlowTest, AttendanceFollowsTheRosterAndAnExemptionLowersTheExpe
   review->set_task_id(recorded.tasks(0).id());
   review->set_done(true);
   review->set_note("Đã hoàn thành");
+  r2.add_guests()->set_name("Đồng chí Bí thư Đảng ủy xã");  // answered as stored, like the rest
   v1::Meeting mar_recorded;
   ASSERT_TRUE(Record(r2, &mar_recorded).ok());
+  EXPECT_EQ(mar_recorded.guests_size(), 1);
   EXPECT_EQ(mar_recorded.roster_total(), 4);
   EXPECT_EQ(mar_recorded.expected(), 3);
   EXPECT_EQ(mar_recorded.present(), 2);
