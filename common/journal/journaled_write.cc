@@ -9,7 +9,6 @@
 #include "common/time/dates.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
-#include "google/protobuf/util/json_util.h"
 
 namespace chibo::journal {
 namespace {
@@ -64,14 +63,6 @@ bool IsValidRequestId(absl::string_view request_id) {
   for (char c : request_id)
     if (c < 0x21 || c > 0x7e) return false;
   return true;
-}
-
-std::string ToJson(const google::protobuf::Message& message) {
-  std::string out;
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(message, &out, options);
-  return out;
 }
 
 absl::Status RunJournaledWrite(
