@@ -137,6 +137,14 @@ class PgConnection {
   }
   // Forgets what was queued (a transaction given up before it was sent).
   void DropDeferred() { deferred_.clear(); }
+  // The queued statements and then `reads`, in one pipeline; the answers of
+  // `reads`, in order (Session::QueryAll).
+  absl::StatusOr<std::vector<ResultSet>> RunAll(const std::vector<Session::Read>& reads) {
+    std::vector<Statement> batch = std::move(deferred_);
+    deferred_.clear();
+    for (const Session::Read& r : reads) batch.push_back({std::string(r.sql), r.params});
+    return Pipeline(std::move(batch), reads.size());
+  }
 
   // Runs one or more statements without parameters.
   absl::Status Exec(std::string_view sql) {
@@ -249,19 +257,7 @@ class PgConnection {
     return std::move(answers->back());
   }
 
-
- public:
-  // The queued statements and then `reads`, in one pipeline; the answers of
-  // `reads`, in order.
-  absl::StatusOr<std::vector<ResultSet>> RunAll(const std::vector<Session::Read>& reads) {
-    std::vector<Statement> batch = std::move(deferred_);
-    deferred_.clear();
-    for (const Session::Read& r : reads) batch.push_back({std::string(r.sql), r.params});
-    return Pipeline(std::move(batch), reads.size());
-  }
-
- private:
-  // Sends `batch` in pipeline mode and answers its last `answered` results.
+  // Sends `batch` in pipeline mode and answers its last `answered_tail` results.
   // Inside a transaction block a failed statement aborts the transaction
   // and the server skips the rest; the first failure is the answer.
   absl::StatusOr<std::vector<ResultSet>> Pipeline(std::vector<Statement> batch, size_t answered_tail) {

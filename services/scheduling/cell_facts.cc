@@ -168,16 +168,23 @@ absl::Status Scheduling::FoldCellYearsWithMeetings(db::Session& s, absl::string_
 
 absl::Status Scheduling::FillMissingRollCalls() {
   // A few hundred meetings at a time, each chunk in one transaction, so an
-  // upgraded province's attendance is never all in memory at once.
-  std::string after;
+  // upgraded province's attendance is never all in memory at once. Each
+  // pass fills what it read, so the next reads the rest.
+  constexpr int64_t kChunk = 500;
   for (;;) {
-    auto ids = db_->Query(sql::kSelectMeetingsMissingRollCalls, {after, int64_t{500}});
+    auto ids = db_->Query(sql::kSelectMeetingsMissingRollCalls, {kChunk});
     if (!ids.ok()) return ids.status();
     if (ids->rows.empty()) return absl::OkStatus();
     std::map<std::string, std::string> roll_calls;  // meeting → its roll call
-    for (const db::Row& r : ids->rows) roll_calls[r.Text(0)];
-    auto marks = db_->Query(sql::kSelectExpectedMarksOfMeetings,
-                            {roll_calls.begin()->first, roll_calls.rbegin()->first});
+    std::string marks_sql = sql::kSelectExpectedMarksOfMeetingsPrefix;
+    db::Params params;
+    for (const db::Row& r : ids->rows) {
+      roll_calls[r.Text(0)];
+      params.push_back(r.Text(0));
+      absl::StrAppend(&marks_sql, params.size() > 1 ? ", ?" : "?", params.size());
+    }
+    marks_sql += ") ORDER BY meeting_id, member_id";
+    auto marks = db_->Query(marks_sql, params);
     if (!marks.ok()) return marks.status();
     for (const db::Row& r : marks->rows) {
       auto it = roll_calls.find(r.Text(0));
@@ -185,12 +192,11 @@ absl::Status Scheduling::FillMissingRollCalls() {
     }
     absl::Status st = db_->InTransaction([&](db::Session& s) -> absl::Status {
       for (const auto& [meeting, roll_call] : roll_calls) {
-        if (auto done = s.Execute(sql::kSetRollCall, {meeting, roll_call}); !done.ok()) return done.status();
+        if (auto done = s.Execute(sql::kSetMissingRollCall, {meeting, roll_call}); !done.ok()) return done.status();
       }
       return absl::OkStatus();
     });
     if (!st.ok()) return st;
-    after = roll_calls.rbegin()->first;
   }
 }
 

@@ -343,6 +343,11 @@ absl::Status Scheduling::WriteRecord(db::Session& s, const v1::RecordMeetingRequ
   auto before = LoadMeeting(s, request.id());
   if (!before.ok()) return before.status();
   if (!EtagIsCurrent(request.etag(), before->etag())) return StaleEtag(request.id());
+  // The roster was read (before the transaction) for the meeting's day as
+  // it was then; rescheduled since, it was checked against the wrong day.
+  if (before->starts_at() != checked.planned.starts_at() || before->cell_id() != cell) {
+    return StaleEtag(request.id());
+  }
   if (before->status() == v1::MINUTES_APPROVED) {
     return NotEditable(*before, "biên bản đã thông qua, không sửa được / the minutes are approved: read-only");
   }

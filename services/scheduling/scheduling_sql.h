@@ -109,15 +109,15 @@ inline constexpr char kSelectMeetingsToFold[] =
     " speakers, opinions, id, self_score, starts_unix, roll_call FROM meetings WHERE cell_id = ?1"
     " AND starts_unix >= ?2 AND starts_unix < ?3 AND (status IN (2, 3) OR (starts_unix >= ?4 AND starts_unix < ?5))"
     " ORDER BY starts_unix, id";
-// Start-up (FillMissingRollCalls): held meetings after ?1 whose roll_call is
-// not filled yet (recorded before migration 0006), ?2 at a time, and the
-// expected members' marks of the meetings with ids in [?1, ?2].
+// Start-up (FillMissingRollCalls): ?1 held meetings whose roll_call is not
+// filled yet (recorded before migration 0006); the expected members' marks
+// of some meetings (the IN list is appended: ?1, ?2, …); a roll call set
+// unless a record has set it meanwhile.
 inline constexpr char kSelectMeetingsMissingRollCalls[] =
-    "SELECT id FROM meetings WHERE roll_call IS NULL AND status IN (2, 3) AND id > ?1 ORDER BY id LIMIT ?2";
-inline constexpr char kSelectExpectedMarksOfMeetings[] =
-    "SELECT meeting_id, member_id, mark FROM meeting_attendance WHERE meeting_id >= ?1 AND meeting_id <= ?2"
-    " AND expected = 1 ORDER BY meeting_id, member_id";
-inline constexpr char kSetRollCall[] = "UPDATE meetings SET roll_call = ?2 WHERE id = ?1";
+    "SELECT id FROM meetings WHERE roll_call IS NULL AND status IN (2, 3) ORDER BY id LIMIT ?1";
+inline constexpr char kSelectExpectedMarksOfMeetingsPrefix[] =
+    "SELECT meeting_id, member_id, mark FROM meeting_attendance WHERE expected = 1 AND meeting_id IN (";
+inline constexpr char kSetMissingRollCall[] = "UPDATE meetings SET roll_call = ?2 WHERE id = ?1 AND roll_call IS NULL";
 // The local years [?2, ?3) in which unit ?1 has meetings.
 inline constexpr char kSelectYearsWithMeetings[] =
     "SELECT DISTINCT SUBSTR(starts_at, 1, 4) FROM meetings WHERE cell_id = ?1"
