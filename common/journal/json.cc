@@ -77,6 +77,16 @@ void AppendDouble(double v, std::string* out) {
   out->append(buf);
 }
 
+// The same for a float: the shortest text that reads back as that float.
+void AppendFloat(float v, std::string* out) {
+  if (std::isnan(v) || std::isinf(v)) return AppendDouble(v, out);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  float back = 0;
+  if (!absl::SimpleAtof(buf, &back) || back != v) std::snprintf(buf, sizeof buf, "%.9g", v);
+  out->append(buf);
+}
+
 void AppendMessage(const Message& m, std::string* out);
 
 void AppendValue(const Message& m, const Reflection* r, const FieldDescriptor* f, int i, std::string* out) {
@@ -98,7 +108,7 @@ void AppendValue(const Message& m, const Reflection* r, const FieldDescriptor* f
       AppendDouble(rep ? r->GetRepeatedDouble(m, f, i) : r->GetDouble(m, f), out);
       break;
     case FieldDescriptor::CPPTYPE_FLOAT:
-      AppendDouble(rep ? r->GetRepeatedFloat(m, f, i) : r->GetFloat(m, f), out);
+      AppendFloat(rep ? r->GetRepeatedFloat(m, f, i) : r->GetFloat(m, f), out);
       break;
     case FieldDescriptor::CPPTYPE_BOOL:
       out->append((rep ? r->GetRepeatedBool(m, f, i) : r->GetBool(m, f)) ? "true" : "false");

@@ -470,7 +470,22 @@ TEST_P(SchedulingFlowTest, FoldCarriesAbsenceRunsAndMeetingsRecordedBeforeTheRol
   // As a database of an earlier version holds it: no roll calls, no folds.
   ASSERT_TRUE(h_->database().Execute("UPDATE meetings SET roll_call = NULL").ok());
   ASSERT_TRUE(h_->database().Execute("DELETE FROM cell_year_facts").ok());
+  // A roll call a record wrote meanwhile (another replica, already upgraded)
+  // is not overwritten by the fill.
+  auto recorded = h_->database().QueryOptionalRow(
+      "SELECT id FROM meetings WHERE status = 2 ORDER BY starts_unix DESC LIMIT 1");
+  ASSERT_TRUE(recorded.ok() && recorded->has_value());
+  const std::string newest = (**recorded).Text(0);
+  auto newest_roll_call = [&] {
+    auto row = h_->database().QueryOptionalRow("SELECT roll_call FROM meetings WHERE id = ?1", {newest});
+    return row.ok() && row->has_value() ? (**row).Text(0) : std::string("(none)");
+  };
+  ASSERT_TRUE(h_->database().Execute("UPDATE meetings SET roll_call = 'kept:1;' WHERE id = ?1", {newest}).ok());
   ASSERT_TRUE(h_->scheduling().FillMissingRollCalls().ok());
+  EXPECT_EQ(newest_roll_call(), "kept:1;");
+  ASSERT_TRUE(h_->database().Execute("UPDATE meetings SET roll_call = NULL WHERE id = ?1", {newest}).ok());
+  ASSERT_TRUE(h_->scheduling().FillMissingRollCalls().ok());
+  EXPECT_NE(newest_roll_call(), "kept:1;");
   auto unfilled = h_->database().QueryOptionalRow(
       "SELECT COUNT(*) FROM meetings WHERE status IN (2, 3) AND roll_call IS NULL");
   ASSERT_TRUE(unfilled.ok() && unfilled->has_value());
