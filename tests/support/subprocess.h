@@ -66,8 +66,10 @@ class ChildProcess {
   int exit_code_ = 0;
 };
 
-// A TCP port on 127.0.0.1 that was free a moment ago (bind to port 0, read
-// the port, close). Another process may still take it before the caller does.
+// A TCP port on 127.0.0.1 that was free a moment ago: a random one below the
+// kernel's ephemeral range (so no outgoing connection takes it meanwhile),
+// tried by bind and closed. Another test may still pick it before the caller
+// binds it, with a chance of about one in 16,000.
 int PickFreePort();
 
 // Creates a fresh directory $TMPDIR/<prefix>XXXXXX (mode 0700) and returns its
