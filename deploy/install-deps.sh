@@ -11,6 +11,7 @@ PACKAGES=(
   nlohmann-json3-dev  # token claims are parsed as JSON
   libsodium-dev  # account passwords (Argon2id)
   liblemon-dev  # the visit planner's min-cost flow (network simplex)
+  libjemalloc-dev  # the services' allocator (less time in malloc, flatter tail latency)
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev  # libFuzzer targets and the sanitizer build (tests/fuzz)
   chromium  # the dashboard's end-to-end test drives it headless

@@ -36,4 +36,20 @@ absl::StatusOr<std::string> GetChecked(
   return build();
 }
 
+std::optional<CheckedValue> PeekChecked(
+    Cache& cache, std::string_view key,
+    absl::FunctionRef<absl::StatusOr<bool>(absl::string_view watermark)> changed) {
+  std::optional<absl::StatusOr<std::string>> near = cache.PeekNear(key);
+  if (!near || !near->ok()) return std::nullopt;
+  std::string stored = *std::move(*near);
+  const size_t nl = stored.find('\n');
+  if (nl == std::string::npos) return std::nullopt;
+  absl::StatusOr<bool> stale = changed(absl::string_view(stored).substr(0, nl));
+  if (!stale.ok() || *stale) return std::nullopt;
+  CheckedValue out{stored.substr(0, nl), std::string()};
+  stored.erase(0, nl + 1);
+  out.payload = std::move(stored);
+  return out;
+}
+
 }  // namespace chibo::cache

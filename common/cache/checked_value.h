@@ -11,6 +11,7 @@
 #ifndef CHIBO_COMMON_CACHE_CHECKED_VALUE_H_
 #define CHIBO_COMMON_CACHE_CHECKED_VALUE_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -29,6 +30,20 @@ absl::StatusOr<std::string> GetChecked(
     absl::FunctionRef<absl::StatusOr<std::string>()> watermark,
     absl::FunctionRef<absl::StatusOr<bool>(absl::string_view watermark)> changed,
     absl::FunctionRef<absl::StatusOr<std::string>()> build);
+
+// The payload cached under `key` and the watermark it was checked against,
+// only if the near-cache holds it and `changed` says nothing changed since;
+// nullopt otherwise (absent, stale, or an error: the caller takes
+// GetChecked's path). Never builds, never writes, no Redis round trip: for a
+// lookup made on a guess (e.g. on the tree in hand while its version is
+// being checked).
+struct CheckedValue {
+  std::string watermark;
+  std::string payload;
+};
+std::optional<CheckedValue> PeekChecked(
+    Cache& cache, std::string_view key,
+    absl::FunctionRef<absl::StatusOr<bool>(absl::string_view watermark)> changed);
 
 }  // namespace chibo::cache
 

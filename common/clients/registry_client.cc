@@ -5,6 +5,7 @@
 #include "absl/strings/str_split.h"
 #include "common/errors/errors.h"
 #include "common/rpc/client.h"
+#include "common/rpc/pending_call.h"
 #include "common/rpc/status_mapping.h"
 #include "common/time/dates.h"
 
@@ -38,26 +39,49 @@ bool NewerVersion(const std::string& a, const std::string& b) {
 }  // namespace
 
 absl::StatusOr<RegistryClient::TreePtr> RegistryClient::Tree(const auth::Claims& caller) {
+  return Tree(caller, [](const TreePtr&) {});
+}
+
+RegistryClient::TreePtr RegistryClient::HeldCopy(const auth::Claims& caller) {
   // The copy holding the caller's scope; else any copy (a scope no copy
   // knows is either newer than them all, which the version check tells, or
   // no unit at all — which must not cost a full fetch on every call).
-  auto held_copy = [&]() -> TreePtr {
-    absl::MutexLock lock(&mu_);
-    for (const auto& [province, tree] : trees_) {
-      if (tree->Find(caller.scope_org_id) != OrgTree::kNone) return tree;
-    }
-    return trees_.empty() ? nullptr : trees_.begin()->second;
-  };
+  absl::MutexLock lock(&mu_);
+  for (const auto& [province, tree] : trees_) {
+    if (tree->Find(caller.scope_org_id) != OrgTree::kNone) return tree;
+  }
+  return trees_.empty() ? nullptr : trees_.begin()->second;
+}
+
+absl::StatusOr<RegistryClient::TreePtr> RegistryClient::TreeAtLeast(const auth::Claims& caller,
+                                                                    absl::string_view version) {
+  if (TreePtr held = HeldCopy(caller);
+      held && !version.empty() && !NewerVersion(std::string(version), held->version())) {
+    return held;
+  }
+  return Tree(caller);
+}
+
+absl::StatusOr<RegistryClient::TreePtr> RegistryClient::Tree(
+    const auth::Claims& caller, absl::FunctionRef<void(const TreePtr& held)> meanwhile) {
+  auto held_copy = [&] { return HeldCopy(caller); };
   TreePtr held = held_copy();
   rv1::GetTreeSnapshotRequest request;
   rv1::TreeSnapshot snapshot;
   if (held) {
-    // The check every use makes: one row read in the registry.
+    // The check every use makes: one row read in the registry, in flight
+    // while `meanwhile` works on the copy in hand.
     request.set_known_version(held->version());
     request.set_version_only(true);
-    grpc::Status s = stub_->GetTreeSnapshot(Ctx(caller).get(), request, &snapshot);
-    if (!s.ok()) return rpc::FromGrpcStatus(s);
-    if (snapshot.not_modified()) return held;
+    rpc::PendingCall<rv1::TreeSnapshot> check(Ctx(caller), [&](auto* ctx, auto* cq) {
+      return stub_->AsyncGetTreeSnapshot(ctx, request, cq);
+    });
+    meanwhile(held);
+    if (const grpc::Status& s = check.Wait(); !s.ok()) return rpc::FromGrpcStatus(s);
+    if (check.response().not_modified()) return held;
+    snapshot = std::move(check.response());
+  } else {
+    meanwhile(nullptr);
   }
   // The tree moved (or there is no copy yet): one full fetch at a time; a
   // caller that waited takes the copy fetched meanwhile if it is as new as

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
@@ -32,6 +33,18 @@ class RegistryClient {
   // the tree or the rulebook changed since.
   using TreePtr = std::shared_ptr<const OrgTree>;
   absl::StatusOr<TreePtr> Tree(const auth::Claims& caller);
+  // The same, running `meanwhile(held)` while the version is checked: `held`
+  // is the copy in hand (nullptr when there is none yet), and it is current
+  // exactly when the tree returned is that same copy. A cached read keyed by
+  // the tree's version starts on `held` instead of waiting for the check, and
+  // keeps what it found only if the check confirmed `held`.
+  absl::StatusOr<TreePtr> Tree(const auth::Claims& caller,
+                               absl::FunctionRef<void(const TreePtr& held)> meanwhile);
+  // The copy in hand when it is at least `version` — a version another
+  // service confirmed current with the registry while answering this same
+  // request (e.g. scheduling's meeting summary) — with no call; otherwise
+  // (older, or `version` empty) the same as Tree(caller).
+  absl::StatusOr<TreePtr> TreeAtLeast(const auth::Claims& caller, absl::string_view version);
 
   // OK when `unit_id` lies in the subtree of the caller's scope today;
   // PERMISSION_DENIED / NOT_FOUND otherwise.
@@ -78,6 +91,8 @@ class RegistryClient {
                                                             absl::string_view date);
 
  private:
+  TreePtr HeldCopy(const auth::Claims& caller);
+
   std::unique_ptr<registry::v1::RegistryService::Stub> stub_;
   absl::Mutex mu_;
   // The copy per province (one, in a usual deployment).

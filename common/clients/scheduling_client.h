@@ -23,10 +23,13 @@ class SchedulingClient {
 
   absl::StatusOr<scheduling::v1::Meeting> GetMeeting(const auth::Claims& caller,
                                                      absl::string_view meeting_id);
+  // With `known_data_version` (of a summary the caller holds), an answer
+  // with not_modified set when that is still current.
   absl::StatusOr<scheduling::v1::MeetingSummary> SummarizeMeetings(const auth::Claims& caller,
                                                                    absl::string_view org_id,
                                                                    absl::CivilMonth first,
-                                                                   int months);
+                                                                   int months,
+                                                                   absl::string_view known_data_version = "");
   // Calls `fn` with each meeting the request matches, page by page (one
   // page held at a time).
   absl::Status ForEachMeeting(const auth::Claims& caller, scheduling::v1::ListMeetingsRequest request,

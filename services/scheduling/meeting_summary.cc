@@ -5,6 +5,7 @@
 // stamps on every read. See docs/reports.md.
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <unordered_map>
 
 #include "absl/container/flat_hash_set.h"
@@ -63,36 +64,70 @@ absl::Status Scheduling::SummarizeMeetings(const auth::Claims& caller,
     v.Add("months", "trong một năm / within one year");
   }
   if (absl::Status s = v.ToStatus(); !s.ok()) return s;
-  auto tree = registry_->Tree(caller);
+  const std::string year = absl::StrCat(first->year());
+  const std::string today = time::TodayText();
+  // The key names the tree and rules it was built on and the day (months
+  // begun and overdue meetings depend on it); the folds are checked on
+  // every read. The data version names all of them.
+  auto key_on = [&](const OrgTree& tree) {
+    return absl::StrCat("sch:summary:f4:", request.org_unit_id(), ":", request.first_month(), ":",
+                        request.months(), ":", today, ":t", tree.version());
+  };
+  auto data_version_of = [&](const OrgTree& tree, absl::string_view watermark) {
+    return absl::StrCat("t", tree.version(), ":f", watermark, ":d", today);
+  };
+  auto changed = [&](absl::string_view w) { return fold_stamps_.ChangedSince(*db_, year, w); };
+  // The answer when the caller already holds this data version.
+  auto answer_not_modified = [&](const OrgTree& tree, std::string data_version) {
+    response->Clear();
+    response->set_not_modified(true);
+    response->set_data_version(std::move(data_version));
+    response->set_tree_version(tree.version());
+    return absl::OkStatus();
+  };
+  // While the registry confirms the tree in hand, look its summary up (it
+  // is kept only if the tree was current, and only after the scope check).
+  clients::RegistryClient::TreePtr guessed;
+  std::optional<cache::CheckedValue> peeked;
+  auto tree = registry_->Tree(caller, [&](const clients::RegistryClient::TreePtr& held) {
+    if (!held) return;
+    guessed = held;
+    peeked = cache::PeekChecked(*cache_, key_on(*held), changed);
+  });
   if (!tree.ok()) return tree.status();
   if (absl::Status s = clients::RegistryClient::CheckScopeIn(**tree, caller, request.org_unit_id()); !s.ok()) {
     return s;
   }
   const int root = (*tree)->Find(request.org_unit_id());
   if (root == OrgTree::kNone) return absl::NotFoundError(request.org_unit_id());
-  const std::string year = absl::StrCat(first->year());
-  // The key names the tree and rules it was built on and the day (months
-  // begun and overdue meetings depend on it); the folds are checked below.
-  const std::string key =
-      absl::StrCat("sch:summary:f3:", request.org_unit_id(), ":", request.first_month(), ":",
-                   request.months(), ":", time::TodayText(), ":t", (*tree)->version());
+  if (peeked && *tree == guessed) {
+    if (std::string dv = data_version_of(**tree, peeked->watermark); dv == request.known_data_version()) {
+      return answer_not_modified(**tree, std::move(dv));
+    }
+    if (!response->ParseFromString(peeked->payload)) return absl::InternalError("corrupt cached summary");
+    return absl::OkStatus();
+  }
   std::string watermark;
   auto bytes = cache::GetChecked(
-      *cache_, key,
+      *cache_, key_on(**tree),
       [&]() -> absl::StatusOr<std::string> {
         auto w = fold_stamps_.Watermark(*db_, year);
         if (w.ok()) watermark = *w;
         return w;
       },
-      [&](absl::string_view w) { return fold_stamps_.ChangedSince(*db_, year, w); },
+      changed,
       [&]() -> absl::StatusOr<std::string> {
         auto summary = BuildSummary(**tree, root, *first, request.months());
         if (!summary.ok()) return summary.status();
-        summary->set_data_version(absl::StrCat("t", (*tree)->version(), ":f", watermark));
+        summary->set_data_version(data_version_of(**tree, watermark));
+        summary->set_tree_version((*tree)->version());
         return summary->SerializeAsString();
       });
   if (!bytes.ok()) return bytes.status();
   if (!response->ParseFromString(*bytes)) return absl::InternalError("corrupt cached summary");
+  if (!request.known_data_version().empty() && response->data_version() == request.known_data_version()) {
+    return answer_not_modified(**tree, response->data_version());
+  }
   return absl::OkStatus();
 }
 

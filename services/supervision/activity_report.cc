@@ -5,7 +5,6 @@
 // (lower levels); with the same for each child unit, and as a paragraph.
 #include <algorithm>
 #include <cstdint>
-#include <future>
 #include <set>
 #include <unordered_set>
 
@@ -115,17 +114,19 @@ std::vector<v1::LevelActivity> Levels(const std::vector<const VisitFact*>& visit
 absl::Status Supervision::GetActivityReport(const auth::Claims& caller,
                                             const v1::ReportRequest& request,
                                             v1::ActivityReport* response) {
-  auto scope = OpenReport(caller, request);
+  // The standard sentence comes from the compliance report (cached and
+  // checked against scheduling's data on its own), asked for first: the
+  // meeting summary behind it checks the caller's scope on the registry's
+  // current tree and names that tree's version, so this report works on the
+  // same tree without asking the registry again.
+  v1::ComplianceReport compliance;
+  auto tree_version = ComplianceAndTreeVersion(caller, request, &compliance);
+  if (!tree_version.ok()) return tree_version.status();
+  auto scope = OpenReport(caller, request, *tree_version);
   if (!scope.ok()) return scope.status();
   const clients::OrgTree& t = *scope->tree;
   const int root = scope->root;
   const Period* period = &scope->period;
-  // The standard sentence comes from the compliance report (cached and
-  // checked against scheduling's data on its own): asked for alongside, so
-  // a cached read waits for the slower of the two, not for both in turn.
-  v1::ComplianceReport compliance;
-  std::future<absl::Status> compliance_done = std::async(
-      std::launch::async, [&] { return GetComplianceReport(caller, request, &compliance); });
   auto teams_version = TeamsVersion();
   if (!teams_version.ok()) return teams_version.status();
   const std::string year = absl::StrCat(period->first.year());
@@ -197,7 +198,6 @@ absl::Status Supervision::GetActivityReport(const auth::Claims& caller,
       });
   if (!bytes.ok()) return bytes.status();
   if (!response->ParseFromString(*bytes)) return absl::InternalError("corrupt cached report");
-  if (absl::Status s = compliance_done.get(); !s.ok()) return s;
   for (auto [text, l] : {std::pair{response->mutable_narrative(), Language::kVietnamese},
                          std::pair{response->mutable_narrative_en(), Language::kEnglish}}) {
     if (std::string st = StandardSentence(compliance.totals(), l); !st.empty()) absl::StrAppend(text, " ", st);

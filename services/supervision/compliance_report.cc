@@ -6,6 +6,7 @@
 // meetings are, over the tree as it was in each month and by the rules in
 // force on each meeting's date (docs/reports.md); here they become figures.
 #include <map>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -70,15 +71,40 @@ v1::ComplianceFigures Figures(const sv1::MeetingFigures& s, int cells) {
 absl::Status Supervision::GetComplianceReport(const auth::Claims& caller,
                                               const v1::ReportRequest& request,
                                               v1::ComplianceReport* response) {
+  return ComplianceAndTreeVersion(caller, request, response).status();
+}
+
+absl::StatusOr<std::string> Supervision::ComplianceAndTreeVersion(const auth::Claims& caller,
+                                                                  const v1::ReportRequest& request,
+                                                                  v1::ComplianceReport* response) {
   errors::FieldViolations v;
   v.RequireNonEmpty("org_unit_id", request.org_unit_id());
   auto period = ParsePeriod(request.period());
   if (!period.ok()) v.Add("period", std::string(period.status().message()));
   if (absl::Status s = v.ToStatus(); !s.ok()) return s;
-  // Scheduling checks scope with the caller's token and caches the summary.
+  // Scheduling checks scope with the caller's token and caches the summary;
+  // told the data version of the report built here last, it answers "not
+  // modified" while that is current.
+  const std::string built_key = absl::StrCat(request.org_unit_id(), ":", period->name);
+  std::optional<cache::NearCache::Value> built = built_compliance_.Get(built_key, absl::Now());
+  absl::string_view built_version, built_report;
+  if (built) {
+    const size_t nl = built->value.find('\n');
+    if (nl != std::string::npos) {
+      built_version = absl::string_view(built->value).substr(0, nl);
+      built_report = absl::string_view(built->value).substr(nl + 1);
+    }
+  }
   auto summary = scheduling_->SummarizeMeetings(caller, request.org_unit_id(), period->first,
-                                                period->months);
+                                                period->months, built_version);
   if (!summary.ok()) return summary.status();
+  if (summary->not_modified()) {
+    if (summary->data_version() != built_version ||
+        !response->ParseFromArray(built_report.data(), static_cast<int>(built_report.size()))) {
+      return absl::InternalError("scheduling answered \"not modified\" for another data version");
+    }
+    return summary->tree_version();
+  }
 
   // Distinct cells: per child (and "*") over the period and each quarter.
   std::map<std::pair<std::string, std::string>, const sv1::CellCounts*> counts;
@@ -140,7 +166,9 @@ absl::Status Supervision::GetComplianceReport(const auth::Claims& caller,
     *row->mutable_figures() = Figures(by_child[child], c ? c->cells() : 0);
   }
   report.set_data_version(summary->data_version());
-  return absl::OkStatus();
+  built_compliance_.Put(built_key, true, absl::StrCat(report.data_version(), "\n", report.SerializeAsString()),
+                        absl::Now() + absl::Minutes(10));
+  return summary->tree_version();
 }
 
 }  // namespace chibo::supervision

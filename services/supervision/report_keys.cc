@@ -18,13 +18,14 @@ Supervision::Supervision(db::Database* db, cache::Cache* report_cache,
       touch_visit_sql_(visit_stamps_.Stamped(sql::kTouchVisit, 3)) {}
 
 absl::StatusOr<ReportScope> Supervision::OpenReport(const auth::Claims& caller,
-                                                    const v1::ReportRequest& request) {
+                                                    const v1::ReportRequest& request,
+                                                    absl::string_view tree_version) {
   errors::FieldViolations v;
   v.RequireNonEmpty("org_unit_id", request.org_unit_id());
   auto period = ParsePeriod(request.period());
   if (!period.ok()) v.Add("period", std::string(period.status().message()));
   if (absl::Status s = v.ToStatus(); !s.ok()) return s;
-  auto tree = registry_->Tree(caller);
+  auto tree = registry_->TreeAtLeast(caller, tree_version);
   if (!tree.ok()) return tree.status();
   if (absl::Status s = clients::RegistryClient::CheckScopeIn(**tree, caller, request.org_unit_id()); !s.ok()) {
     return s;

@@ -21,6 +21,7 @@
 #include "chibo/supervision/v1/supervision.pb.h"
 #include "common/auth/claims.h"
 #include "common/cache/cache.h"
+#include "common/cache/near_cache.h"
 #include "common/clients/registry_client.h"
 #include "common/clients/scheduling_client.h"
 #include "common/db/change_stamp.h"
@@ -108,9 +109,17 @@ class Supervision {
                                  v1::ActivityReport* response);
   absl::Status GetComplianceReport(const auth::Claims& caller, const v1::ReportRequest& request,
                                    v1::ComplianceReport* response);
+  // The compliance report, and the registry tree version it was computed on
+  // (confirmed current by scheduling while it answered).
+  absl::StatusOr<std::string> ComplianceAndTreeVersion(const auth::Claims& caller,
+                                                       const v1::ReportRequest& request,
+                                                       v1::ComplianceReport* response);
   // report_keys.cc: validates `request` (org_unit_id, period), checks the
-  // caller's scope on the local tree and finds the unit in it.
-  absl::StatusOr<ReportScope> OpenReport(const auth::Claims& caller, const v1::ReportRequest& request);
+  // caller's scope on the local tree and finds the unit in it. With
+  // `tree_version`, a copy in hand at least that new is used without asking
+  // the registry (see RegistryClient::TreeAtLeast).
+  absl::StatusOr<ReportScope> OpenReport(const auth::Claims& caller, const v1::ReportRequest& request,
+                                         absl::string_view tree_version = "");
   // coverage_report.cc
   absl::Status GetCoverageReport(const auth::Claims& caller, const v1::ReportRequest& request,
                                  v1::CoverageReport* response);
@@ -186,6 +195,10 @@ class Supervision {
   clients::SchedulingClient* scheduling_;
   db::ChangeStamps visit_stamps_;  // visits, by visit_year
   std::string insert_visit_sql_, touch_visit_sql_;
+  // Compliance reports built here, as "<summary data version>\n<report>",
+  // by unit and period: served again while scheduling answers that data
+  // version "not modified" (checked on every read, so never stale).
+  cache::NearCache built_compliance_{1000};
 };
 
 // The coverage report of `root`'s subtree over `period` from its visits

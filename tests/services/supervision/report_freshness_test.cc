@@ -437,6 +437,54 @@ TEST_P(ReportFreshnessTest, WritersInDifferentCellsDoNotWaitOnEachOther) {
   EXPECT_EQ(Compliance("huyen-b", "2026-Q1").totals().regular_held(), 2);
 }
 
+// What a cached compliance report rests on (docs/reports.md, "A cached
+// read"): supervision sends the data version of the report it built last
+// for the same unit and months, and scheduling answers "not modified" only
+// while that is still current — after a meeting or a tree write it is not.
+TEST_P(ReportFreshnessTest, AHeldSummaryIsNotModifiedOnlyUntilAMeetingOrTreeWrite) {
+  auto summarize = [&](const std::string& unit, const std::string& known) {
+    sv1::SummarizeMeetingsRequest r;
+    r.set_org_unit_id(unit);
+    r.set_first_month("2026-01");
+    r.set_months(6);
+    r.set_known_data_version(known);
+    sv1::MeetingSummary out;
+    grpc::Status s = h_->scheduling().stub().SummarizeMeetings(Ctx(admin_).get(), r, &out);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return out;
+  };
+  const sv1::MeetingSummary first = summarize("tinh", "");
+  EXPECT_FALSE(first.not_modified());
+  ASSERT_FALSE(first.rows().empty());
+  ASSERT_FALSE(first.tree_version().empty());
+  EXPECT_NE(first.data_version().find(absl::StrCat(":d", chibo::time::TodayText())), std::string::npos)
+      << first.data_version();
+
+  const sv1::MeetingSummary same = summarize("tinh", first.data_version());
+  EXPECT_TRUE(same.not_modified());
+  EXPECT_TRUE(same.rows().empty());
+  EXPECT_EQ(same.data_version(), first.data_version());
+  EXPECT_EQ(same.tree_version(), first.tree_version());
+  EXPECT_FALSE(summarize("tinh", "t0:f0:d2000-01-01").not_modified());
+
+  // A meeting recorded: the held version is stale, the answer whole.
+  const int held_before = Compliance("tinh", "2026-H1").totals().meetings_held();
+  Record(On("cb-1", "2026-02-03"), {"m1", "m2", "m3", "m4"}, 120);
+  const sv1::MeetingSummary after_meeting = summarize("tinh", first.data_version());
+  EXPECT_FALSE(after_meeting.not_modified());
+  EXPECT_NE(after_meeting.data_version(), first.data_version());
+  EXPECT_EQ(after_meeting.tree_version(), first.tree_version());
+  EXPECT_EQ(Compliance("tinh", "2026-H1").totals().meetings_held(), held_before + 1);
+
+  // A tree write: so is the version held since.
+  Rename("huyen-a", "Đảng bộ huyện Pác Nặm");
+  const sv1::MeetingSummary after_rename = summarize("tinh", after_meeting.data_version());
+  EXPECT_FALSE(after_rename.not_modified());
+  EXPECT_NE(after_rename.tree_version(), after_meeting.tree_version());
+  EXPECT_EQ(Child(Compliance("tinh", "2026-H1"), "huyen-a")->name(), "Đảng bộ huyện Pác Nặm");
+  EXPECT_TRUE(summarize("tinh", after_rename.data_version()).not_modified());
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, ReportFreshnessTest,
                          ::testing::Values(Engine::kSqlite, Engine::kPostgres), EngineName);
 
