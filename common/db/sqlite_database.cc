@@ -355,7 +355,11 @@ absl::StatusOr<std::unique_ptr<SqliteConnection>> OpenConnection(const std::stri
         "PRAGMA synchronous = NORMAL",
         // 8 MB of pages per connection instead of SQLite's 2 MB: a province's
         // indexes stay in memory rather than being re-read with pread.
-        "PRAGMA cache_size = -8192"}) {
+        "PRAGMA cache_size = -8192",
+        // Checkpoint the WAL back into the file every ~40 MB instead of
+        // every 4 MB: a page written many times between checkpoints (the
+        // indexes' and the folds' hot pages) is copied back once.
+        "PRAGMA wal_autocheckpoint = 10000"}) {
     if (absl::Status s = conn->Exec(pragma); !s.ok()) return s;
   }
   return conn;

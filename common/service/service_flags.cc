@@ -124,7 +124,9 @@ absl::StatusOr<ServiceResources> OpenServiceResources(const std::string& name,
   // Before any worker thread exists: glibc gives each thread that allocates
   // its own arena and keeps what each one peaked at, so a pool of 16 workers
   // that each built one report once holds 16 reports' worth of freed memory.
-  // Two arenas keep the process near one report's peak.
+  // Two arenas keep the process near one report's peak. (Binaries linked
+  // with jemalloc never call glibc's malloc; common/service/jemalloc_conf.cc
+  // sets the same for it.)
   mallopt(M_ARENA_MAX, absl::GetFlag(FLAGS_malloc_arenas));
   TurnOffMutexDeadlockDetection();
   ServiceResources r;
