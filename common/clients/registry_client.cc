@@ -39,7 +39,12 @@ bool NewerVersion(const std::string& a, const std::string& b) {
 }  // namespace
 
 absl::StatusOr<RegistryClient::TreePtr> RegistryClient::Tree(const auth::Claims& caller) {
-  return Tree(caller, [](const TreePtr&) {});
+  return TreeWith(caller, nullptr);
+}
+
+absl::StatusOr<RegistryClient::TreePtr> RegistryClient::Tree(
+    const auth::Claims& caller, absl::FunctionRef<void(const TreePtr& held)> meanwhile) {
+  return TreeWith(caller, &meanwhile);
 }
 
 RegistryClient::TreePtr RegistryClient::HeldCopy(const auth::Claims& caller) {
@@ -62,26 +67,30 @@ absl::StatusOr<RegistryClient::TreePtr> RegistryClient::TreeAtLeast(const auth::
   return Tree(caller);
 }
 
-absl::StatusOr<RegistryClient::TreePtr> RegistryClient::Tree(
-    const auth::Claims& caller, absl::FunctionRef<void(const TreePtr& held)> meanwhile) {
+absl::StatusOr<RegistryClient::TreePtr> RegistryClient::TreeWith(
+    const auth::Claims& caller, absl::FunctionRef<void(const TreePtr& held)>* meanwhile) {
   auto held_copy = [&] { return HeldCopy(caller); };
   TreePtr held = held_copy();
   rv1::GetTreeSnapshotRequest request;
   rv1::TreeSnapshot snapshot;
   if (held) {
-    // The check every use makes: one row read in the registry, in flight
-    // while `meanwhile` works on the copy in hand.
+    // The check every use makes: one row read in the registry (in flight
+    // while `meanwhile` works on the copy in hand).
     request.set_known_version(held->version());
     request.set_version_only(true);
-    rpc::PendingCall<rv1::TreeSnapshot> check(Ctx(caller), [&](auto* ctx, auto* cq) {
-      return stub_->AsyncGetTreeSnapshot(ctx, request, cq);
-    });
-    meanwhile(held);
-    if (const grpc::Status& s = check.Wait(); !s.ok()) return rpc::FromGrpcStatus(s);
-    if (check.response().not_modified()) return held;
-    snapshot = std::move(check.response());
-  } else {
-    meanwhile(nullptr);
+    if (meanwhile) {
+      rpc::PendingCall<rv1::TreeSnapshot> check(Ctx(caller), [&](auto* ctx, auto* cq) {
+        return stub_->AsyncGetTreeSnapshot(ctx, request, cq);
+      });
+      (*meanwhile)(held);
+      if (const grpc::Status& s = check.Wait(); !s.ok()) return rpc::FromGrpcStatus(s);
+      snapshot = std::move(check.response());
+    } else if (grpc::Status s = stub_->GetTreeSnapshot(Ctx(caller).get(), request, &snapshot); !s.ok()) {
+      return rpc::FromGrpcStatus(s);
+    }
+    if (snapshot.not_modified()) return held;
+  } else if (meanwhile) {
+    (*meanwhile)(nullptr);
   }
   // The tree moved (or there is no copy yet): one full fetch at a time; a
   // caller that waited takes the copy fetched meanwhile if it is as new as

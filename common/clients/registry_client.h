@@ -92,6 +92,10 @@ class RegistryClient {
 
  private:
   TreePtr HeldCopy(const auth::Claims& caller);
+  // Tree(), with `meanwhile` run while the check is in flight when given
+  // (else the check is a plain blocking call).
+  absl::StatusOr<TreePtr> TreeWith(const auth::Claims& caller,
+                                   absl::FunctionRef<void(const TreePtr& held)>* meanwhile);
 
   std::unique_ptr<registry::v1::RegistryService::Stub> stub_;
   absl::Mutex mu_;
