@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -219,8 +220,31 @@ int PickFreePort() {
   const int high = std::max(ephemeral_low, 12000) - 1, low = std::max(1024, high - 16000);
   thread_local std::mt19937 random(std::random_device{}() ^ static_cast<unsigned>(getpid()));
   std::uniform_int_distribution<int> pick(low, high);
+  // A port handed out stays reserved for this process's life, against
+  // itself and every other test process (ctest -j2): a lock on a file named
+  // after it, held until exit. A test that starts the run command binds its
+  // ports only after a build of many seconds, in which another test could
+  // otherwise pick and bind the same port (seen: a DashboardTest service
+  // failing with "port already in use").
+  static const std::string reservations = [] {
+    std::error_code ec;
+    std::filesystem::path dir = std::filesystem::temp_directory_path(ec) / "chibo-test-ports";
+    std::filesystem::create_directories(dir, ec);
+    return dir.string();
+  }();
+  auto reserve = [&](int port) {
+    const std::string path = absl::StrCat(reservations, "/", port);
+    const int lock = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (lock < 0) return true;  // no reservations here: the bind check alone
+    if (flock(lock, LOCK_EX | LOCK_NB) != 0) {
+      close(lock);
+      return false;  // held by this or another test process
+    }
+    return true;  // kept open (and locked) until the process exits
+  };
   for (int attempt = 0; attempt < 200; ++attempt) {
     const int port = pick(random);
+    if (!reserve(port)) continue;
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) Die("socket");
     sockaddr_in addr{};
