@@ -4,27 +4,36 @@
 
 namespace chibo::cache {
 
+std::string JoinVersioned(absl::string_view version, absl::string_view payload) {
+  return absl::StrCat(version, "\n", payload);
+}
+
+std::optional<VersionedView> SplitVersioned(absl::string_view stored) {
+  const size_t nl = stored.find('\n');
+  if (nl == absl::string_view::npos) return std::nullopt;
+  return VersionedView{stored.substr(0, nl), stored.substr(nl + 1)};
+}
+
 absl::StatusOr<std::string> GetChecked(
     Cache& cache, std::string_view key,
     absl::FunctionRef<absl::StatusOr<std::string>()> watermark,
     absl::FunctionRef<absl::StatusOr<bool>(absl::string_view watermark)> changed,
     absl::FunctionRef<absl::StatusOr<std::string>()> build) {
-  // Stored as "<watermark>\n<payload>" (watermarks have no newline).
+  // Stored with its watermark (JoinVersioned).
   auto load = [&]() -> absl::StatusOr<std::optional<std::string>> {
     auto w = watermark();
     if (!w.ok()) return w.status();
     auto payload = build();
     if (!payload.ok()) return payload.status();
-    return absl::StrCat(*w, "\n", *payload);
+    return JoinVersioned(*w, *payload);
   };
   for (int attempt = 0; attempt < 2; ++attempt) {
     auto stored = cache.GetOrLoad(key, load);
     if (!stored.ok()) return stored.status();
-    const size_t nl = stored->find('\n');
-    if (nl != std::string::npos) {
-      auto stale = changed(absl::string_view(*stored).substr(0, nl));
+    if (std::optional<VersionedView> v = SplitVersioned(*stored)) {
+      auto stale = changed(v->version);
       if (!stale.ok()) return stale.status();
-      if (!*stale) return stored->substr(nl + 1);
+      if (!*stale) return std::string(v->payload);
     }
     // Stale (or unreadable): drop it here, in Redis and in the replicas'
     // near-caches, and load again.
@@ -41,15 +50,11 @@ std::optional<CheckedValue> PeekChecked(
     absl::FunctionRef<absl::StatusOr<bool>(absl::string_view watermark)> changed) {
   std::optional<absl::StatusOr<std::string>> near = cache.PeekNear(key);
   if (!near || !near->ok()) return std::nullopt;
-  std::string stored = *std::move(*near);
-  const size_t nl = stored.find('\n');
-  if (nl == std::string::npos) return std::nullopt;
-  absl::StatusOr<bool> stale = changed(absl::string_view(stored).substr(0, nl));
+  std::optional<VersionedView> v = SplitVersioned(**near);
+  if (!v) return std::nullopt;
+  absl::StatusOr<bool> stale = changed(v->version);
   if (!stale.ok() || *stale) return std::nullopt;
-  CheckedValue out{stored.substr(0, nl), std::string()};
-  stored.erase(0, nl + 1);
-  out.payload = std::move(stored);
-  return out;
+  return CheckedValue{std::string(v->version), std::string(v->payload)};
 }
 
 }  // namespace chibo::cache

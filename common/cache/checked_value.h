@@ -22,6 +22,17 @@
 
 namespace chibo::cache {
 
+// A value stored with the version (or watermark) it was built from, as
+// "<version>\n<payload>" (versions have no newline): what GetChecked keeps,
+// and what a caller keeping its own built values stores the same way.
+std::string JoinVersioned(absl::string_view version, absl::string_view payload);
+struct VersionedView {
+  absl::string_view version;
+  absl::string_view payload;
+};
+// The two halves of a value JoinVersioned made; nullopt if it has no newline.
+std::optional<VersionedView> SplitVersioned(absl::string_view stored);
+
 // The payload cached under `key` when `changed` says nothing changed since
 // its watermark; otherwise drops it, takes a new watermark (before
 // building), builds, and caches the result under `key`.

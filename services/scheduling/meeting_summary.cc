@@ -65,7 +65,10 @@ absl::Status Scheduling::SummarizeMeetings(const auth::Claims& caller,
   }
   if (absl::Status s = v.ToStatus(); !s.ok()) return s;
   const std::string year = absl::StrCat(first->year());
-  const std::string today = time::TodayText();
+  // One day for the key, the data version and the figures (months begun,
+  // meetings overdue), also when the clock passes midnight meanwhile.
+  const absl::CivilDay today_day = time::Today();
+  const std::string today = time::FormatDate(today_day);
   // The key names the tree and rules it was built on and the day (months
   // begun and overdue meetings depend on it); the folds are checked on
   // every read. The data version names all of them.
@@ -73,8 +76,12 @@ absl::Status Scheduling::SummarizeMeetings(const auth::Claims& caller,
     return absl::StrCat("sch:summary:f4:", request.org_unit_id(), ":", request.first_month(), ":",
                         request.months(), ":", today, ":t", tree.version());
   };
+  // It names the request too: a version held for another unit or other
+  // months is never "not modified" here (the tree, folds and day alone are
+  // the same for every unit).
   auto data_version_of = [&](const OrgTree& tree, absl::string_view watermark) {
-    return absl::StrCat("t", tree.version(), ":f", watermark, ":d", today);
+    return absl::StrCat(request.org_unit_id(), ":", request.first_month(), "+", request.months(), ":t",
+                        tree.version(), ":f", watermark, ":d", today);
   };
   auto changed = [&](absl::string_view w) { return fold_stamps_.ChangedSince(*db_, year, w); };
   // The answer when the caller already holds this data version.
@@ -117,7 +124,7 @@ absl::Status Scheduling::SummarizeMeetings(const auth::Claims& caller,
       },
       changed,
       [&]() -> absl::StatusOr<std::string> {
-        auto summary = BuildSummary(**tree, root, *first, request.months());
+        auto summary = BuildSummary(**tree, root, *first, request.months(), today_day);
         if (!summary.ok()) return summary.status();
         summary->set_data_version(data_version_of(**tree, watermark));
         summary->set_tree_version((*tree)->version());
@@ -132,9 +139,10 @@ absl::Status Scheduling::SummarizeMeetings(const auth::Claims& caller,
 }
 
 absl::StatusOr<v1::MeetingSummary> Scheduling::BuildSummary(const OrgTree& tree, int root,
-                                                            absl::CivilMonth first, int months) {
+                                                            absl::CivilMonth first, int months,
+                                                            absl::CivilDay on) {
   const PeriodAttribution attr(tree, root, first, months);
-  const OrgTree::Day today = OrgTree::DayOf(time::Today());
+  const OrgTree::Day today = OrgTree::DayOf(on);
   const int quarters = months >= 3 ? months / 3 : 0;
 
   // Positions: 0 for the root itself, then the root's children by name.

@@ -203,8 +203,9 @@ class Scheduling {
   // meetings (a series' materialized span).
   absl::Status FoldCellYearsWithMeetings(db::Session& s, absl::string_view cell_id, int from, int to);
   // meeting_summary.cc
+  // Figures that depend on the day (months begun, meetings overdue) are as of `on`.
   absl::StatusOr<v1::MeetingSummary> BuildSummary(const clients::OrgTree& tree, int root,
-                                                  absl::CivilMonth first, int months);
+                                                  absl::CivilMonth first, int months, absl::CivilDay on);
   absl::Status ChangeStatus(const auth::Claims& caller, absl::string_view method,
                             const v1::ChangeMeetingStatusRequest& request,
                             v1::MeetingStatus to, v1::Meeting* response);

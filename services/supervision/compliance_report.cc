@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/cache/checked_value.h"
 #include "common/errors/errors.h"
 #include "services/supervision/supervision.h"
 
@@ -87,14 +88,9 @@ absl::StatusOr<std::string> Supervision::ComplianceAndTreeVersion(const auth::Cl
   // modified" while that is current.
   const std::string built_key = absl::StrCat(request.org_unit_id(), ":", period->name);
   std::optional<cache::NearCache::Value> built = built_compliance_.Get(built_key, absl::Now());
-  absl::string_view built_version, built_report;
-  if (built) {
-    const size_t nl = built->value.find('\n');
-    if (nl != std::string::npos) {
-      built_version = absl::string_view(built->value).substr(0, nl);
-      built_report = absl::string_view(built->value).substr(nl + 1);
-    }
-  }
+  cache::VersionedView kept;
+  if (built) kept = cache::SplitVersioned(built->value).value_or(cache::VersionedView{});
+  const absl::string_view built_version = kept.version, built_report = kept.payload;
   auto summary = scheduling_->SummarizeMeetings(caller, request.org_unit_id(), period->first,
                                                 period->months, built_version);
   if (!summary.ok()) return summary.status();
@@ -166,7 +162,7 @@ absl::StatusOr<std::string> Supervision::ComplianceAndTreeVersion(const auth::Cl
     *row->mutable_figures() = Figures(by_child[child], c ? c->cells() : 0);
   }
   report.set_data_version(summary->data_version());
-  built_compliance_.Put(built_key, true, absl::StrCat(report.data_version(), "\n", report.SerializeAsString()),
+  built_compliance_.Put(built_key, true, cache::JoinVersioned(report.data_version(), report.SerializeAsString()),
                         absl::Now() + absl::Minutes(10));
   return summary->tree_version();
 }

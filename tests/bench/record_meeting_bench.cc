@@ -43,6 +43,8 @@
 ABSL_FLAG(int, rounds, 3, "Alternating rounds of each");
 ABSL_FLAG(int, seconds, 8, "Length of a round");
 ABSL_FLAG(int, in_flight, 16, "Calls (pgbench clients) in flight");
+ABSL_FLAG(int, db_pool_size, 16, "The services' database connections");
+ABSL_FLAG(int, worker_threads, 32, "The services' worker threads");
 ABSL_FLAG(int, warmup_seconds, 2, "Untimed run of each side before the rounds (connections, caches)");
 
 namespace rv1 = ::chibo::registry::v1;
@@ -116,7 +118,8 @@ int main(int argc, char** argv) {
   const int registry_port = chibo::testing::PickFreePort();
   const int scheduling_port = chibo::testing::PickFreePort();
   const std::vector<std::string> common = {"--redis_url=" + redis->url(), "--jwt_hs256_key_file=" + key_file,
-                                           "--worker_threads=32", "--db_pool_size=16"};
+                                           absl::StrCat("--worker_threads=", absl::GetFlag(FLAGS_worker_threads)),
+                                           absl::StrCat("--db_pool_size=", absl::GetFlag(FLAGS_db_pool_size))};
   auto with = [&](std::vector<std::string> a) {
     a.insert(a.end(), common.begin(), common.end());
     return a;

@@ -466,6 +466,12 @@ TEST_P(ReportFreshnessTest, AHeldSummaryIsNotModifiedOnlyUntilAMeetingOrTreeWrit
   EXPECT_EQ(same.data_version(), first.data_version());
   EXPECT_EQ(same.tree_version(), first.tree_version());
   EXPECT_FALSE(summarize("tinh", "t0:f0:d2000-01-01").not_modified());
+  // A version held for another unit is not this unit's, though the tree,
+  // the folds and the day are the same.
+  const sv1::MeetingSummary other = summarize("huyen-a", first.data_version());
+  EXPECT_FALSE(other.not_modified());
+  EXPECT_FALSE(other.rows().empty());
+  EXPECT_NE(other.data_version(), first.data_version());
 
   // A meeting recorded: the held version is stale, the answer whole.
   const int held_before = Compliance("tinh", "2026-H1").totals().meetings_held();
