@@ -45,6 +45,9 @@ class RegistryClient {
   // request (e.g. scheduling's meeting summary) — with no call; otherwise
   // (older, or `version` empty) the same as Tree(caller).
   absl::StatusOr<TreePtr> TreeAtLeast(const auth::Claims& caller, absl::string_view version);
+  // The copy in hand, unconfirmed (nullptr when there is none): only for an
+  // answer whose caller checks its version with the registry itself.
+  TreePtr Held(const auth::Claims& caller) { return HeldCopy(caller); }
 
   // OK when `unit_id` lies in the subtree of the caller's scope today;
   // PERMISSION_DENIED / NOT_FOUND otherwise.

@@ -44,12 +44,13 @@ absl::Status SchedulingClient::ForEachMeeting(const auth::Claims& caller, sv1::L
 
 absl::StatusOr<sv1::MeetingSummary> SchedulingClient::SummarizeMeetings(
     const auth::Claims& caller, absl::string_view org_id, absl::CivilMonth first, int months,
-    absl::string_view known_data_version) {
+    absl::string_view known_data_version, bool caller_confirms_tree) {
   sv1::SummarizeMeetingsRequest request;
   request.set_org_unit_id(std::string(org_id));
   request.set_first_month(absl::StrFormat("%04d-%02d", first.year(), first.month()));
   request.set_months(months);
   request.set_known_data_version(std::string(known_data_version));
+  request.set_caller_confirms_tree(caller_confirms_tree);
   sv1::MeetingSummary summary;
   grpc::Status s = stub_->SummarizeMeetings(rpc::MakeCallerContext(caller, kCallTimeout).get(),
                                             request, &summary);

@@ -24,12 +24,15 @@ class SchedulingClient {
   absl::StatusOr<scheduling::v1::Meeting> GetMeeting(const auth::Claims& caller,
                                                      absl::string_view meeting_id);
   // With `known_data_version` (of a summary the caller holds), an answer
-  // with not_modified set when that is still current.
+  // with not_modified set when that is still current; with
+  // `caller_confirms_tree`, one on the tree scheduling holds, which the
+  // caller checks against the registry (SummarizeMeetingsRequest).
   absl::StatusOr<scheduling::v1::MeetingSummary> SummarizeMeetings(const auth::Claims& caller,
                                                                    absl::string_view org_id,
                                                                    absl::CivilMonth first,
                                                                    int months,
-                                                                   absl::string_view known_data_version = "");
+                                                                   absl::string_view known_data_version = "",
+                                                                   bool caller_confirms_tree = false);
   // Calls `fn` with each meeting the request matches, page by page (one
   // page held at a time).
   absl::Status ForEachMeeting(const auth::Claims& caller, scheduling::v1::ListMeetingsRequest request,

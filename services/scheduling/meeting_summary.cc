@@ -92,6 +92,19 @@ absl::Status Scheduling::SummarizeMeetings(const auth::Claims& caller,
     response->set_tree_version(tree.version());
     return absl::OkStatus();
   };
+  // The caller confirms the tree itself, meanwhile: "not modified" on the
+  // tree in hand, named in the answer, needs no registry call here.
+  if (request.caller_confirms_tree() && !request.known_data_version().empty()) {
+    if (clients::RegistryClient::TreePtr held = registry_->Held(caller);
+        held && clients::RegistryClient::CheckScopeIn(*held, caller, request.org_unit_id()).ok()) {
+      std::optional<cache::CheckedValue> on_held = cache::PeekChecked(*cache_, key_on(*held), changed);
+      if (on_held) {
+        if (std::string dv = data_version_of(*held, on_held->watermark); dv == request.known_data_version()) {
+          return answer_not_modified(*held, std::move(dv));
+        }
+      }
+    }
+  }
   // While the registry confirms the tree in hand, look its summary up (it
   // is kept only if the tree was current, and only after the scope check).
   clients::RegistryClient::TreePtr guessed;

@@ -91,8 +91,25 @@ absl::StatusOr<std::string> Supervision::ComplianceAndTreeVersion(const auth::Cl
   cache::VersionedView kept;
   if (built) kept = cache::SplitVersioned(built->value).value_or(cache::VersionedView{});
   const absl::string_view built_version = kept.version, built_report = kept.payload;
-  auto summary = scheduling_->SummarizeMeetings(caller, request.org_unit_id(), period->first,
-                                                period->months, built_version);
+  auto ask_scheduling = [&](bool caller_confirms_tree) {
+    return scheduling_->SummarizeMeetings(caller, request.org_unit_id(), period->first, period->months,
+                                          built_version, caller_confirms_tree);
+  };
+  absl::StatusOr<sv1::MeetingSummary> summary = absl::UnknownError("not asked");
+  if (!built_version.empty()) {
+    // Two calls side by side: scheduling answers on the tree it holds while
+    // the registry confirms the current one here. Its "not modified" stands
+    // only for that tree; any other answer it made on the confirmed tree.
+    auto tree = registry_->Tree(caller, [&](const clients::RegistryClient::TreePtr&) {
+      summary = ask_scheduling(/*caller_confirms_tree=*/true);
+    });
+    if (!tree.ok()) return tree.status();
+    if (summary.ok() && summary->not_modified() && summary->tree_version() != (*tree)->version()) {
+      summary = ask_scheduling(/*caller_confirms_tree=*/false);  // its tree was stale
+    }
+  } else {
+    summary = ask_scheduling(/*caller_confirms_tree=*/false);
+  }
   if (!summary.ok()) return summary.status();
   if (summary->not_modified()) {
     if (summary->data_version() != built_version ||

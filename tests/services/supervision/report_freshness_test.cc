@@ -442,12 +442,13 @@ TEST_P(ReportFreshnessTest, WritersInDifferentCellsDoNotWaitOnEachOther) {
 // for the same unit and months, and scheduling answers "not modified" only
 // while that is still current — after a meeting or a tree write it is not.
 TEST_P(ReportFreshnessTest, AHeldSummaryIsNotModifiedOnlyUntilAMeetingOrTreeWrite) {
-  auto summarize = [&](const std::string& unit, const std::string& known) {
+  auto summarize = [&](const std::string& unit, const std::string& known, bool caller_confirms_tree = false) {
     sv1::SummarizeMeetingsRequest r;
     r.set_org_unit_id(unit);
     r.set_first_month("2026-01");
     r.set_months(6);
     r.set_known_data_version(known);
+    r.set_caller_confirms_tree(caller_confirms_tree);
     sv1::MeetingSummary out;
     grpc::Status s = h_->scheduling().stub().SummarizeMeetings(Ctx(admin_).get(), r, &out);
     EXPECT_TRUE(s.ok()) << s.error_message();
@@ -482,8 +483,19 @@ TEST_P(ReportFreshnessTest, AHeldSummaryIsNotModifiedOnlyUntilAMeetingOrTreeWrit
   EXPECT_EQ(after_meeting.tree_version(), first.tree_version());
   EXPECT_EQ(Compliance("tinh", "2026-H1").totals().meetings_held(), held_before + 1);
 
+  // On the tree it holds (the caller confirms the tree meanwhile): the same.
+  const sv1::MeetingSummary on_held = summarize("tinh", after_meeting.data_version(), true);
+  EXPECT_TRUE(on_held.not_modified());
+  EXPECT_EQ(on_held.tree_version(), after_meeting.tree_version());
+
   // A tree write: so is the version held since.
   Rename("huyen-a", "Đảng bộ huyện Pác Nặm");
+  // Answering on the tree it still holds, scheduling names that tree — no
+  // longer the registry's, which is how the caller tells; supervision's
+  // kept report (of the same data version) is not served again.
+  const sv1::MeetingSummary stale_held = summarize("tinh", after_meeting.data_version(), true);
+  if (stale_held.not_modified()) EXPECT_EQ(stale_held.tree_version(), after_meeting.tree_version());
+  EXPECT_EQ(Child(Compliance("tinh", "2026-H1"), "huyen-a")->name(), "Đảng bộ huyện Pác Nặm");
   const sv1::MeetingSummary after_rename = summarize("tinh", after_meeting.data_version());
   EXPECT_FALSE(after_rename.not_modified());
   EXPECT_NE(after_rename.tree_version(), after_meeting.tree_version());
