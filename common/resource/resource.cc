@@ -5,12 +5,21 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 
 namespace chibo::resource {
 
 std::string NewId(absl::string_view prefix) {
   thread_local absl::BitGen gen;
   return absl::StrCat(prefix, absl::StrFormat("%016x", absl::Uniform<uint64_t>(gen)));
+}
+
+std::string NewTimeOrderedId(absl::string_view prefix) {
+  thread_local absl::BitGen gen;
+  const uint64_t ms = static_cast<uint64_t>(absl::ToUnixMillis(absl::Now())) & ((uint64_t{1} << 44) - 1);
+  const uint64_t random = absl::Uniform<uint64_t>(gen) & ((uint64_t{1} << 36) - 1);
+  return absl::StrCat(prefix, absl::StrFormat("%011x%09x", ms, random));
 }
 
 bool IsValidId(absl::string_view id) {

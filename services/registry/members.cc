@@ -253,12 +253,8 @@ std::optional<absl::Status> Registry::TryGetMemberWithoutIo(const auth::Claims& 
   auto member = cache_->PeekNear(MemberCacheKey(request.id(), today));
   if (!member || !member->ok()) return std::nullopt;
   if (!response->ParseFromString(**member)) return std::nullopt;
-  auto path = cache_->PeekNear(PathCacheKey(response->home_cell_id(), today));
-  if (!path || !path->ok()) return std::nullopt;
-  // The path is "root/…/cell": the caller's scope must be one of its ids.
-  bool inside = false;
-  for (absl::string_view id : absl::StrSplit(**path, '/')) inside |= id == caller.scope_org_id;
-  if (!inside) return std::nullopt;  // the full path builds the detailed error
+  // Outside (or unknown): the full path builds the detailed error.
+  if (!InScopeWithoutIo(caller, response->home_cell_id())) return std::nullopt;
   MaskPersonalData(caller, response);
   return absl::OkStatus();
 }

@@ -87,6 +87,11 @@ class Registry {
                          v1::Roster* response);
   absl::Status BatchGetRosters(const auth::Claims& caller, const v1::BatchGetRostersRequest& request,
                                v1::BatchGetRostersResponse* response);
+  // GetRoster answered from the near-cache without any I/O (scope path,
+  // roster version and roster all held), or nullopt (then call GetRoster).
+  std::optional<absl::Status> TryGetRosterWithoutIo(const auth::Claims& caller,
+                                                    const v1::GetRosterRequest& request,
+                                                    v1::Roster* response);
 
   // Rulebook.
   absl::Status PutRulebook(const auth::Claims& caller, const v1::PutRulebookRequest& request,
@@ -121,6 +126,9 @@ class Registry {
   absl::Status LoadTreeSnapshot(const std::string& province_id, v1::TreeSnapshot* response);
   // scope.cc: the unit's ancestors as of today, root first (cached).
   absl::StatusOr<std::vector<std::string>> AncestorPath(absl::string_view unit_id);
+  // True when the near-cache holds the unit's path today and the caller's
+  // scope is on it; false when it does not know (the full check decides).
+  bool InScopeWithoutIo(const auth::Claims& caller, absl::string_view unit_id);
   void InvalidateAfterWrite(const std::vector<std::string>& keys);
 
   // members.cc

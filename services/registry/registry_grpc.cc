@@ -36,7 +36,6 @@ CHIBO_RPC(UpdateMember, UpdateMemberRequest, Member, kRollWriters)
 CHIBO_RPC(ListMemberEvents, ListMemberEventsRequest, ListMemberEventsResponse, kReaders)
 CHIBO_RPC(AssignPosition, AssignPositionRequest, Member, kRollWriters)
 CHIBO_RPC(EndPosition, EndPositionRequest, Member, kRollWriters)
-CHIBO_RPC(GetRoster, GetRosterRequest, Roster, kReaders)
 CHIBO_RPC(BatchGetRosters, BatchGetRostersRequest, BatchGetRostersResponse, kReaders)
 CHIBO_RPC(PutRulebook, PutRulebookRequest, RulebookVersion, kTreeWriters)
 CHIBO_RPC(GetRulebook, GetRulebookRequest, RulebookVersion, kReaders)
@@ -68,6 +67,21 @@ grpc::ServerUnaryReactor* RegistryGrpcService::GetMember(grpc::CallbackServerCon
       },
       [this](const auth::Claims& c, const v1::GetMemberRequest& r, v1::Member* o) {
         return registry_->TryGetMemberWithoutIo(c, r, o);
+      });
+}
+
+// Asked by scheduling for every meeting record: answered on gRPC's thread
+// when the near-cache has it.
+grpc::ServerUnaryReactor* RegistryGrpcService::GetRoster(grpc::CallbackServerContext* ctx,
+                                                         const v1::GetRosterRequest* req,
+                                                         v1::Roster* resp) {
+  return runner_->Unary(
+      ctx, "GetRoster", kReaders, req, resp,
+      [this](const auth::Claims& c, const v1::GetRosterRequest& r, v1::Roster* o) {
+        return registry_->GetRoster(c, r, o);
+      },
+      [this](const auth::Claims& c, const v1::GetRosterRequest& r, v1::Roster* o) {
+        return registry_->TryGetRosterWithoutIo(c, r, o);
       });
 }
 

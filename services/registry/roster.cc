@@ -117,6 +117,21 @@ absl::Status Registry::GetRoster(const auth::Claims& caller, const v1::GetRoster
   return RosterAt(request.cell_id(), *version, request.date(), response);
 }
 
+std::optional<absl::Status> Registry::TryGetRosterWithoutIo(const auth::Claims& caller,
+                                                           const v1::GetRosterRequest& request,
+                                                           v1::Roster* response) {
+  if (request.cell_id().empty() || !time::IsValidDate(request.date())) return std::nullopt;
+  if (!InScopeWithoutIo(caller, request.cell_id())) return std::nullopt;
+  // The same entries GetRoster reads: the cell's data version (bumped by
+  // every write about its members), then the roster under it.
+  auto version = cache_->PeekNear(RosterVersionCacheKey(request.cell_id()));
+  int64_t v = 0;
+  if (!version || !version->ok() || !absl::SimpleAtoi(**version, &v)) return std::nullopt;
+  auto roster = cache_->PeekNear(RosterCacheKey(request.cell_id(), v, request.date()));
+  if (!roster || !roster->ok() || !response->ParseFromString(**roster)) return std::nullopt;
+  return absl::OkStatus();
+}
+
 absl::Status Registry::BatchGetRosters(const auth::Claims& caller, const v1::BatchGetRostersRequest& request,
                                        v1::BatchGetRostersResponse* response) {
   errors::FieldViolations v;

@@ -72,6 +72,17 @@ absl::StatusOr<std::vector<std::string>> Registry::AncestorPath(absl::string_vie
   return std::vector<std::string>(absl::StrSplit(*path, '/'));
 }
 
+bool Registry::InScopeWithoutIo(const auth::Claims& caller, absl::string_view unit_id) {
+  // PeekNear: nullopt = not in the near-cache; a NotFound status = known absent.
+  auto path = cache_->PeekNear(PathCacheKey(unit_id, time::TodayText()));
+  if (!path || !path->ok()) return false;
+  // The path is "root/…/unit": the caller's scope must be one of its ids.
+  for (absl::string_view id : absl::StrSplit(**path, '/')) {
+    if (id == caller.scope_org_id) return true;
+  }
+  return false;
+}
+
 absl::Status Registry::CheckScope(const auth::Claims& caller, absl::string_view unit_id) {
   auto path = AncestorPath(unit_id);
   if (!path.ok()) return path.status();

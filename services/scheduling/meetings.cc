@@ -118,7 +118,7 @@ void Scheduling::CheckNewMeeting(const v1::CreateMeetingRequest& request, FieldV
 
 absl::Status Scheduling::WriteNewMeeting(db::Session& s, const v1::Meeting& in, v1::Meeting* response,
                                          journal::AuditNote* note) {
-  const std::string id = in.id().empty() ? resource::NewId("mt") : in.id();
+  const std::string id = in.id().empty() ? resource::NewTimeOrderedId("mt") : in.id();
   auto inserted = InsertMeeting(s, id, in.cell_id(), "", "", in.kind(),
                                 in.title().empty() ? DefaultTitle(in.kind()) : in.title(),
                                 in.starts_at(), in.ends_at(), in.place());

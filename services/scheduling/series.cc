@@ -86,7 +86,7 @@ static absl::StatusOr<Materialized> Materialize(
       }
       return st;
     }
-    if (absl::Status st = InsertMeeting(s, resource::NewId("mt"), series.cell_id(), series.id(),
+    if (absl::Status st = InsertMeeting(s, resource::NewTimeOrderedId("mt"), series.cell_id(), series.id(),
                                         starts_at, series.kind(), series.title(), starts_at,
                                         ends_at, series.place());
         !st.ok()) {

@@ -12,6 +12,12 @@
 // side has two writers in one cell. Goal (issue 7): ≥ 0.5× pgbench.
 //
 //   record_meeting_bench [--rounds=3] [--seconds=8] [--in_flight=16] [--warmup_seconds=2]
+//                        [--client_threads=2]
+//
+// Both load generators are lean: pgbench runs its 16 clients on 2 threads
+// (-j 2), and the chibo side keeps its 16 calls in flight from 2 threads on
+// gRPC completion queues (--client_threads), so that neither side's client
+// takes the machine's CPU from what is measured.
 //
 // With CHIBO_PG_EXTRA_CONF="shared_preload_libraries = 'pg_stat_statements'"
 // it also prints each statement's calls and mean execution time.
@@ -43,6 +49,7 @@
 ABSL_FLAG(int, rounds, 3, "Alternating rounds of each");
 ABSL_FLAG(int, seconds, 8, "Length of a round");
 ABSL_FLAG(int, in_flight, 16, "Calls (pgbench clients) in flight");
+ABSL_FLAG(int, client_threads, 2, "Client threads keeping the calls in flight (pgbench -j)");
 ABSL_FLAG(int, db_pool_size, 16, "The services' database connections");
 ABSL_FLAG(int, worker_threads, 32, "The services' worker threads");
 ABSL_FLAG(int, warmup_seconds, 2, "Untimed run of each side before the rounds (connections, caches)");
@@ -224,33 +231,67 @@ END;
   struct Round {
     double rate = 0, p50 = 0, p99 = 0;
   };
-  // chibo: in_flight threads, each on its own cells, for `length`.
+  // chibo: in_flight calls kept in flight by --client_threads threads on
+  // completion queues (as pgbench's -j 2 threads drive its 16 clients), call
+  // slot t on its own cells, for `length`.
+  auto request_for = [&](int slot, int64_t k) {
+    const sv1::Meeting& m = meetings[slot + in_flight * (k % per_client)];
+    sv1::RecordMeetingRequest r;
+    r.set_id(m.id());
+    r.set_actual_start(m.starts_at());
+    r.set_actual_end(m.ends_at());
+    for (const std::string& id : members[m.cell_id()]) {
+      auto* a = r.add_attendance();
+      a->set_member_id(id);
+      a->set_mark(sv1::PRESENT);
+    }
+    r.set_speakers(1);
+    r.set_opinions(static_cast<int32_t>(1 + k % 7));
+    return r;
+  };
   auto run_chibo = [&](absl::Duration length) {
     std::atomic<int64_t> calls{0}, errors{0};
-    std::vector<std::vector<double>> latencies(in_flight);
+    const int threads_n = std::max(1, std::min(absl::GetFlag(FLAGS_client_threads), in_flight));
+    std::vector<std::vector<double>> latencies(threads_n);
     std::vector<std::thread> threads;
     const absl::Time end = absl::Now() + length;
-    for (int t = 0; t < in_flight; ++t) {
+    for (int t = 0; t < threads_n; ++t) {
       threads.emplace_back([&, t] {
-        for (int64_t k = 0; absl::Now() < end; ++k) {
-          const sv1::Meeting& m = meetings[t + in_flight * (k % per_client)];
-          sv1::RecordMeetingRequest r;
-          r.set_id(m.id());
-          r.set_actual_start(m.starts_at());
-          r.set_actual_end(m.ends_at());
-          for (const std::string& id : members[m.cell_id()]) {
-            auto* a = r.add_attendance();
-            a->set_member_id(id);
-            a->set_mark(sv1::PRESENT);
+        struct Call {
+          int slot = 0;
+          int64_t k = 0;
+          std::unique_ptr<grpc::ClientContext> ctx;
+          sv1::RecordMeetingRequest request;
+          sv1::Meeting response;
+          grpc::Status status;
+          std::unique_ptr<grpc::ClientAsyncResponseReader<sv1::Meeting>> reader;
+          absl::Time start;
+        };
+        grpc::CompletionQueue cq;
+        std::vector<Call> slots;
+        for (int slot = t; slot < in_flight; slot += threads_n) slots.push_back(Call{slot});
+        auto start_call = [&](Call& c) {
+          c.ctx = TokenContext(token);
+          c.request = request_for(c.slot, c.k++);
+          c.response.Clear();
+          c.start = absl::Now();
+          c.reader = sch->AsyncRecordMeeting(c.ctx.get(), c.request, &cq);
+          c.reader->Finish(&c.response, &c.status, &c);
+        };
+        for (Call& c : slots) start_call(c);
+        size_t pending = slots.size();
+        void* tag = nullptr;
+        bool ok = false;
+        while (pending > 0 && cq.Next(&tag, &ok)) {
+          Call& c = *static_cast<Call*>(tag);
+          latencies[t].push_back(absl::ToDoubleMilliseconds(absl::Now() - c.start));
+          (c.status.ok() ? calls : errors)++;
+          if (!c.status.ok() && errors.load() < 3) std::cerr << "RecordMeeting: " << c.status.error_message() << "\n";
+          if (absl::Now() < end) {
+            start_call(c);
+          } else {
+            --pending;
           }
-          r.set_speakers(1);
-          r.set_opinions(static_cast<int32_t>(1 + k % 7));
-          sv1::Meeting out;
-          const absl::Time start = absl::Now();
-          grpc::Status s = sch->RecordMeeting(TokenContext(token).get(), r, &out);
-          latencies[t].push_back(absl::ToDoubleMilliseconds(absl::Now() - start));
-          (s.ok() ? calls : errors)++;
-          if (!s.ok() && errors.load() < 3) std::cerr << "RecordMeeting: " << s.error_message() << "\n";
         }
       });
     }
