@@ -12,6 +12,21 @@ namespace chibo::registry {
                           });                                                                  \
   }
 
+// The hot reads: answered on gRPC's thread when the near-cache holds all
+// they need (registry_->TryMethod, no I/O), else on the pool.
+#define CHIBO_NEAR_CACHED_RPC(Method, TryMethod, Request, Response, Roles)                      \
+  grpc::ServerUnaryReactor* RegistryGrpcService::Method(                                       \
+      grpc::CallbackServerContext* ctx, const v1::Request* req, v1::Response* resp) {          \
+    return runner_->Unary(                                                                     \
+        ctx, #Method, Roles, req, resp,                                                        \
+        [this](const auth::Claims& c, const v1::Request& r, v1::Response* o) {                 \
+          return registry_->Method(c, r, o);                                                   \
+        },                                                                                     \
+        [this](const auth::Claims& c, const v1::Request& r, v1::Response* o) {                 \
+          return registry_->TryMethod(c, r, o);                                                \
+        });                                                                                    \
+  }
+
 #define CHIBO_LIFECYCLE_RPC(Method, Kind)                                                       \
   grpc::ServerUnaryReactor* RegistryGrpcService::Method(grpc::CallbackServerContext* ctx,      \
                                                         const v1::MemberLifecycleRequest* req, \
@@ -36,6 +51,8 @@ CHIBO_RPC(UpdateMember, UpdateMemberRequest, Member, kRollWriters)
 CHIBO_RPC(ListMemberEvents, ListMemberEventsRequest, ListMemberEventsResponse, kReaders)
 CHIBO_RPC(AssignPosition, AssignPositionRequest, Member, kRollWriters)
 CHIBO_RPC(EndPosition, EndPositionRequest, Member, kRollWriters)
+CHIBO_NEAR_CACHED_RPC(GetMember, TryGetMemberWithoutIo, GetMemberRequest, Member, kReaders)
+CHIBO_NEAR_CACHED_RPC(GetRoster, TryGetRosterWithoutIo, GetRosterRequest, Roster, kReaders)
 CHIBO_RPC(BatchGetRosters, BatchGetRostersRequest, BatchGetRostersResponse, kReaders)
 CHIBO_RPC(PutRulebook, PutRulebookRequest, RulebookVersion, kTreeWriters)
 CHIBO_RPC(GetRulebook, GetRulebookRequest, RulebookVersion, kReaders)
@@ -56,36 +73,8 @@ CHIBO_LIFECYCLE_RPC(RemoveMember, REMOVAL)
 CHIBO_LIFECYCLE_RPC(ExpelMember, EXPULSION)
 CHIBO_LIFECYCLE_RPC(RecordDeath, DEATH)
 
-// The hot read: answered on gRPC's thread when the near-cache has it.
-grpc::ServerUnaryReactor* RegistryGrpcService::GetMember(grpc::CallbackServerContext* ctx,
-                                                         const v1::GetMemberRequest* req,
-                                                         v1::Member* resp) {
-  return runner_->Unary(
-      ctx, "GetMember", kReaders, req, resp,
-      [this](const auth::Claims& c, const v1::GetMemberRequest& r, v1::Member* o) {
-        return registry_->GetMember(c, r, o);
-      },
-      [this](const auth::Claims& c, const v1::GetMemberRequest& r, v1::Member* o) {
-        return registry_->TryGetMemberWithoutIo(c, r, o);
-      });
-}
-
-// Asked by scheduling for every meeting record: answered on gRPC's thread
-// when the near-cache has it.
-grpc::ServerUnaryReactor* RegistryGrpcService::GetRoster(grpc::CallbackServerContext* ctx,
-                                                         const v1::GetRosterRequest* req,
-                                                         v1::Roster* resp) {
-  return runner_->Unary(
-      ctx, "GetRoster", kReaders, req, resp,
-      [this](const auth::Claims& c, const v1::GetRosterRequest& r, v1::Roster* o) {
-        return registry_->GetRoster(c, r, o);
-      },
-      [this](const auth::Claims& c, const v1::GetRosterRequest& r, v1::Roster* o) {
-        return registry_->TryGetRosterWithoutIo(c, r, o);
-      });
-}
-
 #undef CHIBO_RPC
+#undef CHIBO_NEAR_CACHED_RPC
 #undef CHIBO_LIFECYCLE_RPC
 
 }  // namespace chibo::registry

@@ -494,7 +494,8 @@ TEST_P(ReportFreshnessTest, AHeldSummaryIsNotModifiedOnlyUntilAMeetingOrTreeWrit
   // longer the registry's, which is how the caller tells; supervision's
   // kept report (of the same data version) is not served again.
   const sv1::MeetingSummary stale_held = summarize("tinh", after_meeting.data_version(), true);
-  if (stale_held.not_modified()) EXPECT_EQ(stale_held.tree_version(), after_meeting.tree_version());
+  EXPECT_TRUE(stale_held.not_modified());
+  EXPECT_EQ(stale_held.tree_version(), after_meeting.tree_version());
   EXPECT_EQ(Child(Compliance("tinh", "2026-H1"), "huyen-a")->name(), "Đảng bộ huyện Pác Nặm");
   const sv1::MeetingSummary after_rename = summarize("tinh", after_meeting.data_version());
   EXPECT_FALSE(after_rename.not_modified());
