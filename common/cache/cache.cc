@@ -9,6 +9,7 @@
 
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/observability/logging.h"
@@ -37,6 +38,34 @@ constexpr absl::Duration kSubscriberPingEvery = absl::Seconds(1);
 constexpr absl::Duration kSubscriberDeadAfter = absl::Seconds(3);
 // How often the subscriber looks at the shutdown flag.
 constexpr int kSubscriberPollMillis = 100;
+
+// An invalidation message names many keys, one per line: a write that drops
+// thousands of keys (a batch of members) sends a few messages, not one per
+// key for Redis to fan out and every subscriber to wake for (the demo's load
+// at 10× sent 1.4 million, which cost each of the three services and Redis
+// tens of seconds of CPU). A key with a newline in it goes alone; the
+// receiver drops the message as one key as well as line by line.
+constexpr char kKeySeparator = '\n';
+constexpr size_t kMaxMessageBytes = 32 * 1024;
+
+void AppendPublishes(const std::string& channel, const std::vector<std::string>& keys,
+                     std::vector<std::vector<std::string>>& commands) {
+  std::string message;
+  auto flush = [&] {
+    if (!message.empty()) commands.push_back({"PUBLISH", channel, std::move(message)});
+    message.clear();
+  };
+  for (const std::string& key : keys) {
+    if (key.find(kKeySeparator) != std::string::npos) {
+      commands.push_back({"PUBLISH", channel, key});
+      continue;
+    }
+    if (!message.empty() && message.size() + 1 + key.size() > kMaxMessageBytes) flush();
+    if (!message.empty()) message.push_back(kKeySeparator);
+    message.append(key);
+  }
+  flush();
+}
 
 }  // namespace
 
@@ -284,6 +313,156 @@ absl::StatusOr<std::string> Cache::Lead(std::string_view key, Loader loader, Fli
   return flight.result;
 }
 
+std::vector<absl::StatusOr<std::string>> Cache::GetOrLoadMany(const std::vector<std::string>& keys,
+                                                              IndexedLoader load) {
+  std::vector<absl::StatusOr<std::string>> results(keys.size(), absl::UnknownError("not looked up"));
+  std::vector<size_t> led;                                          // this call loads them
+  std::vector<std::pair<size_t, std::shared_ptr<Flight>>> followed;  // another caller does
+  std::vector<std::shared_ptr<Flight>> flights(keys.size());
+  {
+    absl::flat_hash_set<std::string_view> seen;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (std::optional<absl::StatusOr<std::string>> near = PeekNear(keys[i])) {
+        results[i] = *std::move(near);
+        continue;
+      }
+      if (!seen.insert(keys[i]).second) {
+        followed.emplace_back(i, nullptr);  // a key listed twice: answered as its first
+        continue;
+      }
+      absl::MutexLock lock(&flights_mu_);
+      auto it = flights_.find(Sv(keys[i]));
+      if (it != flights_.end()) {
+        followed.emplace_back(i, it->second);
+      } else {
+        flights[i] = std::make_shared<Flight>();
+        flights_.emplace(keys[i], flights[i]);
+        led.push_back(i);
+      }
+    }
+  }
+  // Read trust before any lookup: a change while we work voids our near writes.
+  const uint64_t near_epoch = near_epoch_.load();
+  const bool near_ok = near_enabled_.load();
+  auto finish = [&](size_t i, bool found, std::string_view value) {
+    FinishFlight(keys[i], *flights[i], found, value, near_epoch, near_ok);
+    flights[i]->result = found ? absl::StatusOr<std::string>(std::string(value)) : NotFound(keys[i]);
+    results[i] = flights[i]->result;
+    flights[i]->done.Notify();
+  };
+
+  // Redis, for the keys this call leads: one round trip.
+  std::vector<size_t> missing;
+  bool redis_up = redis_ != nullptr && !led.empty();
+  if (redis_up) {
+    std::vector<std::vector<std::string>> gets;
+    std::vector<size_t> asked;
+    for (size_t i : led) {
+      if (RedisTrustedFor(keys[i])) {
+        gets.push_back({"GET", keys[i]});
+        asked.push_back(i);
+      } else {
+        missing.push_back(i);
+      }
+    }
+    absl::StatusOr<std::vector<Reply>> got =
+        gets.empty() ? std::vector<Reply>{} : redis_->Pipeline(gets);
+    if (!got.ok() || got->size() != asked.size()) {
+      redis_up = false;  // down or slow: go to the store, write nothing to Redis
+      missing.insert(missing.end(), asked.begin(), asked.end());
+    } else {
+      for (size_t k = 0; k < asked.size(); ++k) {
+        const Reply& r = (*got)[k];
+        const size_t i = asked[k];
+        if (r.is_string() && !r.str.empty() && r.str[0] == kValueTag) {
+          counters_->hit_redis.Add();
+          finish(i, true, std::string_view(r.str).substr(1));
+        } else if (r.is_string() && r.str.size() == 1 && r.str[0] == kNotFoundTag) {
+          counters_->hit_redis.Add();
+          finish(i, false, {});
+        } else {
+          missing.push_back(i);  // absent (or not ours: overwritten)
+        }
+      }
+    }
+  } else {
+    missing = led;
+  }
+
+  // The store, for what Redis lacked; then the answers to Redis in one round trip.
+  std::vector<std::optional<std::string>> loaded(keys.size());
+  std::vector<size_t> stored;  // written to Redis
+  std::vector<std::vector<std::string>> sets;
+  for (size_t i : missing) {
+    (redis_up || redis_ == nullptr ? counters_->miss : counters_->bypass).Add();
+    absl::StatusOr<std::optional<std::string>> one = load(i);
+    if (!one.ok()) {
+      counters_->load_errors.Add();
+      {
+        absl::MutexLock lock(&flights_mu_);
+        flights_.erase(Sv(keys[i]));
+        flights[i]->result = one.status();
+      }
+      results[i] = one.status();
+      flights[i]->done.Notify();
+      flights[i] = nullptr;
+      continue;
+    }
+    loaded[i] = *std::move(one);
+    bool invalidated;
+    {
+      absl::MutexLock lock(&flights_mu_);
+      invalidated = flights[i]->invalidated;
+    }
+    // An invalidation of this key may be pending; then nothing goes to Redis.
+    if (!redis_up || invalidated || !RedisTrustedFor(keys[i])) continue;
+    const bool found = loaded[i].has_value();
+    std::string value(1, found ? kValueTag : kNotFoundTag);
+    if (found) value.append(*loaded[i]);
+    const absl::Duration ttl = found ? JitteredTtl() : options_.negative_ttl;
+    sets.push_back({"SET", keys[i], std::move(value), "PX",
+                    absl::StrCat(std::max<int64_t>(1, absl::ToInt64Milliseconds(ttl)))});
+    stored.push_back(i);
+  }
+  if (!sets.empty() && redis_->Pipeline(sets).ok()) {
+    // Invalidated while we were writing: our value may predate the write
+    // that caused it, so take it out again.
+    std::vector<std::string> del{"DEL"};
+    {
+      absl::MutexLock lock(&flights_mu_);
+      for (size_t i : stored) {
+        if (flights[i]->invalidated) del.push_back(keys[i]);
+      }
+    }
+    if (del.size() > 1) (void)redis_->Command(del);
+  }
+  for (size_t i : missing) {
+    if (flights[i] != nullptr) finish(i, loaded[i].has_value(), loaded[i].has_value() ? *loaded[i] : "");
+  }
+
+  // Keys another caller was loading (or listed twice): their answers, once
+  // this call's own loads are done (two batches waiting on each other's
+  // keys would otherwise wait forever).
+  for (auto& [i, flight] : followed) {
+    if (flight == nullptr) {
+      for (size_t j = 0; j < i; ++j) {
+        if (keys[j] == keys[i]) {
+          results[i] = results[j];
+          break;
+        }
+      }
+      continue;
+    }
+    flight->done.WaitForNotification();
+    counters_->coalesced.Add();
+    const absl::StatusCode code = flight->result.status().code();
+    results[i] = code == absl::StatusCode::kDeadlineExceeded || code == absl::StatusCode::kCancelled
+                     ? GetOrLoad(keys[i], [&, i = i] { return load(i); })
+                     : flight->result;
+  }
+  return results;
+}
+
 void Cache::FinishFlight(std::string_view key, Flight& flight, bool found, std::string_view value,
                          uint64_t near_epoch, bool cache_near) {
   absl::MutexLock lock(&flights_mu_);
@@ -327,9 +506,7 @@ void Cache::Invalidate(const std::vector<std::string>& keys) {
   del.emplace_back("DEL");
   del.insert(del.end(), keys.begin(), keys.end());
   commands.push_back(std::move(del));
-  for (const std::string& key : keys) {
-    commands.push_back({"PUBLISH", options_.invalidation_channel, key});
-  }
+  AppendPublishes(options_.invalidation_channel, keys, commands);
   if (any_pending_.load()) RetryPending();
   absl::StatusOr<std::vector<Reply>> replies = redis_->Pipeline(commands);
   if (!replies.ok()) {
@@ -379,7 +556,7 @@ void Cache::RetryPending() {
       for (size_t i = at; i < std::min(keys.size(), at + 500); ++i) del.push_back(keys[i]);
       commands.push_back(std::move(del));
     }
-    for (const std::string& key : keys) commands.push_back({"PUBLISH", options_.invalidation_channel, key});
+    AppendPublishes(options_.invalidation_channel, keys, commands);
     if (!redis_->Pipeline(commands).ok()) return;  // still unreachable: keep them
   } else if (overflow) {
     if (!redis_->Command({"PING"}).ok()) return;
@@ -458,8 +635,15 @@ void Cache::SubscriberLoop() {
               r->element[0]->type == REDIS_REPLY_STRING) {
             std::string_view kind(r->element[0]->str, r->element[0]->len);
             if (kind == "message" && r->element[2]->type == REDIS_REPLY_STRING) {
-              counters_->invalidations_received.Add();
-              DropLocal(std::string_view(r->element[2]->str, r->element[2]->len));
+              const std::string_view message(r->element[2]->str, r->element[2]->len);
+              DropLocal(message);
+              if (message.find(kKeySeparator) != std::string_view::npos) {
+                std::vector<std::string> keys = absl::StrSplit(Sv(message), kKeySeparator, absl::SkipEmpty());
+                DropLocal(keys);
+                counters_->invalidations_received.Add(static_cast<int64_t>(keys.size()));
+              } else {
+                counters_->invalidations_received.Add();
+              }
             } else if (kind == "subscribe") {
               subscribed = true;
               EnableNear();

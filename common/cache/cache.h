@@ -19,9 +19,10 @@
 //  * Keys are used verbatim as Redis keys: namespace them ("registry:member:42").
 //    Values are stored in Redis with a one-byte tag ('v' + bytes for a value,
 //    'n' for "not found"); only Cache should read them.
-//  * Invalidate() drops the keys here, DELetes them in Redis and PUBLISHes each
-//    key on invalidation_channel; every Cache subscribed to that channel
-//    (other replicas) drops them from its near-cache. A load of key K that
+//  * Invalidate() drops the keys here, DELetes them in Redis and PUBLISHes
+//    them on invalidation_channel, many keys to a message (one per line);
+//    every Cache subscribed to that channel (other replicas) drops them from
+//    its near-cache. A load of key K that
 //    overlaps an invalidation of K (local, or received over pub/sub while the
 //    load is running) still returns its value to its callers but is not
 //    cached: not in the near-cache, and not in Redis (deleted again if already
@@ -125,6 +126,15 @@ class Cache {
   // near-cache → Redis GET → loader. NOT_FOUND when the store has no such
   // row (possibly from the negative cache); the loader's own errors as is.
   absl::StatusOr<std::string> GetOrLoad(std::string_view key, Loader loader);
+
+  // GetOrLoad for several keys at once, answers in the keys' order: the
+  // near-cache, then one Redis round trip (GETs pipelined) for the keys it
+  // lacks, then `load(i)` for each key Redis lacks too, whose answers go to
+  // Redis in one more round trip. The same guarantees as GetOrLoad, key by
+  // key (single flight, invalidations during the load, Redis down).
+  using IndexedLoader = absl::FunctionRef<absl::StatusOr<std::optional<std::string>>(size_t)>;
+  std::vector<absl::StatusOr<std::string>> GetOrLoadMany(const std::vector<std::string>& keys,
+                                                         IndexedLoader load);
 
   // Near-cache only; never does I/O or waits on a load (for a fast path on
   // gRPC threads). nullopt: not known here (absent, expired, or the

@@ -1,6 +1,7 @@
 #include "common/cache/cache.h"
 
 #include <atomic>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <string>
@@ -270,6 +271,132 @@ TEST_F(CacheTest, InvalidationReachesOtherReplicas) {
                          absl::Seconds(2)));
   EXPECT_GE(replica_a->stats().invalidations_received, 1);
   EXPECT_EQ(*Get(*replica_a, "t:shared", store), "v2");
+}
+
+// A write that drops thousands of keys (a batch of members) reaches the
+// other replicas in a few messages, many keys to each, not one per key; a
+// key with a newline in it still reaches them.
+TEST_F(CacheTest, ABatchInvalidationReachesOtherReplicasInAFewMessages) {
+  auto replica_a = NewCache();
+  auto replica_b = NewCache();
+  FakeStore store("v1");
+  std::vector<std::string> keys;
+  for (int i = 0; i < 3000; ++i) keys.push_back(absl::StrCat("t:member:", 100000 + i, ":2026-12-04"));
+  keys.push_back("t:odd\nkey");
+  for (const std::string& key : keys) ASSERT_TRUE(Get(*replica_a, key, store).ok());
+  auto publishes = [&] {
+    const Reply info = Redis({"INFO", "commandstats"});
+    const size_t at = info.str.find("cmdstat_publish:calls=");
+    if (at == std::string::npos) return int64_t{0};
+    return static_cast<int64_t>(std::atoll(info.str.c_str() + at + 22));
+  };
+  const int64_t before = publishes();
+
+  replica_b->Invalidate(keys);
+
+  EXPECT_TRUE(Eventually([&] {
+    for (const std::string& key : keys) {
+      if (replica_a->PeekNear(key).has_value()) return false;
+    }
+    return true;
+  }));
+  EXPECT_GE(replica_a->stats().invalidations_received, static_cast<int64_t>(keys.size()));
+  // 3,000 keys of ~30 bytes: 3 messages of at most 32 KB, and the odd key alone.
+  EXPECT_LE(publishes() - before, 5);
+  // Gone from Redis too: A loads the new value.
+  store.Set("v2");
+  EXPECT_EQ(*Get(*replica_a, keys.front(), store), "v2");
+  EXPECT_EQ(*Get(*replica_a, keys.back(), store), "v2");
+}
+
+// GetOrLoadMany: the near-cache, then Redis, then the store, each key from
+// the first that has it; what the store gave is in Redis for the next
+// replica, which loads nothing.
+TEST_F(CacheTest, ManyKeysComeFromTheNearCacheRedisOrTheStoreAndGoToRedis) {
+  auto a = NewCache();
+  auto b = NewCache();
+  FakeStore store("v");
+  ASSERT_TRUE(Get(*a, "t:near", store).ok());   // in a's near-cache (and Redis)
+  ASSERT_TRUE(Get(*b, "t:redis", store).ok());  // in Redis only, as far as a knows
+  const std::vector<std::string> keys = {"t:near", "t:redis", "t:new1", "t:near", "t:new2"};
+  std::vector<size_t> loaded;
+  auto got = a->GetOrLoadMany(keys, [&](size_t i) -> LoadResult {
+    loaded.push_back(i);
+    return i == 4 ? LoadResult(std::nullopt) : LoadResult("v" + keys[i]);
+  });
+  ASSERT_EQ(got.size(), keys.size());
+  EXPECT_EQ(*got[0], "v");
+  EXPECT_EQ(*got[1], "v");
+  EXPECT_EQ(*got[2], "vt:new1");
+  EXPECT_EQ(*got[3], "v");
+  EXPECT_TRUE(absl::IsNotFound(got[4].status())) << got[4].status();
+  EXPECT_EQ(loaded, (std::vector<size_t>{2, 4}));  // only what no cache had
+  EXPECT_EQ(Redis({"GET", "t:new1"}).str, "vvt:new1");
+  EXPECT_EQ(Redis({"GET", "t:new2"}).str, "n");  // "not found", cached for negative_ttl
+
+  auto c = NewCache();
+  int c_loads = 0;
+  auto again = c->GetOrLoadMany(keys, [&](size_t) -> LoadResult {
+    ++c_loads;
+    return LoadResult("wrong");
+  });
+  EXPECT_EQ(c_loads, 0);
+  EXPECT_EQ(*again[2], "vt:new1");
+}
+
+// A key invalidated while GetOrLoadMany loads it keeps the loaded value out
+// of Redis and the near-cache; with Redis paused the store answers every key.
+TEST_F(CacheTest, ManyKeysRespectInvalidationsAndSurviveRedisPaused) {
+  auto cache = NewCache();
+  const std::vector<std::string> keys = {"t:x", "t:y"};
+  auto got = cache->GetOrLoadMany(keys, [&](size_t i) -> LoadResult {
+    if (i == 0) cache->Invalidate({"t:x"});  // a write lands while x loads
+    return LoadResult("old");
+  });
+  EXPECT_EQ(*got[0], "old");  // the caller still gets its answer
+  EXPECT_FALSE(cache->PeekNear("t:x").has_value());
+  EXPECT_EQ(Redis({"EXISTS", "t:x"}).integer, 0);
+  EXPECT_TRUE(cache->PeekNear("t:y").has_value());
+
+  server_->Pause();
+  int loads = 0;
+  auto paused = cache->GetOrLoadMany({"t:p1", "t:p2"}, [&](size_t) -> LoadResult {
+    ++loads;
+    return LoadResult("fresh");
+  });
+  server_->Resume();
+  EXPECT_EQ(loads, 2);
+  EXPECT_EQ(*paused[0], "fresh");
+  EXPECT_EQ(*paused[1], "fresh");
+  EXPECT_GE(cache->stats().bypass, 2);
+}
+
+// Two batches asking for the same keys in opposite orders each get every
+// answer, and each key is loaded once (neither waits on the other forever).
+TEST_F(CacheTest, OverlappingBatchesShareLoadsAndNeverDeadlock) {
+  auto cache = NewCache();
+  std::vector<std::string> forward, backward;
+  for (int i = 0; i < 200; ++i) forward.push_back(absl::StrCat("t:k", i));
+  backward.assign(forward.rbegin(), forward.rend());
+  std::atomic<int> loads{0};
+  auto run = [&](const std::vector<std::string>& keys, std::vector<absl::StatusOr<std::string>>* out) {
+    *out = cache->GetOrLoadMany(keys, [&](size_t i) -> LoadResult {
+      loads.fetch_add(1);
+      absl::SleepFor(absl::Microseconds(50));
+      return LoadResult("v" + keys[i]);
+    });
+  };
+  std::vector<absl::StatusOr<std::string>> one, two;
+  std::thread t1(run, std::cref(forward), &one), t2(run, std::cref(backward), &two);
+  t1.join();
+  t2.join();
+  ASSERT_EQ(one.size(), 200u);
+  ASSERT_EQ(two.size(), 200u);
+  for (size_t i = 0; i < 200; ++i) {
+    EXPECT_EQ(*one[i], "v" + forward[i]);
+    EXPECT_EQ(*two[i], "v" + backward[i]);
+  }
+  EXPECT_EQ(loads.load(), 200);
 }
 
 // The write of issue 7: made while Redis could not be reached, its
