@@ -49,6 +49,10 @@ std::string NowText();
 bool EtagIsCurrent(absl::string_view given, absl::string_view current);
 
 absl::Status NotFoundMeeting(absl::string_view id);
+// FAILED_PRECONDITION (MEETING_OVERLAP) naming the meeting of `cell_id` a
+// new or moved one would overlap.
+absl::Status OverlapsMeeting(absl::string_view cell_id, const std::string& id, absl::string_view starts_at,
+                             absl::string_view ends_at);
 absl::Status StaleEtag(absl::string_view id);
 // FAILED_PRECONDITION: the meeting's status does not allow this change.
 absl::Status NotEditable(const v1::Meeting& meeting, absl::string_view why);

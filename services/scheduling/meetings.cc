@@ -41,11 +41,24 @@ absl::Status Scheduling::CheckNoOverlap(db::Session& s, absl::string_view cell_i
   if (!other.ok()) return other.status();
   if (!other->has_value()) return absl::OkStatus();
   const db::Row& row = **other;
+  return OverlapsMeeting(cell_id, row.Text(0), row.Text(1), row.Text(2));
+}
+
+absl::Status Scheduling::ForEachLiveMeetingBetween(db::Session& s, absl::string_view cell_id, int64_t from_unix,
+                                                   int64_t to_unix,
+                                                   const std::function<void(const db::Row&)>& each) {
+  auto rows = s.Query(sql::kSelectLiveMeetingsBetween, {cell_id, from_unix, to_unix});
+  if (!rows.ok()) return rows.status();
+  for (const db::Row& row : rows->rows) each(row);
+  return absl::OkStatus();
+}
+
+absl::Status OverlapsMeeting(absl::string_view cell_id, const std::string& id, absl::string_view starts_at,
+                             absl::string_view ends_at) {
   return errors::WithErrorInfo(
-      absl::FailedPreconditionError(absl::StrCat(
-          "trùng buổi sinh hoạt \"", row.Text(0), "\" (", row.Text(1), "–", row.Text(2),
-          ") / overlaps meeting \"", row.Text(0), "\" of the same cell")),
-      "MEETING_OVERLAP", {{"meeting_id", row.Text(0)}, {"cell_id", std::string(cell_id)}});
+      absl::FailedPreconditionError(absl::StrCat("trùng buổi sinh hoạt \"", id, "\" (", starts_at, "–", ends_at,
+                                                 ") / overlaps meeting \"", id, "\" of the same cell")),
+      "MEETING_OVERLAP", {{"meeting_id", id}, {"cell_id", std::string(cell_id)}});
 }
 
 absl::StatusOr<v1::Meeting> Scheduling::LoadMeeting(db::Session& s, absl::string_view id) {

@@ -191,6 +191,12 @@ class Scheduling {
   // than `except_id`: FAILED_PRECONDITION naming it.
   absl::Status CheckNoOverlap(db::Session& s, absl::string_view cell_id, int64_t starts_unix,
                               int64_t ends_unix, absl::string_view except_id);
+  // The cell's live meetings (planned, held, approved) overlapping
+  // [from, to), in one read: a series' occurrences are checked against them
+  // in memory, not with one query each.
+  absl::Status ForEachLiveMeetingBetween(db::Session& s, absl::string_view cell_id, int64_t from_unix,
+                                         int64_t to_unix,
+                                         const std::function<void(const db::Row&)>& each);
   // The first statement of a write to a cell's meetings: writers of one
   // cell queue on its own row.
   absl::Status LockCell(db::Session& s, absl::string_view cell_id);

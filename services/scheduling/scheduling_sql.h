@@ -51,6 +51,10 @@ inline constexpr char kSelectOccurrence[] =
 inline constexpr char kSelectOverlap[] =
     "SELECT id, starts_at, ends_at FROM meetings WHERE cell_id = ?1 AND status IN (1, 2, 3)"
     " AND starts_unix < ?3 AND ends_unix > ?2 AND id <> ?4 ORDER BY starts_unix LIMIT 1";
+// Every live meeting of cell ?1 overlapping [?2, ?3): id, starts_at, ends_at, starts_unix, ends_unix.
+inline constexpr char kSelectLiveMeetingsBetween[] =
+    "SELECT id, starts_at, ends_at, starts_unix, ends_unix FROM meetings WHERE cell_id = ?1"
+    " AND status IN (1, 2, 3) AND starts_unix < ?3 AND ends_unix > ?2 ORDER BY starts_unix, id";
 inline constexpr char kUpdateMeetingPlan[] =
     "UPDATE meetings SET title = ?2, starts_at = ?3, ends_at = ?4, starts_unix = ?5,"
     " ends_unix = ?6, place = ?7, status = ?8, version = version + 1, updated_at = ?9"

@@ -64,29 +64,48 @@ struct Materialized {
 // that do not exist yet, each checked against the cell's other meetings.
 // Occurrences on or before `after` are never touched (moved, postponed or
 // recorded meetings stay as they are).
-static absl::StatusOr<Materialized> Materialize(
-    db::Session& s, const v1::MeetingSeries& series, absl::CivilDay after, absl::CivilDay until,
-    const std::function<absl::Status(int64_t, int64_t)>& check_overlap, OnOverlap on_overlap) {
+// The occurrences of `series` up to `until` (at most kMaxOccurrences).
+static absl::StatusOr<std::vector<absl::CivilMinute>> Occurrences(const v1::MeetingSeries& series,
+                                                                 absl::CivilDay until) {
   auto starts = ExpandRrule(series.rrule(), *time::ParseLocalMinute(series.first_start()), until,
                             kMaxOccurrences);
   if (!starts.ok()) return errors::InvalidArgument("series.rrule", std::string(starts.status().message()));
+  return starts;
+}
+
+// `starts`: the series' Occurrences up to `until`, when the caller expanded
+// them before its transaction (the rule needs no database); else expanded here.
+static absl::StatusOr<Materialized> Materialize(
+    db::Session& s, const v1::MeetingSeries& series, absl::CivilDay after, absl::CivilDay until,
+    const std::function<absl::Status(int64_t, int64_t, const std::string&)>& check_overlap, OnOverlap on_overlap,
+    const std::vector<absl::CivilMinute>* starts = nullptr, bool new_series = false) {
+  std::vector<absl::CivilMinute> expanded;
+  if (starts == nullptr) {
+    auto occurrences = Occurrences(series, until);
+    if (!occurrences.ok()) return occurrences.status();
+    expanded = *std::move(occurrences);
+    starts = &expanded;
+  }
   Materialized done;
   for (const absl::CivilMinute start : *starts) {
     if (absl::CivilDay(start) <= after) continue;
     const std::string starts_at = time::FormatLocalMinute(start);
-    auto existing = s.QueryOptionalRow(sql::kSelectOccurrence, {series.id(), starts_at});
-    if (!existing.ok()) return existing.status();
-    if (existing->has_value()) continue;
+    if (!new_series) {  // a series made in this transaction has no meetings yet
+      auto existing = s.QueryOptionalRow(sql::kSelectOccurrence, {series.id(), starts_at});
+      if (!existing.ok()) return existing.status();
+      if (existing->has_value()) continue;
+    }
     const std::string ends_at =
         time::FormatLocalMinute(start + series.duration_minutes());
-    if (absl::Status st = check_overlap(ToUnix(starts_at), ToUnix(ends_at)); !st.ok()) {
+    const std::string id = resource::NewTimeOrderedId("mt");
+    if (absl::Status st = check_overlap(ToUnix(starts_at), ToUnix(ends_at), id); !st.ok()) {
       if (on_overlap == OnOverlap::kSkip && absl::IsFailedPrecondition(st)) {
         ++done.skipped;
         continue;
       }
       return st;
     }
-    if (absl::Status st = InsertMeeting(s, resource::NewTimeOrderedId("mt"), series.cell_id(), series.id(),
+    if (absl::Status st = InsertMeeting(s, id, series.cell_id(), series.id(),
                                         starts_at, series.kind(), series.title(), starts_at,
                                         ends_at, series.place());
         !st.ok()) {
@@ -154,6 +173,9 @@ absl::Status Scheduling::CreateSeries(const auth::Claims& caller,
   if (in.id().empty()) in.set_id(resource::NewId("ls"));
   if (in.title().empty()) in.set_title(DefaultTitle(in.kind()));
   in.set_materialized_until(time::FormatDate(until));
+  // Expanded before the transaction: the writer's turn is for the database.
+  auto starts = Occurrences(in, until);
+  if (!starts.ok()) return starts.status();
 
   return journal::RunJournaledWrite(
       *db_, {caller.subject, "CreateSeries", request.request_id()}, request, response,
@@ -169,11 +191,33 @@ absl::Status Scheduling::CreateSeries(const auth::Claims& caller,
                      ? errors::InvalidArgument("series.id", "đã tồn tại / already exists")
                      : inserted.status();
         }
-        if (auto done = Materialize(s, in, first_day - 1, until,
-                                    [&](int64_t from, int64_t to) {
-                                      return CheckNoOverlap(s, in.cell_id(), from, to, "");
-                                    },
-                                    OnOverlap::kRefuse);
+        // The cell's live meetings of the series' span, read once; each
+        // occurrence is checked against them and the occurrences before it.
+        struct Taken {
+          int64_t from, to;
+          std::string id, starts_at, ends_at;
+        };
+        std::vector<Taken> taken;
+        if (!starts->empty()) {
+          const int64_t span_from = time::LocalMinuteToUnix(starts->front());
+          const int64_t span_to = time::LocalMinuteToUnix(starts->back() + in.duration_minutes());
+          if (absl::Status st = ForEachLiveMeetingBetween(
+                  s, in.cell_id(), span_from, span_to,
+                  [&](const db::Row& r) { taken.push_back({r.Int(3), r.Int(4), r.Text(0), r.Text(1), r.Text(2)}); });
+              !st.ok()) {
+            return st;
+          }
+        }
+        auto check_overlap = [&](int64_t from, int64_t to, const std::string& id) -> absl::Status {
+          for (const Taken& t : taken) {
+            if (t.from < to && t.to > from) return OverlapsMeeting(in.cell_id(), t.id, t.starts_at, t.ends_at);
+          }
+          taken.push_back({from, to, id, time::FormatLocalMinute(time::UnixToLocalMinute(from)),
+                           time::FormatLocalMinute(time::UnixToLocalMinute(to))});
+          return absl::OkStatus();
+        };
+        if (auto done = Materialize(s, in, first_day - 1, until, check_overlap, OnOverlap::kRefuse, &*starts,
+                                    /*new_series=*/true);
             !done.ok()) {
           return done.status();
         }
@@ -212,7 +256,7 @@ absl::Status Scheduling::ExtendSeries(const auth::Claims& caller,
         if (!before.ok()) return before.status();
         if (request.materialize_until() > before->materialized_until()) {
           if (auto done = Materialize(s, *before, *time::ParseDate(before->materialized_until()), until,
-                                      [&](int64_t from, int64_t to) {
+                                      [&](int64_t from, int64_t to, const std::string&) {
                                         return CheckNoOverlap(s, before->cell_id(), from, to, "");
                                       },
                                       OnOverlap::kRefuse);
@@ -279,7 +323,7 @@ absl::StatusOr<Scheduling::HorizonPass> Scheduling::ExtendSeriesToHorizon(
           if (before->materialized_until() >= short_of) return nothing_to_do;
           const absl::CivilDay from = *time::ParseDate(before->materialized_until());
           auto materialized = Materialize(s, *before, from, target,
-                                          [&](int64_t from_unix, int64_t to_unix) {
+                                          [&](int64_t from_unix, int64_t to_unix, const std::string&) {
                                             return CheckNoOverlap(s, before->cell_id(), from_unix, to_unix, "");
                                           },
                                           OnOverlap::kSkip);

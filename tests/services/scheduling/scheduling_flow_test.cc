@@ -158,6 +158,42 @@ TEST_P(SchedulingFlowTest, SeriesOnTheTuesdayOfTheSecondWeekMaterializesEveryMon
   EXPECT_EQ(ViolatedFields(s), std::vector<std::string>{"series.first_start"});
 }
 
+// A series is checked against the cell's meetings of its whole span (read
+// once) and against its own occurrences; a refusal names the meeting and
+// writes nothing.
+TEST_P(SchedulingFlowTest, ASeriesOverlappingAMeetingIsRefusedAndWritesNothing) {
+  v1::CreateMeetingRequest lone;
+  lone.mutable_meeting()->set_cell_id("cb-1");
+  lone.mutable_meeting()->set_kind(v1::THEMATIC);
+  lone.mutable_meeting()->set_starts_at("2026-09-08T09:00");  // September's Tuesday of the second week
+  lone.mutable_meeting()->set_ends_at("2026-09-08T11:00");
+  v1::Meeting existing;
+  ASSERT_TRUE(h_->stub().CreateMeeting(Ctx(secretary_).get(), lone, &existing).ok());
+
+  v1::CreateSeriesRequest r;
+  auto* series = r.mutable_series();
+  series->set_cell_id("cb-1");
+  series->set_kind(v1::REGULAR);
+  series->set_rrule("FREQ=MONTHLY;BYDAY=TU;BYMONTHDAY=3,4,5,6,7,8,9");
+  series->set_first_start("2026-01-06T08:00");
+  series->set_duration_minutes(120);
+  r.set_materialize_until("2026-12-31");
+  v1::MeetingSeries out;
+  grpc::Status s = h_->stub().CreateSeries(Ctx(secretary_).get(), r, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(absl::StrContains(s.error_message(), existing.id())) << s.error_message();
+  EXPECT_TRUE(absl::StrContains(s.error_message(), "2026-09-08T09:00")) << s.error_message();
+  ASSERT_EQ(MeetingsOf(*h_, secretary_, "cb-1").size(), 1u);  // none of January–August either
+
+  // Daily for a week, a whole day each (the longest a meeting may be): each
+  // ends as the next begins, which is no overlap.
+  series->set_rrule("FREQ=DAILY;COUNT=7");
+  series->set_first_start("2026-10-01T08:00");
+  series->set_duration_minutes(24 * 60);
+  ASSERT_TRUE(h_->stub().CreateSeries(Ctx(secretary_).get(), r, &out).ok());
+  EXPECT_EQ(MeetingsOf(*h_, secretary_, "cb-1").size(), 8u);
+}
+
 TEST_P(SchedulingFlowTest, ABatchOfACellsRecordsCommitsWholeOrNotAtAllAndOnce) {
   MakeSeries(*h_, secretary_);
   MakeSeries(*h_, admin_, "cb-2");
