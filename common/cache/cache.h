@@ -131,7 +131,8 @@ class Cache {
   // near-cache, then one Redis round trip (GETs pipelined) for the keys it
   // lacks, then `load(i)` for each key Redis lacks too, whose answers go to
   // Redis in one more round trip. The same guarantees as GetOrLoad, key by
-  // key (single flight, invalidations during the load, Redis down).
+  // key (single flight, invalidations during the load, Redis down); a key's
+  // other callers wait for the whole batch. `load` must not call this cache.
   using IndexedLoader = absl::FunctionRef<absl::StatusOr<std::optional<std::string>>(size_t)>;
   std::vector<absl::StatusOr<std::string>> GetOrLoadMany(const std::vector<std::string>& keys,
                                                          IndexedLoader load);

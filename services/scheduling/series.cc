@@ -70,6 +70,10 @@ static absl::StatusOr<std::vector<absl::CivilMinute>> Occurrences(const v1::Meet
   auto starts = ExpandRrule(series.rrule(), *time::ParseLocalMinute(series.first_start()), until,
                             kMaxOccurrences);
   if (!starts.ok()) return errors::InvalidArgument("series.rrule", std::string(starts.status().message()));
+  // In order and each once, whatever the expansion gave: the overlap check
+  // of a new series reads the span from the first to the last.
+  std::sort(starts->begin(), starts->end());
+  starts->erase(std::unique(starts->begin(), starts->end()), starts->end());
   return starts;
 }
 
