@@ -92,7 +92,7 @@ class Loader {
     const std::vector<std::vector<Chain>> stages = {
         {{{"units", &Loader::Units}}},
         {{{"members", &Loader::Members}, {"exemptions", &Loader::Exemptions}, {"committees", &Loader::Committees}},
-         {{"series", &Loader::Series}, {"thematic", &Loader::ThematicMeetings}, {"list", &Loader::ListAllMeetings}}},
+         {{"series", &Loader::Series}, {"thematic+list", &Loader::ThematicMeetingsAndList}}},
         {{{"record", &Loader::RecordMeetings},
           {"record-committee", &Loader::RecordCommitteeMeetings},
           {"teams", &Loader::Teams},
@@ -306,59 +306,54 @@ class Loader {
   }
 
   // Most cells hold a thematic meeting in the middle month of most quarters
-  // of the history (those after as_of stay planned).
-  absl::Status ThematicMeetings() {
+  // of the history (those after as_of stay planned). Unit by unit, its
+  // thematic meetings are made and then all its meetings listed (their ids
+  // for the records): one unit's listing reads while another's meetings are
+  // written, instead of a listing pass after all the writes.
+  absl::Status ThematicMeetingsAndList() {
     std::vector<absl::CivilMonth> months;  // the middle month of each quarter
     for (absl::CivilMonth q = absl::CivilMonth(plan_.first.year(), 3 * ((plan_.first.month() - 1) / 3) + 1);
          q <= plan_.last; q += 3) {
       if (q + 1 >= plan_.first) months.push_back(q + 1);
     }
-    std::vector<std::pair<const PlannedUnit*, absl::CivilMonth>> planned;  // cell, month
-    for (const PlannedUnit* c : cells_) {
+    std::vector<const PlannedUnit*> all = cells_;
+    all.insert(all.end(), committees_.begin(), committees_.end());
+    std::vector<std::vector<absl::CivilMonth>> planned(all.size());  // a cell's thematic months
+    for (size_t i = 0; i < cells_.size(); ++i) {
+      const PlannedUnit* c = cells_[i];
       for (absl::CivilMonth month : months) {
         auto rng = RngFor(options_.seed, absl::StrCat("thematic/", c->unit.id(), "/", month.year(), "-Q",
                                                       (month.month() + 2) / 3));
-        if (std::uniform_real_distribution<double>(0, 1)(rng) < 0.85) planned.emplace_back(c, month);
+        if (std::uniform_real_distribution<double>(0, 1)(rng) < 0.85) planned[i].push_back(month);
       }
+      summary_.thematic_meetings += static_cast<int>(planned[i].size());
     }
-    summary_.thematic_meetings = static_cast<int>(planned.size());
-    // A cell's thematic meetings in one batch (BatchCreateMeetings): one
-    // call, one transaction and one fold per cell.
-    std::vector<std::pair<size_t, size_t>> cells;  // [first, last) of planned, one cell each
-    for (size_t i = 0; i < planned.size(); ++i) {
-      if (cells.empty() || planned[cells.back().first].first != planned[i].first) cells.emplace_back(i, i);
-      ++cells.back().second;
-    }
-    auto s = RunParallel(options_.threads, cells.size(), [&](size_t c) {
-      sv1::BatchCreateMeetingsRequest b;
-      const PlannedUnit* cell = planned[cells[c].first].first;
-      b.set_cell_id(cell->unit.id());
-      for (size_t i = cells[c].first; i < cells[c].second; ++i) {
-        const absl::CivilMonth month = planned[i].second;
-        const std::string day = Day(absl::CivilDay(month.year(), month.month(), 24));
-        sv1::Meeting& m = *b.add_requests()->mutable_meeting();
-        m.set_cell_id(cell->unit.id());
-        m.set_kind(sv1::THEMATIC);
-        m.set_title("Sinh hoạt chuyên đề: học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh");
-        m.set_starts_at(absl::StrCat(day, "T19:30"));
-        m.set_ends_at(absl::StrCat(day, "T21:30"));
-        m.set_place("Nhà văn hóa");
-      }
-      b.set_request_id(RequestId("thematic", cell->unit.id()));
-      sv1::BatchCreateMeetingsResponse out;
-      return Check(scheduling_->BatchCreateMeetings(Ctx().get(), b, &out), cell->unit.id());
-    });
-    options_.progress(absl::StrCat("buổi chuyên đề / thematic meetings: ", summary_.thematic_meetings));
-    return s;
-  }
-
-  absl::Status ListAllMeetings() {
-    std::vector<const PlannedUnit*> all = cells_;
-    all.insert(all.end(), committees_.begin(), committees_.end());
     std::mutex mu;
-    auto s = RunParallel(options_.threads, all.size(), [&](size_t i) {
+    auto s = RunParallel(options_.threads, all.size(), [&](size_t i) -> absl::Status {
+      const PlannedUnit* unit = all[i];
+      if (!planned[i].empty()) {
+        // A cell's thematic meetings in one batch (BatchCreateMeetings): one
+        // call, one transaction and one fold per cell.
+        sv1::BatchCreateMeetingsRequest b;
+        b.set_cell_id(unit->unit.id());
+        for (const absl::CivilMonth month : planned[i]) {
+          const std::string day = Day(absl::CivilDay(month.year(), month.month(), 24));
+          sv1::Meeting& m = *b.add_requests()->mutable_meeting();
+          m.set_cell_id(unit->unit.id());
+          m.set_kind(sv1::THEMATIC);
+          m.set_title("Sinh hoạt chuyên đề: học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh");
+          m.set_starts_at(absl::StrCat(day, "T19:30"));
+          m.set_ends_at(absl::StrCat(day, "T21:30"));
+          m.set_place("Nhà văn hóa");
+        }
+        b.set_request_id(RequestId("thematic", unit->unit.id()));
+        sv1::BatchCreateMeetingsResponse out;
+        if (auto st = Check(scheduling_->BatchCreateMeetings(Ctx().get(), b, &out), unit->unit.id()); !st.ok()) {
+          return st;
+        }
+      }
       sv1::ListMeetingsRequest r;
-      r.set_org_unit_id(all[i]->unit.id());
+      r.set_org_unit_id(unit->unit.id());
       r.set_from(FirstDay());
       r.set_to(LastDay());
       r.set_page_size(1000);
@@ -368,9 +363,10 @@ class Loader {
       for (const auto& m : out.meetings()) refs.push_back({m.id(), m.starts_at(), m.kind()});
       std::lock_guard<std::mutex> lock(mu);
       summary_.meetings += static_cast<int>(refs.size());
-      meetings_[all[i]->unit.id()] = std::move(refs);
+      meetings_[unit->unit.id()] = std::move(refs);
       return absl::OkStatus();
     });
+    options_.progress(absl::StrCat("buổi chuyên đề / thematic meetings: ", summary_.thematic_meetings));
     return s;
   }
 
