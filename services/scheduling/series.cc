@@ -60,10 +60,6 @@ struct Materialized {
   int added = 0, skipped = 0;
 };
 
-// Inserts the occurrences of `series` on days after `after` up to `until`
-// that do not exist yet, each checked against the cell's other meetings.
-// Occurrences on or before `after` are never touched (moved, postponed or
-// recorded meetings stay as they are).
 // The occurrences of `series` up to `until` (at most kMaxOccurrences).
 static absl::StatusOr<std::vector<absl::CivilMinute>> Occurrences(const v1::MeetingSeries& series,
                                                                  absl::CivilDay until) {
@@ -77,8 +73,14 @@ static absl::StatusOr<std::vector<absl::CivilMinute>> Occurrences(const v1::Meet
   return starts;
 }
 
-// `starts`: the series' Occurrences up to `until`, when the caller expanded
-// them before its transaction (the rule needs no database); else expanded here.
+// Inserts the occurrences of `series` on days after `after` up to `until`
+// that do not exist yet, each checked against the cell's other meetings.
+// Occurrences on or before `after` are never touched (moved, postponed or
+// recorded meetings stay as they are). `starts`: the series' Occurrences up
+// to `until` when the caller expanded them before its transaction (the rule
+// needs no database), else expanded here; `new_series`: made in this
+// transaction, so none of its occurrences exists yet. `check_overlap` gets
+// the new meeting's id too.
 static absl::StatusOr<Materialized> Materialize(
     db::Session& s, const v1::MeetingSeries& series, absl::CivilDay after, absl::CivilDay until,
     const std::function<absl::Status(int64_t, int64_t, const std::string&)>& check_overlap, OnOverlap on_overlap,
