@@ -8,7 +8,9 @@
 #include <utility>
 
 #include "absl/random/random.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
@@ -49,8 +51,22 @@ constexpr int kSubscriberPollMillis = 100;
 // upgrade its near-cache may keep an entry until near_ttl.)
 constexpr char kKeySeparator = '\n';
 constexpr size_t kMaxMessageBytes = 32 * 1024;
+// A message's first line names the Cache that sent it (kOriginMark and 16
+// hex digits), so that the sender skips its own message when it comes back:
+// Invalidate() already dropped the keys here, and a load of one of them
+// begun since then read the store after the write — voiding it (as a
+// message received during a load does) would only make the next read load
+// again. A replica of an earlier release drops the origin line as a key no
+// one uses.
+constexpr char kOriginMark = '\x01';
 
-void AppendPublishes(const std::string& channel, const std::vector<std::string>& keys,
+std::string NewOrigin() {
+  absl::BitGen gen;
+  return absl::StrFormat("%c%016x", kOriginMark, absl::Uniform<uint64_t>(gen));
+}
+
+void AppendPublishes(const std::string& channel, const std::string& origin,
+                     const std::vector<std::string>& keys,
                      std::vector<std::vector<std::string>>& commands) {
   std::string message;
   auto flush = [&] {
@@ -58,12 +74,13 @@ void AppendPublishes(const std::string& channel, const std::vector<std::string>&
     message.clear();
   };
   for (const std::string& key : keys) {
-    if (key.empty() || key.find(kKeySeparator) != std::string::npos) {  // alone, as it is
-      commands.push_back({"PUBLISH", channel, key});
+    if (key.empty() || key.find(kKeySeparator) != std::string::npos || key[0] == kOriginMark) {
+      commands.push_back({"PUBLISH", channel, key});  // alone, as it is
       continue;
     }
     if (!message.empty() && message.size() + 1 + key.size() > kMaxMessageBytes) flush();
-    if (!message.empty()) message.push_back(kKeySeparator);
+    if (message.empty()) message = origin;
+    message.push_back(kKeySeparator);
     message.append(key);
   }
   flush();
@@ -128,6 +145,7 @@ Cache::Cache(RedisPool* redis, RedisOptions subscriber, CacheOptions options)
     : redis_(redis),
       subscriber_options_(std::move(subscriber)),
       options_(std::move(options)),
+      origin_(NewOrigin()),
       near_(options_.near_cache ? options_.near_capacity : 0),
       counters_(std::make_unique<Counters>(options_.name)) {
   if (redis_ == nullptr) {
@@ -510,7 +528,7 @@ void Cache::Invalidate(const std::vector<std::string>& keys) {
   del.emplace_back("DEL");
   del.insert(del.end(), keys.begin(), keys.end());
   commands.push_back(std::move(del));
-  AppendPublishes(options_.invalidation_channel, keys, commands);
+  AppendPublishes(options_.invalidation_channel, origin_, keys, commands);
   if (any_pending_.load()) RetryPending();
   absl::StatusOr<std::vector<Reply>> replies = redis_->Pipeline(commands);
   if (!replies.ok()) {
@@ -560,7 +578,7 @@ void Cache::RetryPending() {
       for (size_t i = at; i < std::min(keys.size(), at + 500); ++i) del.push_back(keys[i]);
       commands.push_back(std::move(del));
     }
-    AppendPublishes(options_.invalidation_channel, keys, commands);
+    AppendPublishes(options_.invalidation_channel, origin_, keys, commands);
     if (!redis_->Pipeline(commands).ok()) return;  // still unreachable: keep them
   } else if (overflow) {
     if (!redis_->Command({"PING"}).ok()) return;
@@ -640,12 +658,17 @@ void Cache::SubscriberLoop() {
             std::string_view kind(r->element[0]->str, r->element[0]->len);
             if (kind == "message" && r->element[2]->type == REDIS_REPLY_STRING) {
               const std::string_view message(r->element[2]->str, r->element[2]->len);
-              DropLocal(message);
-              if (message.find(kKeySeparator) != std::string_view::npos) {
+              if (absl::StartsWith(Sv(message), origin_) && message.size() > origin_.size() &&
+                  message[origin_.size()] == kKeySeparator) {
+                // Our own (dropped here when sent).
+              } else if (message.find(kKeySeparator) != std::string_view::npos) {
+                DropLocal(message);
                 std::vector<std::string> keys = absl::StrSplit(Sv(message), kKeySeparator, absl::SkipEmpty());
+                if (!keys.empty() && keys.front()[0] == kOriginMark) keys.erase(keys.begin());
                 DropLocal(keys);
                 counters_->invalidations_received.Add(static_cast<int64_t>(keys.size()));
               } else {
+                DropLocal(message);
                 counters_->invalidations_received.Add();
               }
             } else if (kind == "subscribe") {

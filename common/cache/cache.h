@@ -22,7 +22,7 @@
 //  * Invalidate() drops the keys here, DELetes them in Redis and PUBLISHes
 //    them on invalidation_channel, many keys to a message (one per line);
 //    every Cache subscribed to that channel (other replicas) drops them from
-//    its near-cache. A load of key K that
+//    its near-cache; the sender skips its own message when it comes back. A load of key K that
 //    overlaps an invalidation of K (local, or received over pub/sub while the
 //    load is running) still returns its value to its callers but is not
 //    cached: not in the near-cache, and not in Redis (deleted again if already
@@ -190,6 +190,8 @@ class Cache {
   const RedisOptions subscriber_options_;
   const CacheOptions options_;
   const std::string negative_message_;
+  // The first line of every message this Cache sends (cache.cc, kOriginMark).
+  const std::string origin_;
 
   NearCache near_;
   // Trust in the near-cache. Writers read near_epoch_ before their lookup

@@ -490,6 +490,36 @@ TEST_F(CacheTest, RemoteInvalidationDuringLoadIsNotOverwrittenByTheLoad) {
   EXPECT_TRUE(Redis({"GET", "t:race2"}).is_nil());
 }
 
+// A reader that finds its value stale drops it and loads again (what
+// GetChecked does): its own invalidation comes back over pub/sub while the
+// new load runs, and must not void that load, which read the store after
+// the invalidation was sent. Otherwise the next read loads again.
+TEST_F(CacheTest, ALoadStartedAfterThisProcesssOwnInvalidationIsKept) {
+  auto cache = NewCache();
+  auto other = NewCache();
+  FakeStore store("v1");
+  ASSERT_EQ(*Get(*cache, "t:own", store), "v1");
+  store.Set("v2");
+  cache->Invalidate({"t:own"});
+  auto slow = cache->GetOrLoad("t:own", [&]() -> LoadResult {
+    // Long enough for the message to come back meanwhile.
+    EXPECT_TRUE(Eventually([&] { return other->stats().invalidations_received >= 1; }, absl::Seconds(2)));
+    absl::SleepFor(absl::Milliseconds(50));
+    return store.Load();
+  });
+  ASSERT_TRUE(slow.ok());
+  EXPECT_EQ(*slow, "v2");
+  EXPECT_EQ(Redis({"GET", "t:own"}).str, "vv2");
+  ASSERT_TRUE(cache->PeekNear("t:own").has_value());
+  EXPECT_EQ(*Get(*cache, "t:own", store), "v2");
+  EXPECT_EQ(store.calls(), 2);
+  EXPECT_EQ(cache->stats().invalidations_received, 0) << "its own message is not counted as received";
+  // Another replica's invalidation still drops it.
+  other->Invalidate({"t:own"});
+  EXPECT_TRUE(Eventually([&] { return !cache->PeekNear("t:own").has_value(); }, absl::Seconds(2)));
+  EXPECT_EQ(cache->stats().invalidations_received, 1);
+}
+
 TEST_F(CacheTest, RedisKilledMidLoopNeverFailsACall) {
   auto cache = NewCache({.name = "kill_test"});
   constexpr int kKeys = 10;
