@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_format.h"
 #include "common/rpc/client.h"
+#include "common/rpc/pending_call.h"
 #include "common/rpc/status_mapping.h"
 
 namespace chibo::clients {
@@ -42,20 +43,45 @@ absl::Status SchedulingClient::ForEachMeeting(const auth::Claims& caller, sv1::L
   return absl::OkStatus();
 }
 
-absl::StatusOr<sv1::MeetingSummary> SchedulingClient::SummarizeMeetings(
-    const auth::Claims& caller, absl::string_view org_id, absl::CivilMonth first, int months,
-    absl::string_view known_data_version, bool caller_confirms_tree) {
+namespace {
+
+sv1::SummarizeMeetingsRequest SummaryRequest(absl::string_view org_id, absl::CivilMonth first, int months,
+                                             absl::string_view known_data_version, bool caller_confirms_tree) {
   sv1::SummarizeMeetingsRequest request;
   request.set_org_unit_id(std::string(org_id));
   request.set_first_month(absl::StrFormat("%04d-%02d", first.year(), first.month()));
   request.set_months(months);
   request.set_known_data_version(std::string(known_data_version));
   request.set_caller_confirms_tree(caller_confirms_tree);
+  return request;
+}
+
+}  // namespace
+
+absl::StatusOr<sv1::MeetingSummary> SchedulingClient::SummarizeMeetings(
+    const auth::Claims& caller, absl::string_view org_id, absl::CivilMonth first, int months,
+    absl::string_view known_data_version, bool caller_confirms_tree) {
+  const sv1::SummarizeMeetingsRequest request =
+      SummaryRequest(org_id, first, months, known_data_version, caller_confirms_tree);
   sv1::MeetingSummary summary;
   grpc::Status s = stub_->SummarizeMeetings(rpc::MakeCallerContext(caller, kCallTimeout).get(),
                                             request, &summary);
   if (!s.ok()) return rpc::FromGrpcStatus(s);
   return summary;
+}
+
+absl::StatusOr<sv1::MeetingSummary> SchedulingClient::SummarizeMeetings(
+    const auth::Claims& caller, absl::string_view org_id, absl::CivilMonth first, int months,
+    absl::string_view known_data_version, bool caller_confirms_tree, absl::FunctionRef<void()> meanwhile) {
+  const sv1::SummarizeMeetingsRequest request =
+      SummaryRequest(org_id, first, months, known_data_version, caller_confirms_tree);
+  rpc::PendingCall<sv1::MeetingSummary> call(rpc::MakeCallerContext(caller, kCallTimeout),
+                                             [&](auto* ctx, auto* cq) {
+                                               return stub_->AsyncSummarizeMeetings(ctx, request, cq);
+                                             });
+  meanwhile();
+  if (const grpc::Status& s = call.Wait(); !s.ok()) return rpc::FromGrpcStatus(s);
+  return std::move(call.response());
 }
 
 absl::Status SchedulingClient::StreamFacts(const auth::Claims& caller,

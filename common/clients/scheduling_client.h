@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
@@ -33,6 +34,14 @@ class SchedulingClient {
                                                                    int months,
                                                                    absl::string_view known_data_version = "",
                                                                    bool caller_confirms_tree = false);
+  // The same call, with `meanwhile` run while it is in flight (the caller's
+  // own lookups overlap it; they must not depend on its answer).
+  absl::StatusOr<scheduling::v1::MeetingSummary> SummarizeMeetings(const auth::Claims& caller,
+                                                                   absl::string_view org_id,
+                                                                   absl::CivilMonth first, int months,
+                                                                   absl::string_view known_data_version,
+                                                                   bool caller_confirms_tree,
+                                                                   absl::FunctionRef<void()> meanwhile);
   // Calls `fn` with each meeting the request matches, page by page (one
   // page held at a time).
   absl::Status ForEachMeeting(const auth::Claims& caller, scheduling::v1::ListMeetingsRequest request,

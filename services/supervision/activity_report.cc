@@ -5,6 +5,7 @@
 // (lower levels); with the same for each child unit, and as a paragraph.
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <unordered_set>
 
@@ -114,29 +115,63 @@ std::vector<v1::LevelActivity> Levels(const std::vector<const VisitFact*>& visit
 absl::Status Supervision::GetActivityReport(const auth::Claims& caller,
                                             const v1::ReportRequest& request,
                                             v1::ActivityReport* response) {
+  // The key names the tree and rules, the teams and the day; the visits of
+  // the year are checked against their change stamps on every read.
+  // "f3": the report's format (ties, the English paragraph, the coverage
+  // sentence), so that a report cached by an older build is not served.
+  const std::string today = time::TodayText();
+  auto key_of = [&](const Period& period, absl::string_view tree_version, absl::string_view teams_version) {
+    return absl::StrCat("sup:activity:f3:", request.org_unit_id(), ":", period.name, ":t", tree_version,
+                        ":g", teams_version, ":", today);
+  };
+  auto visits_changed = [&](absl::string_view year) {
+    return [this, year](absl::string_view w) { return visit_stamps_.ChangedSince(*db_, year, w); };
+  };
+  // While the compliance read's calls travel, the report kept on the tree in
+  // hand is looked up and checked (teams, visits); it is served only if that
+  // read confirms the tree. Every check begins after the request arrived.
+  clients::RegistryClient::TreePtr held;
+  v1::ActivityReport on_held;
+  bool found_on_held = false;
+  auto look_up_on_held = [&] {
+    held = registry_->Held(caller);
+    auto period = ParsePeriod(request.period());
+    if (!held || !period.ok()) return;
+    auto teams_version = TeamsVersion();
+    if (!teams_version.ok()) return;
+    const std::string year = absl::StrCat(period->first.year());
+    std::optional<cache::CheckedValue> kept = cache::PeekChecked(
+        *report_cache_, key_of(*period, held->version(), *teams_version), visits_changed(year));
+    found_on_held = kept && on_held.ParseFromString(kept->payload);
+  };
   // The standard sentence comes from the compliance report (cached and
   // checked against scheduling's data on its own), asked for first: the
   // meeting summary behind it checks the caller's scope on the registry's
   // current tree and names that tree's version, so this report works on the
   // same tree without asking the registry again.
   v1::ComplianceReport compliance;
-  auto tree_version = ComplianceAndTreeVersion(caller, request, &compliance);
+  auto tree_version = ComplianceAndTreeVersion(caller, request, &compliance, look_up_on_held);
   if (!tree_version.ok()) return tree_version.status();
   auto scope = OpenReport(caller, request, *tree_version);
   if (!scope.ok()) return scope.status();
+  auto add_standard_sentence = [&] {
+    for (auto [text, l] : {std::pair{response->mutable_narrative(), Language::kVietnamese},
+                           std::pair{response->mutable_narrative_en(), Language::kEnglish}}) {
+      if (std::string st = StandardSentence(compliance.totals(), l); !st.empty()) absl::StrAppend(text, " ", st);
+    }
+  };
+  if (found_on_held && scope->tree->version() == held->version()) {
+    response->Swap(&on_held);
+    add_standard_sentence();
+    return absl::OkStatus();
+  }
   const clients::OrgTree& t = *scope->tree;
   const int root = scope->root;
   const Period* period = &scope->period;
   auto teams_version = TeamsVersion();
   if (!teams_version.ok()) return teams_version.status();
   const std::string year = absl::StrCat(period->first.year());
-  // The key names the tree and rules, the teams and the day; the visits of
-  // the year are checked against their change stamps on every read.
-  // "f3": the report's format (ties, the English paragraph, the coverage
-  // sentence), so that a report cached by an older build is not served.
-  const std::string key = absl::StrCat("sup:activity:f3:", request.org_unit_id(), ":", period->name,
-                                       ":t", t.version(), ":g", *teams_version, ":",
-                                       time::TodayText());
+  const std::string key = key_of(*period, t.version(), *teams_version);
   std::string watermark;
   auto bytes = cache::GetChecked(
       *report_cache_, key,
@@ -145,7 +180,7 @@ absl::Status Supervision::GetActivityReport(const auth::Claims& caller,
         if (w.ok()) watermark = *w;
         return w;
       },
-      [&](absl::string_view w) { return visit_stamps_.ChangedSince(*db_, year, w); },
+      visits_changed(year),
       [&]() -> absl::StatusOr<std::string> {
         // Each visit goes where its unit stood on its month's reference day.
         auto visits = VisitsInPeriod(period->from(), period->to());
@@ -198,10 +233,7 @@ absl::Status Supervision::GetActivityReport(const auth::Claims& caller,
       });
   if (!bytes.ok()) return bytes.status();
   if (!response->ParseFromString(*bytes)) return absl::InternalError("corrupt cached report");
-  for (auto [text, l] : {std::pair{response->mutable_narrative(), Language::kVietnamese},
-                         std::pair{response->mutable_narrative_en(), Language::kEnglish}}) {
-    if (std::string st = StandardSentence(compliance.totals(), l); !st.empty()) absl::StrAppend(text, " ", st);
-  }
+  add_standard_sentence();
   return absl::OkStatus();
 }
 

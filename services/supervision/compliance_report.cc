@@ -7,6 +7,7 @@
 // force on each meeting's date (docs/reports.md); here they become figures.
 #include <map>
 #include <optional>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -77,7 +78,8 @@ absl::Status Supervision::GetComplianceReport(const auth::Claims& caller,
 
 absl::StatusOr<std::string> Supervision::ComplianceAndTreeVersion(const auth::Claims& caller,
                                                                   const v1::ReportRequest& request,
-                                                                  v1::ComplianceReport* response) {
+                                                                  v1::ComplianceReport* response,
+                                                                  absl::FunctionRef<void()> meanwhile) {
   errors::FieldViolations v;
   v.RequireNonEmpty("org_unit_id", request.org_unit_id());
   auto period = ParsePeriod(request.period());
@@ -91,9 +93,15 @@ absl::StatusOr<std::string> Supervision::ComplianceAndTreeVersion(const auth::Cl
   cache::VersionedView kept;
   if (built) kept = cache::SplitVersioned(built->value).value_or(cache::VersionedView{});
   const absl::string_view built_version = kept.version, built_report = kept.payload;
+  // The first question to scheduling carries `meanwhile`; a second one (its tree was stale) does not.
+  bool asked = false;
   auto ask_scheduling = [&](bool caller_confirms_tree) {
+    if (std::exchange(asked, true)) {
+      return scheduling_->SummarizeMeetings(caller, request.org_unit_id(), period->first, period->months,
+                                            built_version, caller_confirms_tree);
+    }
     return scheduling_->SummarizeMeetings(caller, request.org_unit_id(), period->first, period->months,
-                                          built_version, caller_confirms_tree);
+                                          built_version, caller_confirms_tree, meanwhile);
   };
   absl::StatusOr<sv1::MeetingSummary> summary = absl::UnknownError("not asked");
   if (!built_version.empty()) {

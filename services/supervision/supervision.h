@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -110,10 +111,12 @@ class Supervision {
   absl::Status GetComplianceReport(const auth::Claims& caller, const v1::ReportRequest& request,
                                    v1::ComplianceReport* response);
   // The compliance report, and the registry tree version it was computed on
-  // (confirmed current by scheduling while it answered).
-  absl::StatusOr<std::string> ComplianceAndTreeVersion(const auth::Claims& caller,
-                                                       const v1::ReportRequest& request,
-                                                       v1::ComplianceReport* response);
+  // (confirmed current by scheduling while it answered). `meanwhile` runs
+  // once while scheduling's answer travels (unless the request is invalid),
+  // for the caller's own lookups.
+  absl::StatusOr<std::string> ComplianceAndTreeVersion(
+      const auth::Claims& caller, const v1::ReportRequest& request, v1::ComplianceReport* response,
+      absl::FunctionRef<void()> meanwhile = [] {});
   // report_keys.cc: validates `request` (org_unit_id, period), checks the
   // caller's scope on the local tree and finds the unit in it. With
   // `tree_version`, a copy in hand at least that new is used without asking

@@ -39,6 +39,8 @@ ABSL_FLAG(std::string, org, "tinh", "Organization");
 ABSL_FLAG(std::string, period, "2025", "Period (a year)");
 ABSL_FLAG(int, rounds, 20, "Cold reads of each report (each after a write)");
 ABSL_FLAG(int, cached_reads, 50, "Cached reads after each cold one");
+ABSL_FLAG(std::string, samples_out, "",
+          "If set, every read's time goes to this file, a line each: report, round, read (0 = cold), ms");
 
 namespace pv1 = ::chibo::supervision::v1;
 namespace sv1 = ::chibo::scheduling::v1;
@@ -184,6 +186,8 @@ int main(int argc, char** argv) {
   const char* processes[] = {"registry", "scheduling", "supervision", "gateway", "redis"};
   std::map<std::string, int64_t> rss_first;
   std::vector<double> cold[2], cached[2], baseline[2];
+  std::ofstream samples;
+  if (!absl::GetFlag(FLAGS_samples_out).empty()) samples.open(absl::GetFlag(FLAGS_samples_out));
   int64_t figures = 0, baseline_rows[2] = {0, 0};
   for (int round = 0; round < absl::GetFlag(FLAGS_rounds); ++round) {
     pv1::UpdateRecommendationRequest write;
@@ -231,6 +235,7 @@ int main(int argc, char** argv) {
           return 1;
         }
         (i == 0 ? cold : cached)[kind].push_back(ms);
+        if (samples) samples << (kind == 0 ? "activity" : "compliance") << ' ' << round << ' ' << i << ' ' << ms << '\n';
       }
     }
     if (round == 0) {
