@@ -99,15 +99,21 @@ absl::StatusOr<std::string> Scheduling::CellOfMeeting(absl::string_view meeting_
   return (*row)->Text(0);
 }
 
-absl::Status Scheduling::CheckMeetingDay(const auth::Claims& caller, absl::string_view cell_id,
-                                         absl::CivilDay day, const std::string& field) {
-  if (absl::Status st = CheckPlanHorizon(day, field); !st.ok()) return st;
+absl::StatusOr<clients::RegistryClient::TreePtr> Scheduling::TreeInScope(const auth::Claims& caller,
+                                                                         absl::string_view cell_id) {
   auto tree = registry_->Tree(caller);
   if (!tree.ok()) return tree.status();
-  const int u = (*tree)->Find(cell_id);
+  if (absl::Status st = clients::RegistryClient::CheckScopeIn(**tree, caller, cell_id); !st.ok()) return st;
+  return tree;
+}
+
+absl::Status Scheduling::CheckMeetingDay(const clients::OrgTree& tree, absl::string_view cell_id,
+                                         absl::CivilDay day, const std::string& field) {
+  if (absl::Status st = CheckPlanHorizon(day, field); !st.ok()) return st;
+  const int u = tree.Find(cell_id);
   if (u == clients::OrgTree::kNone) return absl::OkStatus();  // the scope check answers NOT_FOUND
-  const registry::v1::OrgUnit& unit = (*tree)->unit(u);
-  if (!(*tree)->OpenOn(u, clients::OrgTree::DayOf(day))) {
+  const registry::v1::OrgUnit& unit = tree.unit(u);
+  if (!tree.OpenOn(u, clients::OrgTree::DayOf(day))) {
     return errors::InvalidArgument(
         field, absl::StrCat("chi bộ không hoạt động ngày ", time::FormatDate(day), " (thành lập ", unit.opened_on(),
                             unit.closed_on().empty() ? "" : absl::StrCat(", giải thể ", unit.closed_on()),
@@ -158,8 +164,9 @@ absl::Status Scheduling::CreateMeeting(const auth::Claims& caller,
   CheckNewMeeting(request, v);
   if (!journal::IsValidRequestId(request.request_id())) v.Add("request_id", "tối đa 128 ký tự / at most 128 printable characters");
   if (absl::Status s = v.ToStatus(); !s.ok()) return s;
-  if (absl::Status st = registry_->CheckScope(caller, in.cell_id()); !st.ok()) return st;
-  if (absl::Status st = CheckMeetingDay(caller, in.cell_id(), absl::CivilDay(*time::ParseLocalMinute(in.starts_at())),
+  auto tree = TreeInScope(caller, in.cell_id());
+  if (!tree.ok()) return tree.status();
+  if (absl::Status st = CheckMeetingDay(**tree, in.cell_id(), absl::CivilDay(*time::ParseLocalMinute(in.starts_at())),
                                         "meeting.starts_at");
       !st.ok()) {
     return st;
@@ -202,11 +209,12 @@ absl::Status Scheduling::BatchCreateMeetings(const auth::Claims& caller,
     meetings.push_back(one.meeting());
   }
   if (absl::Status s = v.ToStatus(); !s.ok()) return s;
-  if (absl::Status st = registry_->CheckScope(caller, request.cell_id()); !st.ok()) return st;
+  auto tree = TreeInScope(caller, request.cell_id());
+  if (!tree.ok()) return tree.status();
   std::set<int> years;
   for (size_t i = 0; i < meetings.size(); ++i) {
     const std::string item = absl::StrCat("requests[", i, "]");
-    if (absl::Status st = CheckMeetingDay(caller, request.cell_id(),
+    if (absl::Status st = CheckMeetingDay(**tree, request.cell_id(),
                                           absl::CivilDay(*time::ParseLocalMinute(meetings[i].starts_at())),
                                           "meeting.starts_at");
         !st.ok()) {
@@ -365,10 +373,11 @@ absl::Status Scheduling::UpdateMeeting(const auth::Claims& caller,
   if (absl::Status s = v.ToStatus(); !s.ok()) return s;
   auto cell = CellOfMeeting(in.id());
   if (!cell.ok()) return cell.status();
-  if (absl::Status st = registry_->CheckScope(caller, *cell); !st.ok()) return st;
+  auto tree = TreeInScope(caller, *cell);
+  if (!tree.ok()) return tree.status();
   for (const std::string& path : request.update_mask().paths()) {
     if (path != "starts_at") continue;
-    if (absl::Status st = CheckMeetingDay(caller, *cell, absl::CivilDay(*time::ParseLocalMinute(in.starts_at())),
+    if (absl::Status st = CheckMeetingDay(**tree, *cell, absl::CivilDay(*time::ParseLocalMinute(in.starts_at())),
                                           "meeting.starts_at");
         !st.ok()) {
       return st;

@@ -217,9 +217,14 @@ class Scheduling {
                             v1::MeetingStatus to, v1::Meeting* response);
   // The cell a meeting belongs to (NOT_FOUND when there is no such meeting).
   absl::StatusOr<std::string> CellOfMeeting(absl::string_view meeting_id);
-  // Refuses, naming `field`, a meeting day on which the cell is not open
-  // (before it was founded, from its closing on), or past CheckPlanHorizon.
-  absl::Status CheckMeetingDay(const auth::Claims& caller, absl::string_view cell_id,
+  // The registry's current tree, once the caller's scope holds `cell_id` on
+  // it: a write's scope check and its meeting-day checks share it (one
+  // version check a request, not one a meeting).
+  absl::StatusOr<clients::RegistryClient::TreePtr> TreeInScope(const auth::Claims& caller,
+                                                               absl::string_view cell_id);
+  // Refuses, naming `field`, a meeting day on which the cell is not open on
+  // `tree` (before it was founded, from its closing on), or past CheckPlanHorizon.
+  absl::Status CheckMeetingDay(const clients::OrgTree& tree, absl::string_view cell_id,
                                absl::CivilDay day, const std::string& field);
   // The ids of the cells (and committees) of a subtree on a date.
   absl::StatusOr<std::vector<std::string>> UnitsOfSubtree(const auth::Claims& caller,

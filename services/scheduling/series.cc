@@ -173,8 +173,9 @@ absl::Status Scheduling::CreateSeries(const auth::Claims& caller,
     return errors::InvalidArgument("series.first_start",
                                    "không phải một buổi của RRULE / is not an occurrence of the rule");
   }
-  if (absl::Status st = registry_->CheckScope(caller, in.cell_id()); !st.ok()) return st;
-  if (absl::Status st = CheckMeetingDay(caller, in.cell_id(), first_day, "series.first_start"); !st.ok()) return st;
+  auto tree = TreeInScope(caller, in.cell_id());
+  if (!tree.ok()) return tree.status();
+  if (absl::Status st = CheckMeetingDay(**tree, in.cell_id(), first_day, "series.first_start"); !st.ok()) return st;
   if (absl::Status st = CheckPlanHorizon(until, "materialize_until"); !st.ok()) return st;
   if (in.id().empty()) in.set_id(resource::NewId("ls"));
   if (in.title().empty()) in.set_title(DefaultTitle(in.kind()));
