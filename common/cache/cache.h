@@ -46,7 +46,10 @@
 // Residual window, by design: if another replica's DEL lands between this
 // replica's loader reading SQL and its Redis SET, and the pub/sub message only
 // arrives after this load has finished, Redis keeps the old value until its
-// TTL (the near-cache copy is dropped when the message arrives).
+// TTL (the near-cache copy is dropped when the message arrives — except in
+// the sender, which skips its own message and may keep the old value it
+// read back from Redis for near_ttl, never longer than Redis keeps it).
+// Checked values (checked_value.h) are not affected: every read checks them.
 #ifndef CHIBO_COMMON_CACHE_CACHE_H_
 #define CHIBO_COMMON_CACHE_CACHE_H_
 
