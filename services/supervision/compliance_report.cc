@@ -93,15 +93,14 @@ absl::StatusOr<std::string> Supervision::ComplianceAndTreeVersion(const auth::Cl
   cache::VersionedView kept;
   if (built) kept = cache::SplitVersioned(built->value).value_or(cache::VersionedView{});
   const absl::string_view built_version = kept.version, built_report = kept.payload;
-  // The first question to scheduling carries `meanwhile`; a second one (its tree was stale) does not.
-  bool asked = false;
+  // `meanwhile` travels with the first question to scheduling only (a second one: its tree was stale).
+  bool ran = false;
+  auto meanwhile_once = [&] {
+    if (!std::exchange(ran, true)) meanwhile();
+  };
   auto ask_scheduling = [&](bool caller_confirms_tree) {
-    if (std::exchange(asked, true)) {
-      return scheduling_->SummarizeMeetings(caller, request.org_unit_id(), period->first, period->months,
-                                            built_version, caller_confirms_tree);
-    }
     return scheduling_->SummarizeMeetings(caller, request.org_unit_id(), period->first, period->months,
-                                          built_version, caller_confirms_tree, meanwhile);
+                                          built_version, caller_confirms_tree, meanwhile_once);
   };
   absl::StatusOr<sv1::MeetingSummary> summary = absl::UnknownError("not asked");
   if (!built_version.empty()) {

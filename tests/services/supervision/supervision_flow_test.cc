@@ -277,6 +277,23 @@ TEST_P(SupervisionFlowTest, ComplianceReportGivesExactFigures) {
   EXPECT_EQ(c.children(1).figures().unrecorded_past_meetings(), 6);
 }
 
+// A kept activity report names its teams; renaming one (no visit written)
+// shows in the next read, also when that read finds the kept report first.
+TEST_P(SupervisionFlowTest, ATeamRenameShowsInTheNextActivityRead) {
+  ASSERT_EQ(Activity().levels(0).most_cells_by_one().group_name(), "Tổ to-tinh");
+  ASSERT_EQ(Activity().levels(0).most_cells_by_one().group_name(), "Tổ to-tinh");  // kept
+  v1::UpdateTeamRequest r;
+  r.mutable_team()->set_id("to-tinh");
+  r.mutable_team()->set_name("Tổ giám sát số 1");
+  r.mutable_update_mask()->add_paths("name");
+  v1::Team out;
+  grpc::Status s = h_->stub().UpdateTeam(Ctx(admin_).get(), r, &out);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  const v1::ActivityReport a = Activity();
+  EXPECT_EQ(a.levels(0).most_cells_by_one().group_name(), "Tổ giám sát số 1");
+  EXPECT_TRUE(absl::StrContains(a.narrative(), "Tổ giám sát số 1")) << a.narrative();
+}
+
 TEST_P(SupervisionFlowTest, ANewRecordOrVisitChangesTheNextReportRead) {
   const v1::ComplianceReport before = Compliance();
   const v1::ActivityReport activity_before = Activity();
